@@ -1,1 +1,0 @@
-"""Offline emulator of the Producer API."""

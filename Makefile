@@ -1,0 +1,75 @@
+# Producer Studio. `make run` serves the studio on the built-in emulator; `make test` runs
+# the whole suite. Both set up .venv first when it is missing or out of date.
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The first Python >= 3.12 found: $PYTHON, python3.13, python3.12, python3, then pyenv's.
+FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 python3 \
+	  $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+	  [ -n "$$c" ] || continue; \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
+	done; exit 1
+
+.PHONY: run test test-fast lint format bench worker serve migrate demo check-deploy clean
+
+$(STAMP): pyproject.toml
+	@py=$$($(FIND_PYTHON)) || { \
+	  echo "Producer Studio needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (Debian/Ubuntu: apt-get install python3.12 python3.12-venv; macOS: brew install python@3.12;"; \
+	  echo "or pyenv install 3.12), or point PYTHON at it: make run PYTHON=/path/to/python3.12"; \
+	  exit 1; }; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] || $$py -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py ensure_demo_user
+
+# Web server and worker together; Ctrl-C stops both.
+run: demo
+	@echo ""
+	@echo "  Producer Studio is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  Log in as: demo / $${DEMO_PASSWORD:-demo}   (the studio runs on the built-in emulator)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	PORT=$(PORT) $(PY) manage.py worker & \
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: migrate
+	$(PY) manage.py worker
+
+# Production-style server (see README: Deployment).
+serve: $(STAMP)
+	$(VENV)/bin/gunicorn producer_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+check-deploy: $(STAMP)
+	set -a; . ./deploy/example.env; set +a; $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,1 @@
+// Producer Studio behaviour (no inline scripts: CSP forbids them).

@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+
+from studio.access import current_workspace
+from studio.models import Membership
+
+
+def workspace(request: HttpRequest) -> dict:
+    """The active workspace, the caller's role and the workspaces they can switch to."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    active, role = current_workspace(request)
+    return {
+        "active_workspace": active,
+        "active_role": role,
+        "my_memberships": Membership.objects.filter(user=request.user)
+        .select_related("workspace")
+        .order_by("workspace__name"),
+    }

@@ -1,0 +1,34 @@
+"""The studio's data: workspaces and people, jobs and the songs they make."""
+
+from studio.models.activity import ActivityEvent, Verb
+from studio.models.music import (
+    ArchiveStatus,
+    Asset,
+    AssetKind,
+    Job,
+    JobStatus,
+    LyricsDraft,
+    Relation,
+    Song,
+)
+from studio.models.ops import Heartbeat
+from studio.models.workspaces import Invitation, Membership, Profile, Role, Workspace
+
+__all__ = [
+    "ActivityEvent",
+    "ArchiveStatus",
+    "Asset",
+    "AssetKind",
+    "Heartbeat",
+    "Invitation",
+    "Job",
+    "JobStatus",
+    "LyricsDraft",
+    "Membership",
+    "Profile",
+    "Relation",
+    "Role",
+    "Song",
+    "Verb",
+    "Workspace",
+]

@@ -1,0 +1,229 @@
+"""Jobs (one call to the Producer API each), the songs they make and their files."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from studio.models.workspaces import Workspace
+from studio.ttapi.actions import Action
+
+
+class JobStatus(models.TextChoices):
+    SUBMITTING = "SUBMITTING", "Submitting"
+    ON_QUEUE = "ON_QUEUE", "Running"
+    UNKNOWN = "UNKNOWN", "Unknown"
+    SUCCESS = "SUCCESS", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+# Status only moves forward: a result may replace a status of lower rank, never higher.
+STATUS_RANK = {
+    JobStatus.SUBMITTING: 0,
+    JobStatus.UNKNOWN: 1,
+    JobStatus.ON_QUEUE: 2,
+    JobStatus.SUCCESS: 3,
+    JobStatus.FAILED: 3,
+}
+RUNNING_STATUSES = (JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN)
+FINAL_STATUSES = (JobStatus.SUCCESS, JobStatus.FAILED)
+
+
+def new_hook_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    parent = models.ForeignKey(
+        "studio.Song", models.SET_NULL, null=True, blank=True, related_name="child_jobs"
+    )
+    # The request as sent (never the hook_url: it holds the secret token).
+    params = models.JSONField(default=dict, blank=True)
+    provider_job_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    status = models.CharField(
+        max_length=12, choices=JobStatus.choices, default=JobStatus.SUBMITTING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    quota = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    raw = models.JSONField(null=True, blank=True)  # the last payload received, as received
+    error = models.TextField(blank=True, default="")
+    hook_token = models.CharField(max_length=64, default=new_hook_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_count = models.PositiveIntegerField(default=0)
+    submit_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="job_ws_created"),
+            models.Index(fields=["status", "next_poll_at"], name="job_status_poll"),
+            models.Index(fields=["action", "created_at"], name="job_action_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+
+class Relation(models.TextChoices):
+    ORIGINAL = "original", "Original"
+    EXTEND = "extend", "Extension"
+    COVER = "cover", "Cover"
+    VARIATION = "variation", "Variation"
+    REPLACE = "replace", "Replaced section"
+    VOCALS_SWAP = "vocals_swap", "Vocals swap"
+    INSTRUMENTALS_SWAP = "instrumentals_swap", "Instrumentals swap"
+    UPLOAD = "upload", "Upload"
+
+
+RELATION_OF_ACTION = {
+    Action.MUSIC: Relation.ORIGINAL,
+    Action.EXTEND: Relation.EXTEND,
+    Action.COVER: Relation.COVER,
+    Action.VARIATION: Relation.VARIATION,
+    Action.REPLACE: Relation.REPLACE,
+    Action.VOCALS_SWAP: Relation.VOCALS_SWAP,
+    Action.INSTRUMENTALS_SWAP: Relation.INSTRUMENTALS_SWAP,
+    Action.UPLOAD: Relation.UPLOAD,
+}
+
+
+class ArchiveStatus(models.TextChoices):
+    PENDING = "pending", "Copying"
+    DONE = "done", "Archived"
+    FAILED = "failed", "Copy failed"
+
+
+def media_path(instance: models.Model, filename: str) -> str:
+    # Unguessable names: the provider may have to read an uploaded file by its URL.
+    return f"ws/{instance.workspace_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Song(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="songs")
+    job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="songs")
+    music_id = models.CharField(max_length=64)
+    parent = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    # The first ancestor (itself for a root): one query loads a whole family.
+    root = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="family")
+    relation = models.CharField(max_length=20, choices=Relation.choices, default=Relation.ORIGINAL)
+    title = models.CharField(max_length=200, blank=True, default="")
+    prompt = models.TextField(blank=True, default="")
+    lyrics = models.TextField(blank=True, default="")
+    model = models.CharField(max_length=40, blank=True, default="")
+    seed = models.CharField(max_length=40, blank=True, default="")
+    duration = models.FloatField(null=True, blank=True)
+    instrumental = models.BooleanField(default=False)
+    audio_url = models.TextField(blank=True, default="")
+    image_url = models.TextField(blank=True, default="")
+    video_url = models.TextField(blank=True, default="")
+    audio_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    image_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    video_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    peaks = models.JSONField(default=list, blank=True)
+    archive_status = models.CharField(
+        max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
+    )
+    archive_error = models.TextField(blank=True, default="")
+    archive_attempts = models.PositiveSmallIntegerField(default=0)
+    favourite = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Deleted songs stay as hidden nodes so their family tree stays intact.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "music_id"], name="song_unique_music_id")
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="song_ws_created"),
+            models.Index(fields=["workspace", "relation", "-created_at"], name="song_ws_relation"),
+            models.Index(fields=["workspace", "favourite", "-created_at"], name="song_ws_fav"),
+            models.Index(fields=["workspace", "title"], name="song_ws_title"),
+            models.Index(fields=["archive_status"], name="song_archive_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.music_id
+
+
+class AssetKind(models.TextChoices):
+    STEM = "stem", "Stem"
+    WAV = "wav", "WAV download"
+    MP3 = "mp3", "MP3 download"
+    VIDEO = "video", "Video"
+
+
+class Asset(models.Model):
+    """A file that belongs to a song: a stem, a WAV/MP3 download or a video."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    song = models.ForeignKey(Song, models.CASCADE, related_name="assets")
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="assets")
+    job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="assets")
+    kind = models.CharField(max_length=10, choices=AssetKind.choices)
+    label = models.CharField(max_length=100, blank=True, default="")  # "Vocals", "Drums" ...
+    music_id = models.CharField(max_length=64, blank=True, default="")
+    remote_url = models.TextField(blank=True, default="")
+    file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    archive_status = models.CharField(
+        max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
+    )
+    archive_error = models.TextField(blank=True, default="")
+    archive_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "label"]
+        indexes = [models.Index(fields=["song", "kind"], name="asset_song_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label} of {self.song}"
+
+
+class LyricsDraft(models.Model):
+    """Lyrics written by the lyrics action, kept to reuse in a song."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="lyrics_drafts")
+    job = models.OneToOneField(
+        Job, models.SET_NULL, null=True, blank=True, related_name="lyrics_draft"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prompt = models.TextField(blank=True, default="")
+    title = models.CharField(max_length=200, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or f"Lyrics {self.id}"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from studio.views import pending
+
+urlpatterns = [
+    path("workspaces/", pending.page, name="workspace_list"),
+    path("workspaces/new/", pending.page, name="workspace_create"),
+    path("workspaces/<uuid:workspace_id>/switch/", pending.page, name="workspace_switch"),
+    path("workspace/settings/", pending.page, name="workspace_settings"),
+    path("workspace/members/", pending.page, name="workspace_members"),
+    path("workspace/activity/", pending.page, name="workspace_activity"),
+    path("workspace/usage/", pending.page, name="workspace_usage"),
+]

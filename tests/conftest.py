@@ -1,0 +1,64 @@
+"""The people every view is tested with: an owner, an editor and a viewer of one
+workspace, and an outsider who belongs elsewhere."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from studio.models import Membership, Role, Workspace
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Team:
+    workspace: Workspace
+    owner: User
+    editor: User
+    viewer: User
+    outsider: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def make_user(username: str) -> User:
+    return User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+
+
+@pytest.fixture
+def team(db) -> Team:
+    owner = make_user("alice")
+    workspace = Workspace.objects.get(memberships__user=owner)
+    editor = make_user("bob")
+    viewer = make_user("carol")
+    outsider = make_user("mallory")
+    for user, role in ((editor, Role.EDITOR), (viewer, Role.VIEWER)):
+        Membership.objects.create(workspace=workspace, user=user, role=role)
+        user.profile.current_workspace = workspace
+        user.profile.save()
+    return Team(workspace, owner, editor, viewer, outsider)
+
+
+@pytest.fixture
+def owner_client(team: Team) -> Client:
+    return team.client_for(team.owner)
+
+
+@pytest.fixture
+def editor_client(team: Team) -> Client:
+    return team.client_for(team.editor)
+
+
+@pytest.fixture
+def viewer_client(team: Team) -> Client:
+    return team.client_for(team.viewer)
+
+
+@pytest.fixture
+def outsider_client(team: Team) -> Client:
+    return team.client_for(team.outsider)
