@@ -8,6 +8,4 @@ urlpatterns = [
     path("workspaces/<uuid:workspace_id>/switch/", pending.page, name="workspace_switch"),
     path("workspace/settings/", pending.page, name="workspace_settings"),
     path("workspace/members/", pending.page, name="workspace_members"),
-    path("workspace/activity/", pending.page, name="workspace_activity"),
-    path("workspace/usage/", pending.page, name="workspace_usage"),
 ]
