@@ -1,0 +1,13 @@
+import pytest
+
+from studio.ttapi.config import DEFAULT_MODELS
+
+
+@pytest.fixture(autouse=True)
+def ttapi_settings(settings):
+    """Known values for every TTAPI setting, whatever the environment says."""
+    settings.TTAPI_BASE_URL = "https://api.ttapi.io"
+    settings.TTAPI_TIMEOUT = 30.0
+    settings.TTAPI_DISABLED_ACTIONS = []
+    settings.TTAPI_MODELS = list(DEFAULT_MODELS)
+    return settings
