@@ -64,6 +64,10 @@ MAYBE_CREATED = (
 )
 
 
+def _header_safe(value: str) -> bool:
+    return all(0x21 <= ord(char) <= 0x7E for char in value)
+
+
 def _refused(body: dict) -> bool:
     return str(body.get("status") or "").strip().upper() == "FAILED"
 
@@ -95,12 +99,14 @@ class Client:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"TTAPI base URL must be an http(s) URL, not {base!r}.")
         self.base_url = base
-        self._api_key = api_key or ""
+        self._api_key = (api_key or "").strip()
+        # A key that cannot travel in a header is refused per call, like a wrong one.
+        self._key_unusable = not _header_safe(self._api_key)
         read = timeout if timeout and timeout > 0 else config.read_timeout()
         self._http = httpx.Client(
             base_url=base + API_PATH,
             headers={
-                "TT-API-KEY": self._api_key,
+                "TT-API-KEY": "" if self._key_unusable else self._api_key,
                 "Accept": "application/json",
                 "User-Agent": "producer-studio",
             },
@@ -134,13 +140,13 @@ class Client:
             raise ActionDisabled(reason)
         payload = validate(action, params)
         try:
-            body = self._request("POST", action.value, action=action, json=payload)
+            status, body = self._request("POST", action.value, action=action, json=payload)
             try:
                 return parse_submit(body)
-            except MalformedResult as exc:
-                # The provider answered 2xx: a job may exist that we cannot name.
-                exc.ambiguous = True
-                exc.status = 200
+            except (MalformedResult, Rejected) as exc:
+                exc.status = status
+                # The provider answered 2xx without a job id: a job may exist we cannot name.
+                exc.ambiguous = isinstance(exc, MalformedResult)
                 raise
         except TTAPIError as exc:
             self._log(exc, action.value)
@@ -152,7 +158,7 @@ class Client:
         if not job_id:
             raise PayloadInvalid({"jobId": "This field is required."})
         try:
-            body = self._request("GET", "fetch", params={"jobId": job_id})
+            status, body = self._request("GET", "fetch", params={"jobId": job_id})
             try:
                 return parse_job_result(body)
             except MalformedResult:
@@ -163,7 +169,7 @@ class Client:
                         f"The music service refused to look up the job: {said}"
                         if said
                         else "The music service refused to look up the job.",
-                        status=200,
+                        status=status,
                         raw=body,
                     ) from None
                 raise
@@ -213,8 +219,10 @@ class Client:
 
     def _request(
         self, method: str, path: str, *, action: Action | None = None, **kwargs: Any
-    ) -> Any:
-        """Send with the retry policy and return the decoded JSON body of a 2xx answer."""
+    ) -> tuple[int, Any]:
+        """Send with the retry policy; the status and decoded JSON body of a 2xx answer."""
+        if self._key_unusable:
+            raise BadKey("The API key contains characters an API key cannot have.")
         idempotent = method == "GET"
         attempt = 0
         while True:
@@ -224,6 +232,9 @@ class Client:
             except NOT_SENT as exc:
                 error = ConnectionFailed()
                 error.__cause__ = exc
+            except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+                # Refused locally before anything went out; retrying cannot help.
+                raise ConnectionFailed("Could not send the request to the music service.") from exc
             except httpx.TimeoutException as exc:  # read or write: the request went out
                 error = Timeout(
                     Timeout.default_message + ("" if idempotent else MAYBE_CREATED),
@@ -239,7 +250,7 @@ class Client:
                 error.__cause__ = exc
             else:
                 try:
-                    return self._read(response, idempotent=idempotent, action=action)
+                    return response.status_code, self._read(response, idempotent, action)
                 except (ServerError, NotJSON) as exc:
                     if not idempotent:
                         raise
@@ -250,7 +261,7 @@ class Client:
             time.sleep(self.retry_delays[attempt])
             attempt += 1
 
-    def _read(self, response: httpx.Response, *, idempotent: bool, action: Action | None) -> Any:
+    def _read(self, response: httpx.Response, idempotent: bool, action: Action | None) -> Any:
         status = response.status_code
         text = response.text
         try:

@@ -427,3 +427,27 @@ def test_key_absent_from_every_error(answer, caplog):
         client.fetch(JOB_ID)
     assert_no_key(info.value)
     assert exc.message
+
+
+@pytest.mark.parametrize("key", ["bad\nkey", "ключ-api", "two words"])
+def test_unusable_key_refused_without_request(key):
+    provider = Provider()
+    client = Client(key, "https://x.test", transport=httpx.MockTransport(provider))
+    with pytest.raises(errors.BadKey) as info:
+        client.music(**MUSIC)
+    assert not info.value.ambiguous and key not in repr(info.value)
+    with pytest.raises(errors.BadKey):
+        client.fetch(JOB_ID)
+    assert provider.requests == []
+
+
+def test_key_whitespace_trimmed():
+    provider = Provider()
+    client = Client(f"  {KEY}\n", "https://x.test", transport=httpx.MockTransport(provider))
+    client.music(**MUSIC)
+    assert provider.requests[0].headers["TT-API-KEY"] == KEY
+
+
+def test_rejection_keeps_the_actual_status():
+    exc = submit_error(Provider(httpx.Response(201, json=FAILED_BODY)))
+    assert isinstance(exc, errors.Rejected) and exc.status == 201 and not exc.ambiguous
