@@ -1,7 +1,8 @@
 """Deterministic song synthesiser behind the emulator's media.
 
 A recipe (a JSON-serialisable dict built from an API request) becomes an `Audio`: four real
-stems (vocals, drums, bass, other) whose sum is the mix.
+stems (vocals, drums, bass, other) whose sum is the mix. Ops: music, extend, replace, cover,
+vocals_swap, instrumentals_swap, variation, upload; parents nest to any depth.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from emulator.synth.ops import duration_frames, render_stems
+
 SAMPLE_RATE = 44100
 STEM_NAMES = ("vocals", "drums", "bass", "other")
+LIMIT_KNEE = 0.9  # the mix is the plain sum below this level
 
 
 @dataclass
@@ -27,19 +31,39 @@ class Audio:
 
     @property
     def mix(self) -> np.ndarray:
-        """Sum of the stems, soft-limited to [-1, 1], float32 (n, 2)."""
-        raise NotImplementedError
+        """Sum of the stems, soft-limited to [-1, 1], float32 (n, 2).
+
+        Identical to the plain sum wherever its magnitude stays below 0.9; above that a tanh
+        knee bends peaks into (0.9, 1.0).
+        """
+        if not self.stems:
+            return np.zeros((0, 2), dtype=np.float32)
+        stems = iter(self.stems.values())
+        total = np.array(next(stems), dtype=np.float32, copy=True)
+        for stem in stems:
+            total += stem
+        return soft_limit(total)
 
     @property
     def seconds(self) -> float:
         return self.frames / self.sample_rate
 
 
+def soft_limit(x: np.ndarray) -> np.ndarray:
+    """Bend samples above the knee smoothly towards 1.0, in place."""
+    over = np.abs(x) > LIMIT_KNEE
+    if over.any():
+        v = x[over]
+        room = 1.0 - LIMIT_KNEE
+        x[over] = np.sign(v) * (LIMIT_KNEE + room * np.tanh((np.abs(v) - LIMIT_KNEE) / room))
+    return x
+
+
 def render(recipe: dict) -> Audio:
     """Render a recipe; deterministic (the same recipe gives identical samples)."""
-    raise NotImplementedError
+    return Audio(render_stems(recipe), SAMPLE_RATE)
 
 
 def duration(recipe: dict) -> float:
     """Exact length in seconds of `render(recipe)`, computed without rendering."""
-    raise NotImplementedError
+    return duration_frames(recipe) / SAMPLE_RATE

@@ -1,0 +1,358 @@
+"""Recipe ops: how each API action turns a parent's song into a new one.
+
+Every recipe has a *score*: the plans it was made from and where each sits in its output
+(`Piece`s). The score is cheap, so `duration()` and ops that keep a parent's notes (cover,
+the swaps) work from it without rendering the parent.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from emulator.synth.arrange import STEMS, render_plan
+from emulator.synth.plan import (
+    SAMPLE_RATE,
+    Plan,
+    compose,
+    fit_lines,
+    restyle,
+    seed_of,
+)
+from emulator.synth.words import stable_int
+
+SR = SAMPLE_RATE
+FADE = int(0.03 * SR)  # crossfade at every splice
+BACKING = ("drums", "bass", "other")
+Stems = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Piece:
+    plan: Plan | None  # None: audio that no plan made (an upload)
+    at: int  # first frame in the output
+    offset: int  # first frame within the plan's own render
+    length: int
+
+
+# ---- recipe fields --------------------------------------------------------------------------
+
+
+def _op(recipe: dict) -> str:
+    return str(recipe.get("op") or "music")
+
+
+def _parent(recipe: dict) -> dict:
+    parent = recipe.get("parent")
+    if not isinstance(parent, dict):
+        raise ValueError(f"op {_op(recipe)!r} needs a parent recipe")
+    return parent
+
+
+def _float(value: object, default: float | None) -> float | None:
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+
+
+def _inherited(recipe: dict, key: str, default: object = "") -> object:
+    """A field from the recipe, else from its nearest ancestor that has it."""
+    while isinstance(recipe, dict):
+        value = recipe.get(key)
+        if value not in (None, ""):
+            return value
+        recipe = recipe.get("parent")
+    return default
+
+
+def _seed(recipe: dict) -> int:
+    if recipe.get("seed") not in (None, ""):
+        return seed_of(recipe)
+    if _op(recipe) in ("music", "upload"):
+        return seed_of(recipe)
+    return stable_int(
+        _op(recipe), recipe.get("prompt", ""), recipe.get("lyrics", ""), _seed(_parent(recipe))
+    )
+
+
+def _sing(recipe: dict) -> bool:
+    return not bool(recipe.get("instrumental", False))
+
+
+def _weird(recipe: dict) -> float:
+    return float(np.clip(_float(recipe.get("weirdness"), 0.5) or 0.0, 0.0, 1.0))
+
+
+def _music_plan(recipe: dict) -> Plan:
+    return compose(
+        _seed(recipe),
+        str(recipe.get("prompt") or ""),
+        str(recipe.get("lyrics") or ""),
+        sing=_sing(recipe),
+        weirdness=_weird(recipe),
+        mv=str(recipe.get("mv") or ""),
+    )
+
+
+def _variation_plan(recipe: dict) -> Plan:
+    parent = _parent(recipe)
+    seed = stable_int("variation", _seed(parent), recipe.get("seed"))
+    length = duration_frames(parent) / SR
+    stretch = 0.85 + 0.3 * (stable_int("stretch", seed) % 1000) / 1000
+    return compose(
+        seed,
+        str(_inherited(recipe, "prompt")),
+        str(_inherited(recipe, "lyrics")),
+        sing=not bool(_inherited(recipe, "instrumental", False)),
+        weirdness=_weird(recipe),
+        target_seconds=max(20.0, length * stretch),
+        mv=str(_inherited(recipe, "mv")),
+    )
+
+
+# ---- scores ---------------------------------------------------------------------------------
+
+
+def _clip(pieces: list[Piece], lo: int, hi: int) -> list[Piece]:
+    out = []
+    for p in pieces:
+        a, b = max(p.at, lo), min(p.at + p.length, hi)
+        if b > a:
+            out.append(Piece(p.plan, a, p.offset + (a - p.at), b - a))
+    return out
+
+
+def _anchor(pieces: list[Piece], frame: int) -> tuple[Plan | None, int]:
+    """The plan playing at `frame` (or just before it) and the frame's place in that plan."""
+    best = None
+    for p in pieces:
+        if p.plan is not None and p.at <= max(frame - 1, 0):
+            best = p
+    if best is None:
+        return None, 0
+    return best.plan, frame - best.at + best.offset
+
+
+def _span(recipe: dict, n: int) -> tuple[int, int]:
+    a = _float(recipe.get("starts"), 30.0) or 0.0
+    b = _float(recipe.get("ends"), None)
+    lo = int(np.clip(round(a * SR), 0, n))
+    hi = n if b is None else int(np.clip(round(b * SR), lo, n))
+    return lo, hi
+
+
+def _key_of(plan: Plan | None, seed: int) -> dict:
+    if plan is None:
+        return {"bpm": float(80 + seed % 60), "root": seed % 12, "mode": None}
+    return {"bpm": plan.bpm, "root": plan.root, "mode": plan.mode}
+
+
+def _continuation(recipe: dict, anchor: Plan | None, min_seconds: float = 0.0) -> Plan:
+    seed = _seed(recipe)
+    return compose(
+        seed,
+        str(recipe.get("prompt") or _inherited(recipe, "prompt")),
+        str(recipe.get("lyrics") or ""),
+        sing=_sing(recipe),
+        weirdness=_weird(recipe),
+        intro=False,
+        mv=str(recipe.get("mv") or ""),
+        min_seconds=min_seconds,
+        **_key_of(anchor, seed),
+    )
+
+
+def _replacement(recipe: dict, pieces: list[Piece], lo: int, hi: int) -> tuple[Plan, int]:
+    """The new material for [lo, hi) and where in its render to start, on the parent's beat."""
+    anchor, place = _anchor(pieces, lo + 1)
+    offset = 0
+    if anchor is not None:
+        offset = int(round(place % anchor.bar_frames()))
+    plan = _continuation(recipe, anchor, min_seconds=(hi - lo + offset) / SR + 1.0)
+    return plan, offset
+
+
+def _fallback(recipe: dict, piece: Piece) -> Plan:
+    """A plan for a stretch that came from no plan (an upload), at least as long as it."""
+    return compose(
+        stable_int("fallback", _seed(recipe), piece.at),
+        str(recipe.get("prompt") or ""),
+        str(recipe.get("lyrics") or ""),
+        sing=_sing(recipe),
+        target_seconds=piece.length / SR + 4,
+        min_seconds=piece.length / SR + 1,
+    )
+
+
+def _restyled(recipe: dict, pieces: list[Piece], how: str) -> list[Piece]:
+    seed = _seed(recipe)
+    prompt = str(recipe.get("prompt") or "")
+    mv = str(recipe.get("mv") or "")
+    lyrics = str(recipe.get("lyrics") or _inherited(_parent(recipe), "lyrics"))
+    out = []
+    for p in pieces:
+        if p.plan is None:
+            out.append(Piece(_fallback(recipe, p), p.at, 0, p.length))
+            continue
+        if how == "vocals":
+            plan = fit_lines(p.plan, lyrics, seed, sing=_sing(recipe))
+        else:
+            plan = restyle(p.plan, prompt or str(_inherited(recipe, "prompt")), seed, mv)
+            if how == "cover" and not _sing(recipe):
+                plan = fit_lines(plan, "", seed, sing=False)
+        out.append(Piece(plan, p.at, p.offset, p.length))
+    return out
+
+
+def score(recipe: dict) -> tuple[int, list[Piece]]:
+    """(frames, pieces) of a recipe, without rendering anything."""
+    op = _op(recipe)
+    if op == "music":
+        plan = _music_plan(recipe)
+        return plan.frames, [Piece(plan, 0, 0, plan.frames)]
+    if op == "variation":
+        plan = _variation_plan(recipe)
+        return plan.frames, [Piece(plan, 0, 0, plan.frames)]
+    if op == "upload":
+        n = len(_upload(str(recipe.get("path", ""))).stems["other"])
+        return n, [Piece(None, 0, 0, n)]
+    n, pieces = score(_parent(recipe))
+    if op == "extend":
+        lo, _ = _span(recipe, n)
+        cont = _continuation(recipe, _anchor(pieces, lo)[0])
+        return lo + cont.frames, [*_clip(pieces, 0, lo), Piece(cont, lo, 0, cont.frames)]
+    if op == "replace":
+        lo, hi = _span(recipe, n)
+        if hi <= lo:
+            return n, pieces
+        plan, offset = _replacement(recipe, pieces, lo, hi)
+        return n, [*_clip(pieces, 0, lo), Piece(plan, lo, offset, hi - lo), *_clip(pieces, hi, n)]
+    if op == "cover":
+        return n, _restyled(recipe, pieces, "cover")
+    if op == "vocals_swap":
+        return n, _restyled(recipe, pieces, "vocals")
+    if op == "instrumentals_swap":
+        return n, _restyled(recipe, pieces, "backing")
+    raise ValueError(f"unknown op {op!r}")
+
+
+def duration_frames(recipe: dict) -> int:
+    return score(recipe)[0]
+
+
+# ---- rendering ------------------------------------------------------------------------------
+
+
+def _ramp(n: int) -> np.ndarray:
+    return np.linspace(0, 1, n + 2, dtype=np.float32)[1:-1, None]
+
+
+def _lay(out: Stems, pieces: list[Piece], names: tuple[str, ...], fade_first: bool = False) -> None:
+    """Render pieces into `out`, each fading in over whatever the previous one left."""
+    n = len(next(iter(out.values())))
+    rendered: dict[Plan, Stems] = {}
+    for k, p in enumerate(pieces):
+        assert p.plan is not None
+        if p.plan not in rendered:
+            rendered[p.plan] = render_plan(p.plan, names)
+        src = rendered[p.plan]
+        end = min(n, p.at + p.length + FADE)
+        take = min(end - p.at, len(src[names[0]]) - p.offset)
+        fade = min(FADE, take) if (k > 0 or fade_first) else 0
+        for name in names:
+            seg = src[name][p.offset : p.offset + take]
+            dst = out[name]
+            if fade:
+                w = _ramp(fade)
+                dst[p.at : p.at + fade] = dst[p.at : p.at + fade] * (1 - w) + seg[:fade] * w
+            dst[p.at + fade : p.at + take] = seg[fade:]
+            dst[p.at + take : p.at + p.length] = 0
+
+
+def _zeros(n: int) -> Stems:
+    return {name: np.zeros((n, 2), dtype=np.float32) for name in STEMS}
+
+
+def render_stems(recipe: dict) -> Stems:
+    op = _op(recipe)
+    if op in ("music", "variation"):
+        return render_plan(_music_plan(recipe) if op == "music" else _variation_plan(recipe))
+    if op == "upload":
+        audio = _upload(str(recipe.get("path", "")))
+        return {name: audio.stems[name].copy() for name in STEMS}
+    parent = _parent(recipe)
+    n, pieces = score(parent)
+    if op == "extend":
+        lo, _ = _span(recipe, n)
+        base = render_stems(parent)
+        cont = _continuation(recipe, _anchor(pieces, lo)[0])
+        new = render_plan(cont)
+        out = {}
+        for name in STEMS:
+            stem = np.empty((lo + cont.frames, 2), dtype=np.float32)
+            stem[:lo] = base[name][:lo]
+            stem[lo:] = new[name]
+            fade = min(FADE, n - lo, cont.frames)
+            if fade > 0:  # the parent's own continuation fades into the new material
+                w = _ramp(fade)
+                stem[lo : lo + fade] = base[name][lo : lo + fade] * (1 - w) + new[name][:fade] * w
+            out[name] = stem
+        return out
+    if op == "replace":
+        base = render_stems(parent)
+        lo, hi = _span(recipe, n)
+        if hi <= lo:
+            return base
+        plan, offset = _replacement(recipe, pieces, lo, hi)
+        new = render_plan(plan)
+        w = np.ones((hi - lo, 1), dtype=np.float32)
+        fade = min(FADE, (hi - lo) // 2)
+        if lo > 0:
+            w[:fade] = _ramp(fade)
+        if hi < n:
+            w[len(w) - fade :] = _ramp(fade)[::-1]
+        for name in STEMS:
+            seg = new[name][offset : offset + hi - lo]
+            region = base[name][lo:hi]
+            base[name][lo:hi] = region * (1 - w) + seg * w
+        return base
+    new_pieces = score(recipe)[1]
+    if op == "cover":
+        out = _zeros(n)
+        _lay(out, new_pieces, STEMS)
+        return out
+    base = render_stems(parent)
+    if op == "vocals_swap":
+        base["vocals"][:] = 0
+        _lay(base, new_pieces, ("vocals",))
+        return base
+    if op == "instrumentals_swap":
+        for name in BACKING:
+            base[name][:] = 0
+        _lay(base, new_pieces, BACKING)
+        return base
+    raise ValueError(f"unknown op {op!r}")
+
+
+# ---- uploads --------------------------------------------------------------------------------
+
+
+def _upload(path: str):
+    stat = os.stat(path)
+    return _decoded(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _decoded(path: str, mtime_ns: int, size: int):
+    from emulator.media import decode_audio  # media imports this package
+
+    with open(path, "rb") as f:
+        return decode_audio(f.read())
