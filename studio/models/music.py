@@ -63,6 +63,9 @@ class Job(models.Model):
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_count = models.PositiveIntegerField(default=0)
     submit_attempts = models.PositiveSmallIntegerField(default=0)
+    # FAILED by the studio (gave up waiting, or marked by staff), not by the provider:
+    # a late result from the provider still counts.
+    failed_locally = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -144,6 +147,7 @@ class Song(models.Model):
     )
     archive_error = models.TextField(blank=True, default="")
     archive_attempts = models.PositiveSmallIntegerField(default=0)
+    archive_next_at = models.DateTimeField(null=True, blank=True)  # next copy attempt due
     favourite = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -196,6 +200,7 @@ class Asset(models.Model):
     )
     archive_error = models.TextField(blank=True, default="")
     archive_attempts = models.PositiveSmallIntegerField(default=0)
+    archive_next_at = models.DateTimeField(null=True, blank=True)  # next copy attempt due
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
