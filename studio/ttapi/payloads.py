@@ -130,17 +130,12 @@ def _text(value: Any, name: str) -> str:
 def _number(value: Any) -> float:
     if isinstance(value, list | tuple) and len(value) == 1:
         value = value[0]  # one provider example sends ["30.01"]
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise _Invalid("Must be a number.")
-    if isinstance(value, int | float | Decimal):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise _Invalid("Must be a number.") from None
-    else:
-        raise _Invalid("Must be a number.")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):  # also signalling NaN and ints too big for a float
+        raise _Invalid("Must be a number.") from None
     if not math.isfinite(number):
         raise _Invalid("Must be a finite number.")
     return number
@@ -192,7 +187,7 @@ def _url(value: Any) -> str:
 
 def _seed(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
+        value = str(value) if value.bit_length() <= 128 else "too long"
     if not isinstance(value, str) or not value.strip().isascii() or not value.strip().isdigit():
         raise _Invalid("Must be a whole number (digits only).")
     return _text(value, "seed")

@@ -1,4 +1,9 @@
+from decimal import Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from studio.ttapi.actions import Action
 from studio.ttapi.errors import PayloadInvalid
@@ -326,3 +331,40 @@ def test_input_not_mutated():
     params = {"sound_prompt": "  x  ", "title": ""}
     validate("music", params)
     assert params == {"sound_prompt": "  x  ", "title": ""}
+
+
+VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.decimals(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+    | st.sampled_from(["0.5", "30.01", "FUZZ-2.0", "wav", "simple", "https://x.test/a", "1e400"])
+)
+NAMES = st.sampled_from(sorted({name for fields in FIELDS.values() for name in fields}))
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(Action)),
+    st.dictionaries(NAMES | st.text(max_size=6), VALUES | st.lists(VALUES, max_size=2)),
+)
+def test_validate_only_returns_a_payload_or_raises_payload_invalid(action, params):
+    try:
+        payload = validate(action, params)
+    except PayloadInvalid as exc:
+        assert exc.errors and all(isinstance(m, str) and m for m in exc.errors.values())
+        return
+    assert set(payload) <= set(FIELDS[action])
+    assert validate(action, payload) == payload  # cleaning is stable
+
+
+@pytest.mark.parametrize("value", [10**400, Decimal("sNaN"), Decimal("Infinity"), "1e400"])
+def test_numbers_that_are_not_finite_floats(value):
+    assert "weirdness" in errors_of("music", {"sound_prompt": "x", "weirdness": value})
+    assert "starts" in errors_of("extend", {"music_id": "m", "sound_prompt": "x", "starts": value})
+
+
+def test_huge_int_seed():
+    assert "seed" in errors_of("music", {"sound_prompt": "x", "seed": 10**5000})
