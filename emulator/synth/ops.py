@@ -26,6 +26,7 @@ from emulator.synth.words import stable_int
 
 SR = SAMPLE_RATE
 FADE = int(0.03 * SR)  # crossfade at every splice
+MIN_SONG_SECONDS = 30.0
 BACKING = ("drums", "bass", "other")
 Stems = dict[str, np.ndarray]
 
@@ -83,6 +84,11 @@ def _seed(recipe: dict) -> int:
     )
 
 
+def recipe_seed(recipe: dict) -> int:
+    """The seed a recipe's new material comes from (derived from its parent when unset)."""
+    return _seed(recipe)
+
+
 def _sing(recipe: dict) -> bool:
     return not bool(recipe.get("instrumental", False))
 
@@ -99,6 +105,7 @@ def _music_plan(recipe: dict) -> Plan:
         sing=_sing(recipe),
         weirdness=_weird(recipe),
         mv=str(recipe.get("mv") or ""),
+        min_seconds=MIN_SONG_SECONDS,
     )
 
 
@@ -175,7 +182,7 @@ def _replacement(recipe: dict, pieces: list[Piece], lo: int, hi: int) -> tuple[P
     anchor, place = _anchor(pieces, lo + 1)
     offset = 0
     if anchor is not None:
-        offset = int(round(place % anchor.bar_frames()))
+        offset = round(place % anchor.bar_frames())
     plan = _continuation(recipe, anchor, min_seconds=(hi - lo + offset) / SR + 1.0)
     return plan, offset
 

@@ -49,6 +49,17 @@ def _polyblep_saw(phase: np.ndarray, dt: np.ndarray) -> np.ndarray:
     return out
 
 
+def _fast_size(n: int) -> int:
+    """The next FFT-friendly length (a power of two times 1, 3, 5 or 15/8)."""
+    best = 1 << (n - 1).bit_length()
+    for k in (3, 5, 15):
+        m = k
+        while m < n:
+            m *= 2
+        best = min(best, m)
+    return best
+
+
 @lru_cache(maxsize=16)
 def _consonants(seed: int) -> dict[str, np.ndarray]:
     rng = rng_for("consonants", seed)
@@ -96,7 +107,7 @@ def sing(
         dt = f0 / SR
         source = _polyblep_saw(np.cumsum(dt), dt)
         source += voice.breath * rng.standard_normal(length)
-        size = length + 512
+        size = _fast_size(length + 512)
         spectrum = np.fft.rfft(source, size)
         spectrum *= _response(vowel, size, voice.formant_shift, voice.brightness)
         wave = np.fft.irfft(spectrum, size)[:length].astype(np.float32)
