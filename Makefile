@@ -49,7 +49,7 @@ worker: migrate
 
 # Production-style server (see README: Deployment).
 serve: $(STAMP)
-	$(VENV)/bin/gunicorn producer_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	$(VENV)/bin/gunicorn producer_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
