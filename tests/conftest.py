@@ -62,3 +62,12 @@ def viewer_client(team: Team) -> Client:
 @pytest.fixture
 def outsider_client(team: Team) -> Client:
     return team.client_for(team.outsider)
+
+
+@pytest.fixture
+def emulator(db, settings, monkeypatch, tmp_path_factory):
+    """The Producer API emulator in-process: jobs finish at once (`.finish_all()` delivers
+    due webhooks), and the emulator's and studio's HTTP go through an in-process transport."""
+    from emulator.testing import emulator_fixture
+
+    yield from emulator_fixture(settings, monkeypatch, tmp_path_factory.mktemp("emulator"))

@@ -1,0 +1,156 @@
+"""Accepting a job: check the parent, describe what it will make, and store it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from emulator import clock, faults, files, hooks, recipes
+from emulator import lyrics as lyricist
+from emulator.models import HookState, Job, Music, Outcome
+from emulator.synth import STEM_NAMES, duration
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MV = "FUZZ-2.0"
+# Actions that may work on a stem (a layer) rather than a whole song.
+STEM_PARENT_ACTIONS = frozenset({"download", "generate-video"})
+UPLOAD_TIMEOUT = 15.0
+UPLOAD_SUFFIXES = (".mp3", ".wav", ".ogg", ".flac", ".m4a", ".aac", ".webm", ".opus")
+
+
+class Refused(Exception):
+    """The request cannot be accepted: answered with `status` and the provider-like message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+def parent_for(action: str, music_id: str) -> Music:
+    try:
+        key = uuid.UUID(str(music_id))
+    except ValueError:
+        raise Refused(404, "Music not found.") from None
+    parent = Music.objects.select_related("job").filter(music_id=key).first()
+    if parent is None:
+        raise Refused(404, "Music not found.")
+    if not parent.job.succeeded():
+        raise Refused(400, "Only after the parent job succeeded.")
+    if parent.stem and action not in STEM_PARENT_ACTIONS:
+        raise Refused(400, "A stem cannot be used for this action: use the whole song.")
+    return parent
+
+
+def _check_span(action: str, params: dict, parent: Music) -> None:
+    length = parent.duration or 0.0
+    starts = params.get("starts")
+    if action in ("extend", "replace") and starts is not None and starts >= length:
+        raise Refused(
+            400, f"Parameter error: starts must be less than the song's length ({length:.2f} s)."
+        )
+
+
+def _download_upload(url: str) -> tuple[str, str]:
+    """Fetch the audio to upload: (path on disk, "") or ("", why it failed)."""
+    limit = int(getattr(settings, "UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+    try:
+        with hooks.http_client(UPLOAD_TIMEOUT) as client, client.stream("GET", url) as response:
+            if not response.is_success:
+                return (
+                    "",
+                    f"The audio at audio_url could not be read (HTTP {response.status_code}).",
+                )
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    return "", f"The audio at audio_url is larger than {limit // 2**20} MB."
+                chunks.append(chunk)
+    except httpx.HTTPError:
+        return "", "The audio at audio_url could not be downloaded."
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    path = files.store_upload(b"".join(chunks), suffix if suffix in UPLOAD_SUFFIXES else ".bin")
+    return str(path), ""
+
+
+def _song(job: Job, spec: dict) -> Music:
+    try:
+        seconds = duration(spec["recipe"])
+    except Exception:
+        logger.exception("Emulator could not measure recipe %r", spec["recipe"])
+        job.outcome = Outcome.FAILED
+        job.reason = "Generation failed: the audio could not be produced."
+        seconds = None
+    return Music(job=job, duration=seconds, **spec)
+
+
+def create(action: str, params: dict, api_key: str, base_url: str, fault=None) -> Job:
+    """Store a new job and what it makes; raises Refused when it cannot be accepted."""
+    parent = parent_for(action, params["music_id"]) if "music_id" in params else None
+    if parent is not None:
+        _check_span(action, params, parent)
+    now = timezone.now()
+    hook_url = params.get("hook_url", "")
+    job = Job(
+        api_key=api_key,
+        action=action,
+        params=params,
+        fault=fault.kind if fault else "",
+        mv=params.get("mv") or (DEFAULT_MV if action in recipes.SONG_OPS else ""),
+        created_at=now,
+        finishes_at=clock.finishes_at(now),
+        price=recipes.PRICES[action],
+        base_url=base_url,
+        hook_url=hook_url,
+        hook_state=HookState.PENDING if hook_url else HookState.NONE,
+    )
+    musics: list[Music] = []
+    if action in recipes.SONG_OPS:
+        musics.append(_song(job, recipes.song(action, params, parent)))
+    elif action == "upload":
+        path, why = _download_upload(params["audio_url"])
+        if why:
+            job.outcome, job.reason = Outcome.FAILED, why
+        else:
+            musics.append(_song(job, recipes.upload(path, params["audio_url"])))
+            if job.outcome == Outcome.FAILED:
+                job.reason = "The audio at audio_url could not be decoded."
+    elif action == "stems":
+        for stem in STEM_NAMES:
+            musics.append(
+                Music(
+                    job=job,
+                    recipe=parent.recipe,
+                    stem=stem,
+                    title=recipes.stem_title(parent.title, stem),
+                    lyrics=parent.lyrics if stem == "vocals" else "",
+                    sound=parent.sound,
+                    seed=parent.seed,
+                    duration=parent.duration,
+                )
+            )
+    elif action == "lyrics":
+        title, words = lyricist.write(params["prompt"])
+        job.extra = {"title": title, "lyrics": words}
+    elif action == "download":
+        job.extra = {"format": params["format"]}
+    elif action == "generate-video":
+        job.extra = {"preset": params.get("preset", "simple")}
+    if fault is not None and fault.kind == faults.FAIL:
+        job.outcome, job.reason = Outcome.FAILED, faults.FAIL_REASON
+    for position, music in enumerate(musics):
+        music.position = position
+        music.created_at = now
+    with transaction.atomic():
+        job.save()
+        Music.objects.bulk_create(musics)
+    return job
