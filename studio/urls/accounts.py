@@ -1,13 +1,33 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from studio.views import pending
+from studio.views import accounts, health
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/signup/", pending.page, name="signup"),
-    path("accounts/password/", pending.page, name="password_change"),
-    path("accounts/password/reset/", pending.page, name="password_reset"),
-    path("healthz", pending.page, name="healthz"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", health.healthz, name="healthz"),
 ]
