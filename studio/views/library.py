@@ -1,0 +1,224 @@
+"""The library: the workspace's songs as cards, the jobs still making songs, and the one
+poll request per page that keeps the running cards up to date."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from studio.access import current_workspace
+from studio.models import Job, JobStatus, Membership, Relation, Song, Workspace
+from studio.models.music import RUNNING_STATUSES
+from studio.ttapi import config
+from studio.ttapi.actions import SONG_ACTIONS
+
+PAGE_SIZE = 24
+MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs
+FAILED_SHOWN_FOR = timedelta(hours=24)
+POLL_STOP = 286  # htmx stops polling on this status
+
+SORTS = {
+    "new": ("-created_at", "Newest"),
+    "old": ("created_at", "Oldest"),
+    "title": ("title", "Title"),
+    "long": ("-duration", "Longest"),
+}
+STATUSES = {"ready": "Ready", "running": "Running", "failed": "Failed"}
+
+
+def song_cards(workspace: Workspace) -> QuerySet[Song]:
+    return (
+        Song.objects.filter(workspace=workspace, deleted_at__isnull=True)
+        .select_related("created_by")
+        .only(
+            "id",
+            "title",
+            "prompt",
+            "relation",
+            "model",
+            "duration",
+            "peaks",
+            "favourite",
+            "created_at",
+            "image_url",
+            "image_file",
+            "workspace_id",
+            "job_id",
+            "created_by__username",
+        )
+    )
+
+
+def job_cards(workspace: Workspace) -> QuerySet[Job]:
+    """Jobs that will make a song and have none yet: running, unknown, or failed lately."""
+    recent = timezone.now() - FAILED_SHOWN_FOR
+    return (
+        Job.objects.filter(workspace=workspace, action__in=SONG_ACTIONS, songs__isnull=True)
+        .filter(Q(status__in=RUNNING_STATUSES) | Q(status=JobStatus.FAILED, created_at__gte=recent))
+        .select_related("user")
+        .only(
+            "id",
+            "action",
+            "status",
+            "progress",
+            "error",
+            "params",
+            "created_at",
+            "workspace_id",
+            "user__username",
+        )
+    )
+
+
+def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
+    params = request.GET
+    q = params.get("q", "").strip()[:200]
+    status = params.get("status", "")
+    relation = params.get("relation", "")
+    model = params.get("model", "")
+    member = params.get("member", "")
+    favourites = params.get("fav") == "1"
+    sort = params.get("sort", "new")
+    if sort not in SORTS:
+        sort = "new"
+
+    songs = song_cards(workspace)
+    jobs = job_cards(workspace)
+    if q:
+        songs = songs.filter(
+            Q(title__icontains=q) | Q(prompt__icontains=q) | Q(lyrics__icontains=q)
+        )
+        jobs = jobs.none()
+    if relation in Relation.values:
+        songs = songs.filter(relation=relation)
+        jobs = jobs.none()
+    if model:
+        songs = songs.filter(model=model)
+        jobs = jobs.none()
+    if member.isdigit():
+        songs = songs.filter(created_by_id=int(member))
+        jobs = jobs.filter(user_id=int(member))
+    if favourites:
+        songs = songs.filter(favourite=True)
+        jobs = jobs.none()
+    if status == "running":
+        songs = songs.none()
+        jobs = jobs.filter(status__in=RUNNING_STATUSES)
+    elif status == "failed":
+        songs = songs.none()
+        jobs = jobs.filter(status=JobStatus.FAILED)
+    elif status == "ready":
+        jobs = jobs.none()
+
+    field = SORTS[sort][0]
+    songs = songs.order_by(field, "-created_at") if field != "-created_at" else songs
+    page = Paginator(songs, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    filtering = any((q, status, relation, model, member, favourites))
+    # Job cards belong to the top of the first page.
+    job_list = list(jobs[:MAX_JOB_CARDS]) if page.number == 1 else []
+    return {
+        "page": page,
+        "jobs": job_list,
+        "running": any(job.is_running for job in job_list),
+        "query": query.urlencode(),
+        "filtering": filtering,
+        "f": {
+            "q": q,
+            "status": status,
+            "relation": relation,
+            "model": model,
+            "member": member,
+            "fav": favourites,
+            "sort": sort,
+        },
+    }
+
+
+@require_GET
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    workspace, role = current_workspace(request)
+    context = _filtered(request, workspace)
+    context["role"] = role
+    context["nav"] = "library"
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "studio/library.html#results", context)
+    context.update(
+        members=Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .only("user__id", "user__username", "workspace_id")
+        .order_by("user__username"),
+        relations=Relation.choices,
+        models=config.models(),
+        sorts=[(key, label) for key, (_, label) in SORTS.items()],
+        statuses=STATUSES.items(),
+    )
+    return render(request, "studio/library.html", context)
+
+
+def _known_states(request: HttpRequest) -> dict[str, str]:
+    """The cards' `j` values are "<job id>:<status>:<progress>" as the page last saw them."""
+    known = {}
+    for value in request.GET.getlist("j")[:MAX_JOB_CARDS]:
+        job_id, _, state = value.partition(":")
+        if len(job_id) == 36:
+            known[job_id] = state
+    return known
+
+
+def card_state(job: Job) -> str:
+    return f"{job.status}:{job.progress}"
+
+
+@require_GET
+@login_required
+def poll(request: HttpRequest) -> HttpResponse:
+    """Out-of-band swaps of the cards whose job moved on; 286 once nothing runs."""
+    workspace, role = current_workspace(request)
+    known = _known_states(request)
+    if not known:
+        return HttpResponse(status=POLL_STOP)
+    jobs = list(
+        Job.objects.filter(workspace=workspace, id__in=list(known))
+        .select_related("user")
+        .only(
+            "id",
+            "action",
+            "status",
+            "progress",
+            "error",
+            "params",
+            "created_at",
+            "workspace_id",
+            "user__username",
+        )
+    )
+    changed = [job for job in jobs if card_state(job) != known[str(job.id)]]
+    finished = [job.id for job in changed if job.status == JobStatus.SUCCESS]
+    songs: dict = {}
+    if finished:
+        for song in song_cards(workspace).filter(job_id__in=finished).order_by("created_at"):
+            songs.setdefault(song.job_id, song)
+    still_running = any(job.status in RUNNING_STATUSES for job in jobs)
+    parts = [
+        render_to_string(
+            "studio/library.html#poll_swap",
+            {
+                "job": job,
+                "song": songs.get(job.id),
+                "role": role,
+                "oob": f"outerHTML:#job-{job.id}",
+            },
+            request=request,
+        )
+        for job in changed
+    ]
+    return HttpResponse("".join(parts), status=200 if still_running else POLL_STOP)

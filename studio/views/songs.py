@@ -1,0 +1,311 @@
+"""The song page: the big player, the family tree, one panel per remix or file action, and
+the small edits (favourite, rename, delete). Also retry and check-again for jobs."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from studio.access import job_for, require_editor, song_for
+from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
+from studio.models.activity import Verb, record
+from studio.models.music import RUNNING_STATUSES
+from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
+from studio.ttapi import switches
+from studio.ttapi.actions import Action
+from studio.ttapi.errors import PayloadInvalid
+from studio.views.library import POLL_STOP, card_state
+
+FAILED_SHOWN_FOR = timedelta(hours=24)
+
+
+@dataclass
+class Node:
+    song: Song
+    depth: int
+    current: bool = False
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, 9)
+
+
+def family_tree(song: Song) -> list[Node]:
+    """The song's ancestors, the song, then all its descendants (depth-first), from one query
+    over the family (deleted members included: they keep the tree whole)."""
+    root_id = song.root_id or song.id
+    members = list(
+        Song.objects.filter(Q(root_id=root_id) | Q(id=root_id))
+        .only("id", "title", "relation", "parent_id", "root_id", "deleted_at", "created_at")
+        .order_by("created_at")
+    )
+    by_id = {m.id: m for m in members}
+    children: dict = {}
+    for m in members:
+        children.setdefault(m.parent_id, []).append(m)
+
+    chain = []
+    cursor = by_id.get(song.parent_id)
+    while cursor is not None and len(chain) < 100:
+        chain.append(cursor)
+        cursor = by_id.get(cursor.parent_id)
+    rows = [Node(s, depth) for depth, s in enumerate(reversed(chain))]
+    rows.append(Node(by_id.get(song.id, song), len(chain), current=True))
+
+    def walk(parent_id, depth: int) -> None:
+        for child in children.get(parent_id, ()):
+            rows.append(Node(child, depth))
+            if len(rows) < 500:
+                walk(child.id, depth + 1)
+
+    walk(song.id, len(chain) + 1)
+    return rows
+
+
+def _song_jobs(song: Song) -> list[Job]:
+    recent = timezone.now() - FAILED_SHOWN_FOR
+    return list(
+        Job.objects.filter(parent=song)
+        .filter(Q(status__in=RUNNING_STATUSES) | Q(status=JobStatus.FAILED, created_at__gte=recent))
+        .select_related("user")
+        .order_by("-created_at")[:20]
+    )
+
+
+def _files(song: Song) -> dict:
+    assets = list(Asset.objects.filter(song=song).order_by("kind", "label", "-created_at"))
+    by_kind: dict[str, list[Asset]] = {}
+    for asset in assets:
+        by_kind.setdefault(asset.kind, []).append(asset)
+    return {
+        "stems": by_kind.get(AssetKind.STEM, []),
+        "wav": (by_kind.get(AssetKind.WAV) or [None])[0],
+        "mp3": (by_kind.get(AssetKind.MP3) or [None])[0],
+        "video": (by_kind.get(AssetKind.VIDEO) or [None])[0],
+    }
+
+
+def _initial(song: Song, action: Action) -> dict:
+    initial: dict = {"title": song.title, "mv": song.model or None}
+    if song.prompt:
+        initial["sound_prompt"] = song.prompt
+    elif song.lyrics:
+        initial["lyrics_text"] = song.lyrics
+    if action is Action.EXTEND:
+        initial["starts"] = round(song.duration, 2) if song.duration else 30.0
+    if action is Action.REPLACE and song.duration:
+        initial["starts"] = round(song.duration / 3, 2)
+        initial["ends"] = round(song.duration * 2 / 3, 2)
+    initial["instrumental"] = song.instrumental
+    return {k: v for k, v in initial.items() if v not in (None, "")}
+
+
+FILE_ACTIONS = {Action.STEMS: "stems", Action.DOWNLOAD: "download", Action.VIDEO: "video"}
+
+
+def _panels(song: Song, role: Role, bound: ApiForm | None = None) -> tuple[list[dict], dict]:
+    """One panel per action the role may use: remixes as a list, file actions by name."""
+    if not role.can_edit:
+        return [], {}
+    remixes, files = [], {}
+    for action, form_class in SONG_ACTION_FORMS.items():
+        if bound is not None and bound.action is action:
+            form = bound
+        else:
+            form = form_class(initial=_initial(song, action))
+        panel = {
+            "action": action.value,
+            "label": action.label,
+            "form": form,
+            "disabled": switches.disabled_reason(action),
+            "open": bound is not None and bound.action is action,
+        }
+        if action in FILE_ACTIONS:
+            files[FILE_ACTIONS[action]] = panel
+        else:
+            remixes.append(panel)
+    return remixes, files
+
+
+def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
+    """What changes while jobs run: the job list, the files and the family tree."""
+    song_jobs = _song_jobs(song)
+    remixes, file_panels = _panels(song, role, bound)
+    return {
+        "song": song,
+        "role": role,
+        "song_jobs": song_jobs,
+        "running": any(job.is_running for job in song_jobs),
+        "files": _files(song),
+        "tree": family_tree(song),
+        "remixes": remixes,
+        "file_panels": file_panels,
+    }
+
+
+def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = None, status=200):
+    context = _live(song, role, bound)
+    parent = Song.objects.filter(pk=song.parent_id, deleted_at__isnull=True).first()
+    context.update(
+        parent=parent,
+        creator=song.created_by,
+        rename_form=RenameForm(initial={"title": song.title}),
+        nav="library",
+    )
+    return render(request, "studio/song.html", context, status=status)
+
+
+@require_GET
+@login_required
+def song_page(request: HttpRequest, song_id) -> HttpResponse:
+    song, role = song_for(request, song_id)
+    return _page(request, song, role)
+
+
+@require_POST
+@login_required
+def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
+    song, role = song_for(request, song_id)
+    require_editor(role)
+    try:
+        form_class = SONG_ACTION_FORMS[Action(action)]
+    except (ValueError, KeyError):
+        raise Http404 from None
+    form = form_class(request.POST)
+    reason = switches.disabled_reason(form.action)
+    if reason:
+        form.is_valid()
+        form.add_error(None, reason)
+        return _page(request, song, role, form, status=400)
+    if not form.is_valid():
+        return _page(request, song, role, form, status=400)
+    from studio import jobs
+
+    params = {"music_id": song.music_id, **form.params()}
+    try:
+        jobs.submit(form.action, params, workspace=song.workspace, user=request.user, parent=song)
+    except PayloadInvalid as exc:
+        form.add_api_errors(exc.errors)
+        return _page(request, song, role, form, status=400)
+    except jobs.SubmitRefused as exc:
+        form.add_error(None, exc.message)
+        return _page(request, song, role, form, status=400)
+    messages.success(request, f"{form.action.label} started. It shows below while it runs.")
+    return redirect(reverse("song", args=[song.id]) + "#song-jobs")
+
+
+@require_GET
+@login_required
+def song_poll(request: HttpRequest, song_id) -> HttpResponse:
+    """One request for all the page's running jobs: fresh panels once one moves on."""
+    song, role = song_for(request, song_id)
+    known = {}
+    for value in request.GET.getlist("j")[:40]:
+        job_id, _, state = value.partition(":")
+        known[job_id] = state
+    context = _live(song, role)
+    song_jobs = context["song_jobs"]
+    running = context["running"]
+    now = {str(job.id): card_state(job) for job in song_jobs if job.is_running}
+    if now == known:
+        return HttpResponse(status=200 if running else POLL_STOP)
+    context["oob"] = True
+    html = render_to_string("studio/song.html#live", context, request=request)
+    return HttpResponse(html, status=200 if running else POLL_STOP)
+
+
+@require_POST
+@login_required
+def song_favourite(request: HttpRequest, song_id) -> HttpResponse:
+    song, role = song_for(request, song_id)
+    require_editor(role)
+    song.favourite = not song.favourite
+    Song.objects.filter(pk=song.pk).update(favourite=song.favourite)
+    if request.htmx:
+        return render(request, "studio/library.html#fav", {"song": song, "role": role})
+    return redirect("song", song.id)
+
+
+@require_POST
+@login_required
+def song_rename(request: HttpRequest, song_id) -> HttpResponse:
+    song, role = song_for(request, song_id)
+    require_editor(role)
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A title needs 1 to 200 characters.")
+        return redirect("song", song.id)
+    old = song.title
+    Song.objects.filter(pk=song.pk).update(title=form.cleaned_data["title"])
+    record(
+        song.workspace,
+        request.user,
+        Verb.SONG_RENAMED,
+        f"{old} → {form.cleaned_data['title']}",
+        song,
+    )
+    messages.success(request, "Renamed.")
+    return redirect("song", song.id)
+
+
+@require_POST
+@login_required
+def song_delete(request: HttpRequest, song_id) -> HttpResponse:
+    song, role = song_for(request, song_id)
+    require_editor(role)
+    # Soft delete: the row stays so the family tree keeps its shape.
+    Song.objects.filter(pk=song.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+    record(song.workspace, request.user, Verb.SONG_DELETED, str(song), song)
+    messages.success(request, f"Deleted “{song}”. Its remixes stay in the library.")
+    return redirect("library")
+
+
+def _after_job(request: HttpRequest, job: Job, role: Role) -> HttpResponse:
+    if job.parent_id:
+        return redirect(reverse("song", args=[job.parent_id]) + "#song-jobs")
+    return redirect("library")
+
+
+@require_POST
+@login_required
+def job_retry(request: HttpRequest, job_id) -> HttpResponse:
+    job, role = job_for(request, job_id)
+    require_editor(role)
+    from studio import jobs
+
+    if job.status != JobStatus.FAILED:
+        messages.info(request, "Only a failed job can be retried.")
+        return _after_job(request, job, role)
+    try:
+        new = jobs.retry(job, request.user)
+    except PayloadInvalid as exc:
+        messages.error(request, exc.message)
+        return _after_job(request, job, role)
+    except jobs.SubmitRefused as exc:
+        messages.error(request, exc.message)
+        return _after_job(request, job, role)
+    messages.success(request, "Sent again.")
+    return _after_job(request, new, role)
+
+
+@require_POST
+@login_required
+def job_check(request: HttpRequest, job_id) -> HttpResponse:
+    job, role = job_for(request, job_id)
+    require_editor(role)
+    from studio import jobs
+
+    job = jobs.reconcile(job)
+    if job.status == JobStatus.UNKNOWN:
+        messages.info(request, "Still no answer from the music service; we keep checking.")
+    else:
+        messages.success(request, f"Checked: the job is {job.get_status_display().lower()}.")
+    return _after_job(request, job, role)
