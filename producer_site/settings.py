@@ -134,6 +134,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed logins allowed per username and per client address in LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)
 LOGIN_RATE_WINDOW = env.int("LOGIN_RATE_WINDOW", default=300)
+# Reverse proxies in front of the site: the client address is then read from the
+# X-Forwarded-For entry this many hops from the right (0: use the socket's address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 LANGUAGE_CODE = "en-us"

@@ -12,6 +12,12 @@ from studio.models import Membership, Role, Workspace
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """A cheap hasher in tests: the real one spends about 0.3 s per password on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Team:
     workspace: Workspace
