@@ -58,7 +58,7 @@ KINDS: tuple[str, ...] = (
 FETCH_STATUSES = frozenset({401, 403})
 
 FAIL_REASON = "Generation failed: the model could not produce audio for this request."
-MARKER = re.compile(r"\[fault:\s*([a-z0-9-]+)\s*\]", re.IGNORECASE)
+MARKER = re.compile(r"\[fault:\s*([a-z0-9.-]+)\s*\]", re.IGNORECASE)
 MARKED_FIELDS = ("sound_prompt", "lyrics_text", "prompt", "title")
 KEY_PREFIX = "fault-"
 SLOW_MAX_SECONDS = 120.0
