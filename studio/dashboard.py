@@ -1,0 +1,447 @@
+"""The figures behind the staff dashboard and the workspace usage page.
+
+Pure query functions: each runs a fixed number of aggregate queries whatever the size of the
+history, so the pages stay fast at hundreds of thousands of jobs (see bench/dashboard_bench.py).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr, Trunc
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from studio import ledger
+from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Membership, Song
+from studio.models.music import RUNNING_STATUSES
+from studio.ttapi.actions import Action
+
+ZERO = Decimal(0)
+# Jobs normally finish within a few minutes; past this one is shown as stuck (the poller
+# gives up later, at JOB_MAX_AGE_MINUTES).
+STUCK_AFTER = timedelta(minutes=10)
+# A worker that has not beaten for this long is reported as down.
+WORKER_SILENT_AFTER = timedelta(minutes=2)
+# Failure messages are grouped on their first characters: the rest often holds ids.
+REASON_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    start: datetime
+    end: datetime
+    unit: str  # "hour" or "day": the size of a chart bucket
+
+    @property
+    def buckets(self) -> list[datetime]:
+        step = timedelta(hours=1) if self.unit == "hour" else timedelta(days=1)
+        out, at = [], self.start
+        while at <= self.end:
+            out.append(at)
+            at += step
+        return out
+
+
+PERIODS = {"24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days"}
+DEFAULT_PERIOD = "7d"
+
+
+def period(key: str, now: datetime | None = None) -> Period:
+    """The period named `key` (unknown keys fall back to the default), ending now."""
+    now = timezone.localtime(now or timezone.now())
+    if key not in PERIODS:
+        key = DEFAULT_PERIOD
+    if key == "24h":
+        start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+        return Period(key, PERIODS[key], start, now, "hour")
+    days = 7 if key == "7d" else 30
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Period(key, PERIODS[key], midnight - timedelta(days=days - 1), now, "day")
+
+
+# --- Staff dashboard -------------------------------------------------------------------
+
+
+@dataclass
+class ActionStats:
+    action: str
+    label: str
+    total: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    running: int = 0
+    quota: Decimal = ZERO
+    median: timedelta | None = None
+    p95: timedelta | None = None
+    timed: int = 0  # successful jobs the times are computed from
+
+    @property
+    def failure_rate(self) -> float | None:
+        finished = self.succeeded + self.failed
+        return self.failed / finished if finished else None
+
+
+@dataclass
+class JobFigures:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    quota: Decimal = ZERO
+    actions: list[ActionStats] = field(default_factory=list)
+    # bucket -> status -> count, bucket -> action -> count, bucket -> quota
+    status_series: dict[datetime, dict[str, int]] = field(default_factory=dict)
+    action_series: dict[datetime, dict[str, int]] = field(default_factory=dict)
+    quota_series: dict[datetime, Decimal] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return self.by_status.get(JobStatus.FAILED, 0)
+
+    @property
+    def succeeded(self) -> int:
+        return self.by_status.get(JobStatus.SUCCESS, 0)
+
+    @property
+    def running(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in RUNNING_STATUSES)
+
+    @property
+    def failure_rate(self) -> float | None:
+        finished = self.succeeded + self.failed
+        return self.failed / finished if finished else None
+
+
+def _normalise(bucket: datetime) -> datetime:
+    # SQLite and PostgreSQL may hand truncated datetimes back in different zones.
+    return timezone.localtime(bucket) if timezone.is_aware(bucket) else bucket
+
+
+def job_figures(p: Period) -> JobFigures:
+    """Counts and quota per bucket, status and action: one grouped query."""
+    rows = (
+        Job.objects.filter(created_at__gte=p.start)
+        .annotate(bucket=Trunc("created_at", p.unit))
+        .values("bucket", "action", "status")
+        .annotate(n=Count("pk"), spent=Sum("quota"))
+        .order_by()
+    )
+    figures = JobFigures()
+    actions: dict[str, ActionStats] = {}
+    status_series: dict = defaultdict(lambda: defaultdict(int))
+    action_series: dict = defaultdict(lambda: defaultdict(int))
+    quota_series: dict = defaultdict(Decimal)
+    by_status: dict = defaultdict(int)
+    for row in rows:
+        bucket, action, status, n = (
+            _normalise(row["bucket"]),
+            row["action"],
+            row["status"],
+            row["n"],
+        )
+        spent = row["spent"] or ZERO
+        figures.total += n
+        figures.quota += spent
+        by_status[status] += n
+        status_series[bucket][status] += n
+        action_series[bucket][action] += n
+        quota_series[bucket] += spent
+        stats = actions.get(action)
+        if stats is None:
+            stats = actions[action] = ActionStats(action, _action_label(action))
+        stats.total += n
+        stats.quota += spent
+        if status == JobStatus.SUCCESS:
+            stats.succeeded += n
+        elif status == JobStatus.FAILED:
+            stats.failed += n
+        else:
+            stats.running += n
+    figures.by_status = dict(by_status)
+    figures.status_series = {k: dict(v) for k, v in status_series.items()}
+    figures.action_series = {k: dict(v) for k, v in action_series.items()}
+    figures.quota_series = dict(quota_series)
+    figures.actions = sorted(actions.values(), key=lambda s: (-s.total, s.action))
+    return figures
+
+
+def _action_label(action: str) -> str:
+    try:
+        return Action(action).label
+    except ValueError:
+        return action
+
+
+def _duration() -> ExpressionWrapper:
+    return ExpressionWrapper(F("finished_at") - F("created_at"), output_field=DurationField())
+
+
+def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
+    """Median and 95th percentile of the time successful jobs took, per action.
+
+    Nearest-rank percentiles computed in the database with window functions (the same SQL
+    on SQLite and PostgreSQL): only the two rows at ranks ceil(n/2) and ceil(0.95 n) of each
+    action come back, so the cost does not grow with what Python has to read.
+    """
+    duration = _duration()
+    partition = [F("action")]
+    qs = (
+        Job.objects.filter(
+            created_at__gte=p.start, status=JobStatus.SUCCESS, finished_at__isnull=False
+        )
+        .annotate(
+            took=duration,
+            rank=Window(RowNumber(), partition_by=partition, order_by=duration.asc()),
+            n=Window(Count("pk"), partition_by=partition),
+        )
+        # Integer arithmetic: ceil(n / 2) and ceil(95 n / 100), without float rounding.
+        .filter(Q(rank=(F("n") + 1) / 2) | Q(rank=(F("n") * 95 + 99) / 100))
+        .values_list("action", "took", "rank", "n")
+        .order_by()
+    )
+    out: dict[str, list] = {}
+    for action, took, rank, n in qs:
+        entry = out.setdefault(action, [None, None, n])
+        if rank == (n + 1) // 2:
+            entry[0] = took
+        if rank == (n * 95 + 99) // 100:
+            entry[1] = took
+    return {action: (m, p, n) for action, (m, p, n) in out.items()}
+
+
+def failure_reasons(p: Period, limit: int = 5) -> list[tuple[str, int]]:
+    rows = (
+        Job.objects.filter(created_at__gte=p.start, status=JobStatus.FAILED)
+        .annotate(reason=Substr("error", 1, REASON_LENGTH))
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason")[:limit]
+    )
+    return [(row["reason"] or "(no reason recorded)", row["n"]) for row in rows]
+
+
+def quota_by_workspace(p: Period, limit: int = 10) -> list[dict]:
+    return list(
+        Job.objects.filter(created_at__gte=p.start, quota__isnull=False)
+        .values("workspace_id", "workspace__name")
+        .annotate(spent=Sum("quota"), jobs=Count("pk"))
+        .order_by("-spent", "workspace__name")[:limit]
+    )
+
+
+@dataclass
+class Attention:
+    """What needs a person: running and stuck jobs, files that could not be archived."""
+
+    running: list[Job]
+    running_count: int
+    stuck_count: int
+    songs: list[Song]
+    assets: list[Asset]
+
+
+def is_stuck(job: Job, now: datetime) -> bool:
+    return job.status == JobStatus.UNKNOWN or job.created_at < now - STUCK_AFTER
+
+
+def attention(now: datetime | None = None, limit: int = 25) -> Attention:
+    now = now or timezone.now()
+    stuck_q = Q(status=JobStatus.UNKNOWN) | Q(created_at__lt=now - STUCK_AFTER)
+    counts = Job.objects.filter(status__in=RUNNING_STATUSES).aggregate(
+        running=Count("pk"), stuck=Count("pk", filter=stuck_q)
+    )
+    # Stuck jobs first (oldest first), then the rest of what is running.
+    running = list(
+        Job.objects.filter(status__in=RUNNING_STATUSES)
+        .select_related("workspace", "user")
+        .defer("params", "raw")
+        .order_by("created_at")[:limit]
+    )
+    for job in running:
+        job.stuck = is_stuck(job, now)
+    running.sort(key=lambda j: (not j.stuck, j.created_at))
+    songs = list(
+        Song.objects.filter(archive_status=ArchiveStatus.FAILED)
+        .select_related("workspace")
+        .defer("peaks", "raw", "lyrics", "prompt")
+        .order_by("-created_at")[:limit]
+    )
+    assets = list(
+        Asset.objects.filter(archive_status=ArchiveStatus.FAILED)
+        .select_related("workspace", "song")
+        .defer("song__peaks", "song__raw", "song__lyrics", "song__prompt")
+        .order_by("-created_at")[:limit]
+    )
+    return Attention(running, counts["running"], counts["stuck"], songs, assets)
+
+
+@dataclass
+class WorkerHealth:
+    last_seen: datetime | None
+    queued: int
+    alive: bool
+
+
+def worker_health(now: datetime | None = None) -> WorkerHealth:
+    now = now or timezone.now()
+    last_seen = Heartbeat.objects.filter(name="worker").values_list("seen_at", flat=True).first()
+    queued = DBTaskResult.objects.ready().count()
+    alive = last_seen is not None and last_seen >= now - WORKER_SILENT_AFTER
+    return WorkerHealth(last_seen, queued, alive)
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    jobs: JobFigures
+    reasons: list[tuple[str, int]]
+    workspaces: list[dict]
+    attention: Attention
+    worker: WorkerHealth
+
+
+def staff_dashboard(key: str, now: datetime | None = None) -> Dashboard:
+    """Everything the staff dashboard shows, in ten queries."""
+    now = now or timezone.now()
+    p = period(key, now)
+    jobs = job_figures(p)
+    times = finish_times(p)
+    for stats in jobs.actions:
+        if stats.action in times:
+            stats.median, stats.p95, stats.timed = times[stats.action]
+    return Dashboard(
+        period=p,
+        jobs=jobs,
+        reasons=failure_reasons(p),
+        workspaces=quota_by_workspace(p),
+        attention=attention(now),
+        worker=worker_health(now),
+    )
+
+
+# --- Workspace usage -------------------------------------------------------------------
+
+
+@dataclass
+class MemberUsage:
+    user_id: int | None
+    name: str
+    role: str = ""
+    spent: Decimal = ZERO
+    jobs: int = 0
+
+
+@dataclass
+class Usage:
+    since: datetime
+    spent: Decimal
+    budget: int | None
+    reserved: Decimal  # what running jobs will probably charge, held against the budget
+    members: list[MemberUsage]
+    actions: list[dict]
+    daily: dict[datetime, Decimal]
+    days: list[datetime]
+    top_jobs: list[Job]
+
+    @property
+    def share(self) -> float | None:
+        """The part of the budget spent (1.0 = all of it), or None without a budget."""
+        if not self.budget:
+            return None
+        return float(self.spent) / self.budget
+
+    @property
+    def job_count(self) -> int:
+        return sum(m.jobs for m in self.members)
+
+    @property
+    def average(self) -> Decimal:
+        return self.spent / self.job_count if self.job_count else ZERO
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else max(ZERO, Decimal(self.budget) - self.spent)
+
+
+def workspace_usage(workspace, now: datetime | None = None, top: int = 10) -> Usage:
+    """Quota the workspace spent this calendar month: per member, per action, per day.
+
+    The same rule as the ledger (and so as the budget stop in jobs.submit): a job counts in
+    the month it was created, for the quota the provider reported.
+    """
+    now = timezone.localtime(now or timezone.now())
+    since = ledger.month_start(now)
+    charged = Job.objects.filter(workspace=workspace, created_at__gte=since, quota__isnull=False)
+    rows = (
+        charged.values("user_id", "user__username", "action")
+        .annotate(spent=Sum("quota"), n=Count("pk"))
+        .order_by()
+    )
+    members: dict[int | None, MemberUsage] = {
+        m.user_id: MemberUsage(m.user_id, m.user.get_username(), m.get_role_display())
+        for m in Membership.objects.filter(workspace=workspace).select_related("user")
+    }
+    actions: dict[str, dict] = {}
+    spent = ZERO
+    for row in rows:
+        amount = row["spent"] or ZERO
+        spent += amount
+        member = members.get(row["user_id"])
+        if member is None:  # a former member, or a deleted account
+            name = row["user__username"] or "deleted account"
+            member = members[row["user_id"]] = MemberUsage(row["user_id"], name, "former member")
+        member.spent += amount
+        member.jobs += row["n"]
+        entry = actions.setdefault(
+            row["action"],
+            {
+                "action": row["action"],
+                "label": _action_label(row["action"]),
+                "spent": ZERO,
+                "jobs": 0,
+            },
+        )
+        entry["spent"] += amount
+        entry["jobs"] += row["n"]
+    daily_rows = (
+        charged.annotate(day=Trunc("created_at", "day"))
+        .values("day")
+        .annotate(spent=Coalesce(Sum("quota"), Value(ZERO)))
+        .order_by("day")
+    )
+    daily = {_normalise(r["day"]): r["spent"] for r in daily_rows}
+    days, at = [], since
+    while at <= now:
+        days.append(at)
+        at = timezone.localtime(at + timedelta(days=1)).replace(hour=0)
+    top_jobs = list(
+        charged.filter(quota__gt=0)
+        .select_related("user", "parent")
+        .order_by("-quota", "-created_at")[:top]
+    )
+    return Usage(
+        since=since,
+        spent=spent,
+        budget=workspace.monthly_budget,
+        reserved=ledger.running_estimate(workspace),
+        members=sorted(members.values(), key=lambda m: (-m.spent, m.name)),
+        actions=sorted(actions.values(), key=lambda a: (-a["spent"], a["label"])),
+        daily=daily,
+        days=days,
+        top_jobs=top_jobs,
+    )
+
+
+def job_summary(job: Job) -> str:
+    """A few words saying what a job was about: its title, prompt or the song it worked on."""
+    params = job.params if isinstance(job.params, dict) else {}
+    for key in ("title", "prompt", "tags", "style"):
+        text = params.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    if job.parent_id and job.parent:
+        return f"{job.get_action_display()} of {job.parent}"
+    return job.get_action_display()

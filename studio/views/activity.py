@@ -1,0 +1,66 @@
+"""A workspace's activity log: who did what, newest first, for every member."""
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from studio.access import current_workspace, workspace_for
+from studio.models import ActivityEvent, Role, Verb, Workspace
+
+PER_PAGE = 50
+
+
+def chosen_workspace(request: HttpRequest, workspace_id: UUID | None) -> tuple[Workspace, Role]:
+    """The workspace named in the URL (404 unless a member), else the active one."""
+    if workspace_id is None:
+        return current_workspace(request)
+    return workspace_for(request, workspace_id)
+
+
+def song_url(event: ActivityEvent) -> str:
+    """A link to the song the event is about, while the song is still in the library."""
+    song = event.song
+    if song is None or song.deleted_at is not None:
+        return ""
+    try:
+        return reverse("song", args=[song.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+@require_GET
+def activity_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpResponse:
+    workspace, role = chosen_workspace(request, workspace_id)
+    events = (
+        ActivityEvent.objects.filter(workspace=workspace)
+        .select_related("actor", "song")
+        .defer("song__peaks", "song__raw", "song__lyrics", "song__prompt")
+    )
+    verb = request.GET.get("verb", "")
+    if verb in Verb.values:
+        events = events.filter(verb=verb)
+    else:
+        verb = ""
+    page = Paginator(events.order_by("-created_at", "-id"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for event in page.object_list:
+        event.song_url = song_url(event)
+    return render(
+        request,
+        "studio/activity.html",
+        {
+            "nav": "activity",
+            "workspace": workspace,
+            "role": role,
+            "page": page,
+            "verb": verb,
+            "verbs": Verb.choices,
+        },
+    )

@@ -1,0 +1,135 @@
+"""The staff dashboard: how the whole site is doing, and buttons for what needs a hand.
+
+Staff only; everyone else, signed in or not, gets 404 (nothing tells them it exists).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from studio import charts, dashboard
+from studio.admin import operations
+from studio.models import Asset, Job, JobStatus, Song
+from studio.ttapi.actions import Action
+
+STATUS_SERIES = [
+    charts.Series(JobStatus.SUCCESS, "Done", "c-ok"),
+    charts.Series(JobStatus.FAILED, "Failed", "c-bad"),
+    charts.Series(JobStatus.UNKNOWN, "Unknown", "c-warn"),
+    charts.Series("running", "Running", "c-run"),
+]
+ACTION_SERIES = [charts.Series(a.value, a.label, f"c{i}") for i, a in enumerate(Action)]
+QUOTA_SERIES = [charts.Series("quota", "Quota", "c-quota")]
+
+
+def staff_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _status_values(figures: dashboard.JobFigures) -> dict:
+    # Submitting and running jobs share a colour: both are simply still under way.
+    out = {}
+    for bucket, counts in figures.status_series.items():
+        running = counts.get(JobStatus.SUBMITTING, 0) + counts.get(JobStatus.ON_QUEUE, 0)
+        out[bucket] = {**counts, "running": running}
+    return out
+
+
+@staff_required
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    data = dashboard.staff_dashboard(request.GET.get("period", dashboard.DEFAULT_PERIOD))
+    p, jobs = data.period, data.jobs
+    used_actions = {s.action for s in jobs.actions}
+    action_series = [s for s in ACTION_SERIES if s.key in used_actions]
+    quota_values = {b: {"quota": v} for b, v in jobs.quota_series.items()}
+    top_spend = data.workspaces[0]["spent"] if data.workspaces else 0
+    return render(
+        request,
+        "studio/staff/dashboard.html",
+        {
+            "nav": "staff",
+            "d": data,
+            "periods": dashboard.PERIODS,
+            "status_chart": charts.bar_chart(
+                p.buckets,
+                STATUS_SERIES,
+                _status_values(jobs),
+                unit=p.unit,
+                title=f"Jobs per {p.unit} by status",
+            ),
+            "status_legend": charts.legend(STATUS_SERIES),
+            "action_chart": charts.bar_chart(
+                p.buckets,
+                action_series,
+                jobs.action_series,
+                unit=p.unit,
+                title=f"Jobs per {p.unit} by action",
+            ),
+            "action_legend": charts.legend(action_series),
+            "quota_chart": charts.bar_chart(
+                p.buckets,
+                QUOTA_SERIES,
+                quota_values,
+                unit=p.unit,
+                title=f"Quota spent per {p.unit}",
+            ),
+            "top_spend": top_spend,
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    key = request.POST.get("period", "")
+    query = f"?{urlencode({'period': key})}" if key in dashboard.PERIODS else ""
+    return HttpResponseRedirect(reverse("staff_dashboard") + query + "#attention")
+
+
+def _tell(request: HttpRequest, outcome: operations.Outcome) -> HttpResponseRedirect:
+    ok, text = outcome
+    (messages.success if ok else messages.warning)(request, text)
+    return _back(request)
+
+
+@staff_required
+@require_POST
+def job_reconcile(request: HttpRequest, job_id) -> HttpResponse:
+    return _tell(request, operations.reconcile(get_object_or_404(Job, pk=job_id)))
+
+
+@staff_required
+@require_POST
+def job_repoll(request: HttpRequest, job_id) -> HttpResponse:
+    return _tell(request, operations.repoll(get_object_or_404(Job, pk=job_id)))
+
+
+@staff_required
+@require_POST
+def job_fail(request: HttpRequest, job_id) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id)
+    return _tell(request, operations.mark_failed(job, request.user))
+
+
+@staff_required
+@require_POST
+def song_archive(request: HttpRequest, song_id) -> HttpResponse:
+    return _tell(request, operations.retry_archiving(get_object_or_404(Song, pk=song_id)))
+
+
+@staff_required
+@require_POST
+def asset_archive(request: HttpRequest, asset_id) -> HttpResponse:
+    return _tell(request, operations.retry_archiving(get_object_or_404(Asset, pk=asset_id)))

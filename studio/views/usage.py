@@ -1,0 +1,50 @@
+"""A workspace's spending this month, for its owners and editors."""
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from studio import charts, dashboard
+from studio.access import require_editor
+from studio.views.activity import chosen_workspace
+
+# Owners are warned from this share of the monthly budget on.
+WARN_AT = 0.8
+DAILY_SERIES = [charts.Series("quota", "Quota", "c-quota")]
+
+
+@login_required
+@require_GET
+def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpResponse:
+    workspace, role = chosen_workspace(request, workspace_id)
+    require_editor(role)
+    usage = dashboard.workspace_usage(workspace)
+    for job in usage.top_jobs:
+        job.summary = dashboard.job_summary(job)
+    share = usage.share
+    top_member = max((m.spent for m in usage.members), default=0)
+    top_action = max((a["spent"] for a in usage.actions), default=0)
+    return render(
+        request,
+        "studio/usage.html",
+        {
+            "nav": "usage",
+            "workspace": workspace,
+            "role": role,
+            "usage": usage,
+            "percent": None if share is None else round(share * 100),
+            "over": share is not None and share >= 1,
+            "near": share is not None and WARN_AT <= share < 1,
+            "top_member": top_member,
+            "top_action": top_action,
+            "daily_chart": charts.bar_chart(
+                usage.days,
+                DAILY_SERIES,
+                {day: {"quota": v} for day, v in usage.daily.items()},
+                title="Quota spent per day this month",
+            ),
+        },
+    )
