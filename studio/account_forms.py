@@ -16,6 +16,10 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = "How your team sees you. Letters, digits and @ . + - _ only."
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         # One account per address: invitations are matched to accounts by email.
