@@ -79,7 +79,8 @@ class PromptFields(ApiForm):
         required=False,
         widget=forms.CheckboxInput(attrs={"role": "switch"}),
     )
-    mv = forms.ChoiceField(label="Model", choices=model_choices, initial="FUZZ-2.0")
+    # Optional: left blank, the provider uses its default model.
+    mv = forms.ChoiceField(label="Model", choices=model_choices, required=False)
     title = forms.CharField(label="Title", required=False, max_length=MAX_LENGTH["title"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

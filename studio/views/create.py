@@ -19,7 +19,7 @@ from studio.ttapi.errors import PayloadInvalid
 def create(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
-    form = CreateForm(request.POST or None)
+    form = CreateForm(request.POST) if request.method == "POST" else CreateForm()
     status = 200
     if request.method == "POST":
         status = 400

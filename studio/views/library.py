@@ -1,19 +1,21 @@
 """The library: the workspace's songs as cards, the jobs still making songs, and the one
 poll request per page that keeps the running cards up to date."""
 
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from studio.access import current_workspace
-from studio.models import Job, JobStatus, Membership, Relation, Song, Workspace
+from studio.models import Job, JobStatus, Membership, Relation, Role, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
 from studio.ttapi import config
 from studio.ttapi.actions import SONG_ACTIONS
@@ -32,26 +34,28 @@ SORTS = {
 STATUSES = {"ready": "Ready", "running": "Running", "failed": "Failed"}
 
 
+CARD_FIELDS = (
+    "id",
+    "title",
+    "relation",
+    "model",
+    "duration",
+    "peaks",
+    "favourite",
+    "created_at",
+    "image_url",
+    "image_file",
+    "workspace_id",
+    "job_id",
+    "created_by__username",
+)
+
+
 def song_cards(workspace: Workspace) -> QuerySet[Song]:
     return (
         Song.objects.filter(workspace=workspace, deleted_at__isnull=True)
         .select_related("created_by")
-        .only(
-            "id",
-            "title",
-            "prompt",
-            "relation",
-            "model",
-            "duration",
-            "peaks",
-            "favourite",
-            "created_at",
-            "image_url",
-            "image_file",
-            "workspace_id",
-            "job_id",
-            "created_by__username",
-        )
+        .only(*CARD_FIELDS)
     )
 
 
@@ -164,13 +168,15 @@ def library(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/library.html", context)
 
 
-def _known_states(request: HttpRequest) -> dict[str, str]:
+def known_states(request: HttpRequest) -> dict[str, str]:
     """The cards' `j` values are "<job id>:<status>:<progress>" as the page last saw them."""
     known = {}
     for value in request.GET.getlist("j")[:MAX_JOB_CARDS]:
         job_id, _, state = value.partition(":")
-        if len(job_id) == 36:
-            known[job_id] = state
+        try:
+            known[str(uuid.UUID(job_id))] = state
+        except ValueError:
+            continue
     return known
 
 
@@ -181,13 +187,21 @@ def card_state(job: Job) -> str:
 @require_GET
 @login_required
 def poll(request: HttpRequest) -> HttpResponse:
-    """Out-of-band swaps of the cards whose job moved on; 286 once nothing runs."""
-    workspace, role = current_workspace(request)
-    known = _known_states(request)
+    """Out-of-band swaps of the cards whose job moved on; 286 once nothing runs.
+
+    Called every few seconds by every open library, so it stays at a fixed handful of
+    queries: the membership join below is the access check (jobs of workspaces the caller
+    is not a member of are simply not found) and brings the caller's role along.
+    """
+    known = known_states(request)
     if not known:
         return HttpResponse(status=POLL_STOP)
     jobs = list(
-        Job.objects.filter(workspace=workspace, id__in=list(known))
+        Job.objects.filter(
+            id__in=list(known),
+            workspace__memberships__user=request.user,
+        )
+        .annotate(caller_role=F("workspace__memberships__role"))
         .select_related("user")
         .only(
             "id",
@@ -205,19 +219,22 @@ def poll(request: HttpRequest) -> HttpResponse:
     finished = [job.id for job in changed if job.status == JobStatus.SUCCESS]
     songs: dict = {}
     if finished:
-        for song in song_cards(workspace).filter(job_id__in=finished).order_by("created_at"):
+        found = Song.objects.filter(job_id__in=finished, deleted_at__isnull=True)
+        for song in found.select_related("created_by").only(*CARD_FIELDS).order_by("created_at"):
             songs.setdefault(song.job_id, song)
     still_running = any(job.status in RUNNING_STATUSES for job in jobs)
+    # Rendered without the request: no context processors, so no queries of their own.
+    csrf_token = get_token(request)
     parts = [
         render_to_string(
             "studio/library.html#poll_swap",
             {
                 "job": job,
                 "song": songs.get(job.id),
-                "role": role,
+                "role": Role(job.caller_role),
                 "oob": f"outerHTML:#job-{job.id}",
+                "csrf_token": csrf_token,
             },
-            request=request,
         )
         for job in changed
     ]

@@ -22,7 +22,7 @@ from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
 from studio.ttapi import switches
 from studio.ttapi.actions import Action
 from studio.ttapi.errors import PayloadInvalid
-from studio.views.library import POLL_STOP, card_state
+from studio.views.library import POLL_STOP, card_state, known_states
 
 FAILED_SHOWN_FOR = timedelta(hours=24)
 
@@ -207,10 +207,7 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
 def song_poll(request: HttpRequest, song_id) -> HttpResponse:
     """One request for all the page's running jobs: fresh panels once one moves on."""
     song, role = song_for(request, song_id)
-    known = {}
-    for value in request.GET.getlist("j")[:40]:
-        job_id, _, state = value.partition(":")
-        known[job_id] = state
+    known = known_states(request)
     context = _live(song, role)
     song_jobs = context["song_jobs"]
     running = context["running"]

@@ -46,7 +46,7 @@ def signed_link(request: HttpRequest, path: str) -> str:
 def upload(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     status = 200
     if request.method == "POST":
         status = 400

@@ -1,0 +1,269 @@
+"""The library page, its filters, and the one poll request that updates running cards."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from studio.models import Job, JobStatus, Relation, Song, Workspace
+from tests.ui.factories import make_job, make_song
+
+LIBRARY = reverse("library")
+POLL = reverse("library_poll")
+
+
+def j(job: Job) -> str:
+    return f"{job.id}:{job.status}:{job.progress}"
+
+
+@pytest.mark.parametrize("who", ["owner", "editor", "viewer"])
+def test_members_see_the_workspace_songs(team, who):
+    song = make_song(team.workspace, team.owner, title="Night Drive")
+    response = team.client_for(getattr(team, who)).get(LIBRARY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Night Drive" in html
+    assert reverse("song", args=[song.id]) in html
+    assert 'preload="none"' in html
+    assert '<svg class="wave"' in html
+
+
+def test_outsider_sees_only_their_own_workspace(team, outsider_client):
+    make_song(team.workspace, team.owner, title="Secret Song")
+    response = outsider_client.get(LIBRARY)
+    assert response.status_code == 200
+    assert "Secret Song" not in response.content.decode()
+    assert "No songs yet" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_log_in(client, db):
+    response = client.get(LIBRARY)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_viewer_gets_no_create_or_remix_buttons(team, viewer_client, editor_client):
+    make_song(team.workspace, team.owner)
+    make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Out of credit")
+    viewer_html = viewer_client.get(LIBRARY).content.decode()
+    editor_html = editor_client.get(LIBRARY).content.decode()
+    for marker in (reverse("create"), "fav-btn", "Retry"):
+        assert marker not in viewer_html
+        assert marker in editor_html
+    assert "Out of credit" in viewer_html
+
+
+def test_job_states_in_plain_words(team, owner_client):
+    make_job(team.workspace, team.owner, status=JobStatus.ON_QUEUE, progress=45)
+    make_job(team.workspace, team.owner, status=JobStatus.SUBMITTING)
+    make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Rejected: bad words")
+    make_job(team.workspace, team.owner, status=JobStatus.UNKNOWN)
+    html = owner_client.get(LIBRARY).content.decode()
+    assert "running 45%" in html
+    assert 'value="45"' in html
+    assert "queued" in html
+    assert "Rejected: bad words" in html and "Retry" in html
+    assert "Check again" in html
+    # One poller for the whole page, never one per card.
+    assert html.count('hx-trigger="every 3s"') == 1
+
+
+def test_no_poller_when_nothing_runs(team, owner_client):
+    make_song(team.workspace, team.owner)
+    make_job(team.workspace, team.owner, status=JobStatus.FAILED)
+    assert "every 3s" not in owner_client.get(LIBRARY).content.decode()
+
+
+def test_a_job_with_its_song_shows_only_the_song(team, owner_client):
+    song = make_song(team.workspace, team.owner, title="Finished")
+    html = owner_client.get(LIBRARY).content.decode()
+    assert f'id="song-{song.id}"' in html
+    assert f'id="job-{song.job_id}"' not in html
+
+
+def test_search_filters_and_sort(team, owner_client):
+    make_song(team.workspace, team.owner, title="Alpha", prompt="jazz piano")
+    make_song(team.workspace, team.editor, title="Beta", lyrics="moonlight over water")
+    make_song(team.workspace, team.owner, title="Gamma", model="FUZZ-1.0", favourite=True)
+    make_song(team.workspace, team.owner, title="Delta", relation=Relation.COVER)
+
+    def titles(**query):
+        html = owner_client.get(LIBRARY, query).content.decode()
+        return {t for t in ("Alpha", "Beta", "Gamma", "Delta") if f">{t}</a>" in html}
+
+    assert titles(q="jazz") == {"Alpha"}
+    assert titles(q="moonlight") == {"Beta"}
+    assert titles(q="gam") == {"Gamma"}
+    assert titles(model="FUZZ-1.0") == {"Gamma"}
+    assert titles(fav="1") == {"Gamma"}
+    assert titles(relation="cover") == {"Delta"}
+    assert titles(member=str(team.editor.id)) == {"Beta"}
+    assert titles(relation="nonsense", sort="nonsense", member="x", page="zz") == {
+        "Alpha",
+        "Beta",
+        "Gamma",
+        "Delta",
+    }
+    html = owner_client.get(LIBRARY, {"sort": "title"}).content.decode()
+    assert html.index(">Alpha<") < html.index(">Beta<") < html.index(">Gamma<")
+    assert "No songs match" in owner_client.get(LIBRARY, {"q": "zzzz"}).content.decode()
+
+
+def test_status_filter_separates_jobs_and_songs(team, owner_client):
+    make_song(team.workspace, team.owner, title="Ready one")
+    running = make_job(team.workspace, team.owner)
+    failed = make_job(team.workspace, team.owner, status=JobStatus.FAILED)
+    html = owner_client.get(LIBRARY, {"status": "running"}).content.decode()
+    assert f"job-{running.id}" in html and f"job-{failed.id}" not in html
+    assert "Ready one" not in html
+    html = owner_client.get(LIBRARY, {"status": "failed"}).content.decode()
+    assert f"job-{failed.id}" in html and f"job-{running.id}" not in html
+    html = owner_client.get(LIBRARY, {"status": "ready"}).content.decode()
+    assert "Ready one" in html and "job-" not in html
+
+
+def test_htmx_filter_request_gets_only_the_results(team, owner_client):
+    make_song(team.workspace, team.owner, title="Alpha")
+    response = owner_client.get(
+        LIBRARY, {"q": "alp"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html and "Alpha" in html
+
+
+def test_pagination(team, owner_client):
+    for n in range(30):
+        make_song(team.workspace, team.owner, title=f"Track {n:02d}")
+    first = owner_client.get(LIBRARY).content.decode()
+    second = owner_client.get(LIBRARY, {"page": 2}).content.decode()
+    assert first.count('class="card"') == 24
+    assert second.count('class="card"') == 6
+    assert "Page 1 of 2" in first and "page=2" in first
+
+
+def test_deleted_songs_are_hidden(team, owner_client):
+    from django.utils import timezone
+
+    make_song(team.workspace, team.owner, title="Gone", deleted_at=timezone.now())
+    assert "Gone" not in owner_client.get(LIBRARY).content.decode()
+
+
+# The poll.
+
+
+def test_poll_without_running_cards_stops(team, owner_client):
+    assert owner_client.get(POLL).status_code == 286
+
+
+def test_poll_answers_nothing_while_nothing_changed(team, owner_client):
+    job = make_job(team.workspace, team.owner, progress=10)
+    response = owner_client.get(POLL, {"j": j(job)})
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_poll_swaps_only_the_changed_cards(team, owner_client):
+    still = make_job(team.workspace, team.owner, progress=10)
+    moving = make_job(team.workspace, team.owner, progress=10)
+    seen = [j(still), j(moving)]
+    Job.objects.filter(pk=moving.pk).update(progress=60)
+    response = owner_client.get(POLL, {"j": seen})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'hx-swap-oob="outerHTML:#job-{moving.id}"' in html
+    assert "running 60%" in html
+    assert str(still.id) not in html
+
+
+def test_poll_turns_a_finished_job_into_its_song_card_and_stops(team, owner_client):
+    job = make_job(team.workspace, team.owner, progress=90)
+    seen = j(job)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCESS, progress=100)
+    song = make_song(team.workspace, team.owner, job=job, title="Brand new")
+    response = owner_client.get(POLL, {"j": seen})
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert f'id="song-{song.id}" hx-swap-oob="outerHTML:#job-{job.id}"' in html
+    assert "Brand new" in html
+
+
+def test_poll_shows_a_failure_with_its_reason(team, owner_client):
+    job = make_job(team.workspace, team.owner)
+    seen = j(job)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Queue full")
+    html = owner_client.get(POLL, {"j": seen}).content.decode()
+    assert "Queue full" in html and "Retry" in html
+
+
+def test_poll_ignores_jobs_of_other_workspaces(team, outsider_client):
+    job = make_job(team.workspace, team.owner)
+    Job.objects.filter(pk=job.pk).update(progress=50)
+    response = outsider_client.get(POLL, {"j": f"{job.id}:ON_QUEUE:0"})
+    assert response.status_code == 286
+    assert response.content == b""
+
+
+def test_poll_ignores_garbage(team, owner_client):
+    response = owner_client.get(POLL, {"j": ["nonsense", "x" * 36 + ":A:1", ""]})
+    assert response.status_code == 286
+
+
+# Query counts: constant, whatever the library's size.
+
+
+def _fill(workspace: Workspace, user, songs: int, running: int) -> list[Job]:
+    Song.objects.bulk_create(
+        Song(
+            workspace=workspace,
+            music_id=f"m-{uuid.uuid4()}",
+            title=f"Song {n}",
+            peaks=[0.2, 0.8] * 50,
+            duration=100 + n,
+            created_by=user,
+        )
+        for n in range(songs)
+    )
+    return [make_job(workspace, user, progress=5) for _ in range(running)]
+
+
+def _count(client, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, data)
+    assert response.status_code in (200, 286)
+    return len(queries)
+
+
+def _poll_after_progress(client, workspace, user, jobs: list[Job], finish: int) -> tuple[int, str]:
+    """Finish `finish` jobs with a song, move the rest on, and poll as a page that saw them
+    all at 5%: every card changed."""
+    seen = [f"{job.id}:ON_QUEUE:5" for job in jobs]
+    Job.objects.filter(pk__in=[job.pk for job in jobs[:finish]]).update(status=JobStatus.SUCCESS)
+    for job in jobs[:finish]:
+        make_song(workspace, user, job=job)
+    Job.objects.filter(pk__in=[job.pk for job in jobs[finish:]]).update(progress=50)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(POLL, {"j": seen})
+    return len(queries), response.content.decode()
+
+
+def test_library_and_poll_query_counts(team, owner_client, django_assert_max_num_queries):
+    small_jobs = _fill(team.workspace, team.owner, 30, 5)
+    small_page = _count(owner_client, LIBRARY)
+    small_poll, _ = _poll_after_progress(owner_client, team.workspace, team.owner, small_jobs, 1)
+
+    big_jobs = _fill(team.workspace, team.owner, 300, 40)
+    with django_assert_max_num_queries(12):
+        assert owner_client.get(LIBRARY, {"q": "Song", "sort": "long"}).status_code == 200
+    with django_assert_max_num_queries(12):
+        owner_client.get(LIBRARY)
+    assert _count(owner_client, LIBRARY) == small_page
+
+    big_poll, html = _poll_after_progress(owner_client, team.workspace, team.owner, big_jobs, 3)
+    assert big_poll <= 6
+    assert html.count("hx-swap-oob") == len(big_jobs)
+    assert html.count('class="card"') == 3
+    assert big_poll == small_poll

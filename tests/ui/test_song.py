@@ -1,0 +1,249 @@
+"""The song page: who sees what, every action panel, the family tree and the small edits."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from studio.models import Asset, AssetKind, Job, JobStatus, Relation, Song
+from studio.ttapi.actions import Action
+from tests.ui.factories import make_job, make_song
+
+
+def page(song: Song) -> str:
+    return reverse("song", args=[song.id])
+
+
+def act(song: Song, action: str) -> str:
+    return reverse("song_action", args=[song.id, action])
+
+
+REMIX_PANELS = ("extend", "replace", "cover", "variation", "vocals-swap", "instrumentals-swap")
+
+
+@pytest.mark.parametrize("who", ["owner", "editor"])
+def test_editors_see_every_action(team, who):
+    song = make_song(team.workspace, team.owner, title="Seed")
+    html = team.client_for(getattr(team, who)).get(page(song)).content.decode()
+    for action in (*REMIX_PANELS, "stems", "download", "generate-video"):
+        assert act(song, action) in html
+    assert 'id="waveform"' in html and 'id="song-peaks"' in html
+    assert "wavesurfer-7.12.12.min.js" in html
+    assert reverse("song_rename", args=[song.id]) in html
+    assert reverse("song_delete", args=[song.id]) in html
+
+
+def test_viewer_can_listen_and_download_only(team, viewer_client):
+    song = make_song(team.workspace, team.owner)
+    Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.MP3, file="x.mp3")
+    html = viewer_client.get(page(song)).content.decode()
+    assert reverse("song_media", args=[song.id, "audio"]) in html
+    assert "Download audio" in html and ">MP3</a>" in html
+    assert "/do/" not in html
+    assert "song_rename" not in html and "Delete this song" not in html and "fav-btn" not in html
+
+
+def test_outsider_and_anonymous(team, outsider_client, client):
+    song = make_song(team.workspace, team.owner)
+    assert outsider_client.get(page(song)).status_code == 404
+    assert client.get(page(song)).status_code == 302
+    assert outsider_client.post(act(song, "extend"), {"starts": "3"}).status_code == 404
+    for name in ("song_favourite", "song_rename", "song_delete"):
+        assert outsider_client.post(reverse(name, args=[song.id])).status_code == 404
+    assert outsider_client.get(reverse("song_poll", args=[song.id])).status_code == 404
+
+
+def test_viewer_posts_are_forbidden(team, viewer_client):
+    song = make_song(team.workspace, team.owner)
+    for action in (*REMIX_PANELS, "stems", "download", "generate-video"):
+        assert viewer_client.post(act(song, action), {"sound_prompt": "x"}).status_code == 403
+    for name in ("song_favourite", "song_rename", "song_delete"):
+        assert viewer_client.post(reverse(name, args=[song.id]), {"title": "x"}).status_code == 403
+    job = make_job(team.workspace, team.owner, status=JobStatus.FAILED)
+    assert viewer_client.post(reverse("job_retry", args=[job.id])).status_code == 403
+    assert viewer_client.post(reverse("job_check", args=[job.id])).status_code == 403
+    assert not Job.objects.filter(parent=song).exists()
+    song.refresh_from_db()
+    assert song.deleted_at is None and not song.favourite
+
+
+def test_deleted_song_page_is_gone(team, owner_client):
+    song = make_song(team.workspace, team.owner, deleted_at=timezone.now())
+    assert owner_client.get(page(song)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "expected"),
+    [
+        ("extend", {"sound_prompt": "more", "starts": "42.5"}, {"starts": 42.5}),
+        ("replace", {"lyrics_text": "new words", "starts": "10", "ends": "20"}, {"ends": 20.0}),
+        ("cover", {"sound_prompt": "as jazz", "mv": "FUZZ-2.0"}, {"sound_prompt": "as jazz"}),
+        ("variation", {}, {}),
+        ("vocals-swap", {"sound_prompt": "male", "cover_strength": "0.6"}, {"cover_strength": 0.6}),
+        ("instrumentals-swap", {"sound_prompt": "rock", "cover_strength": "1"}, {}),
+        ("stems", {}, {}),
+        ("download", {"format": "wav"}, {"format": "wav"}),
+        ("generate-video", {"preset": "modern"}, {"preset": "modern"}),
+    ],
+)
+def test_each_action_submits_a_job_on_the_song(team, editor_client, action, data, expected):
+    song = make_song(team.workspace, team.owner, music_id="parent-music-id")
+    response = editor_client.post(act(song, action), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].startswith(page(song))
+    job = Job.objects.get(parent=song)
+    assert job.action == action and job.user == team.editor
+    assert job.params["music_id"] == "parent-music-id"
+    for key, value in expected.items():
+        assert job.params[key] == value
+    html = editor_client.get(page(song)).content.decode()
+    assert 'id="song-jobs"' in html and "In progress" in html
+    assert reverse("song_poll", args=[song.id]) in html
+
+
+def test_bad_fields_are_shown_in_their_panel(team, editor_client):
+    song = make_song(team.workspace, team.owner)
+    response = editor_client.post(
+        act(song, "replace"), {"sound_prompt": "x", "starts": "30", "ends": "10"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Must be after the start." in html
+    assert 'id="panel-replace" open' in html
+    response = editor_client.post(act(song, "extend"), {"starts": "5"})
+    assert "Write a sound prompt or lyrics" in response.content.decode()
+    assert editor_client.post(act(song, "music"), {}).status_code == 404
+    assert editor_client.post(act(song, "nonsense"), {}).status_code == 404
+    assert not Job.objects.filter(parent=song).exists()
+
+
+def test_unfinished_parent_is_refused_with_a_reason(team, editor_client):
+    running = make_job(team.workspace, team.owner)
+    song = make_song(team.workspace, team.owner, job=running)
+    response = editor_client.post(act(song, "variation"))
+    assert response.status_code == 400
+    assert "has not finished yet" in response.content.decode()
+
+
+def test_switched_off_actions_are_shown_disabled(team, editor_client, settings):
+    settings.TTAPI_DISABLED_ACTIONS = {"variation": "Variation was retired upstream (410)."}
+    song = make_song(team.workspace, team.owner)
+    html = editor_client.get(page(song)).content.decode()
+    assert "Variation was retired upstream (410)." in html
+    assert act(song, "variation") not in html
+    assert act(song, "cover") in html
+    response = editor_client.post(act(song, "variation"))
+    assert response.status_code == 400
+    assert not Job.objects.filter(parent=song).exists()
+
+
+def test_family_tree_shows_ancestors_descendants_and_deleted_nodes(team, owner_client):
+    root = make_song(team.workspace, team.owner, title="Root")
+    child = make_song(team.workspace, team.owner, parent=root, title="Child")
+    grandchild = make_song(
+        team.workspace, team.owner, parent=child, relation=Relation.COVER, title="Grandchild"
+    )
+    make_song(team.workspace, team.owner, parent=root, title="Sibling")
+    make_song(team.workspace, team.owner, parent=child, title="Removed", deleted_at=timezone.now())
+    html = owner_client.get(page(child)).content.decode()
+    tree = html[html.index('id="family"') :]
+    tree = tree[: tree.index("</section>")]
+    assert f'<a href="{page(root)}">Root</a>' in tree
+    assert '<strong aria-current="page">Child</strong>' in tree
+    assert f'<a href="{page(grandchild)}">Grandchild</a>' in tree
+    assert "Removed <small>(deleted)</small>" in tree
+    assert "Sibling" not in tree  # ancestors and descendants, not cousins
+    assert tree.index("Root") < tree.index("Child") < tree.index("Grandchild")
+    assert 'class="d2' in tree and "Cover" in tree
+
+
+def test_ab_compare_with_the_parent(team, owner_client):
+    root = make_song(team.workspace, team.owner, title="Root")
+    child = make_song(team.workspace, team.owner, parent=root)
+    html = owner_client.get(page(child)).content.decode()
+    assert 'id="ab-b"' in html and reverse("song_media", args=[root.id, "audio"]) in html
+    assert 'id="ab-a"' not in owner_client.get(page(root)).content.decode()
+
+
+def test_files_panel_lists_stems_downloads_and_video(team, owner_client):
+    song = make_song(team.workspace, team.owner)
+    for label in ("Vocals", "Drums"):
+        Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.STEM, label=label)
+    mp3 = Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.MP3)
+    video = Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.VIDEO)
+    html = owner_client.get(page(song)).content.decode()
+    assert html.count('class="stem-label"') == 2
+    assert "Download the Vocals stem" in html
+    assert f"{reverse('asset_media', args=[mp3.id])}?download=1" in html
+    assert f'<video controls preload="none" src="{reverse("asset_media", args=[video.id])}"' in html
+    assert "Prepare WAV" in html and "Prepare MP3" not in html
+    assert "Split into stems" not in html
+
+
+def test_song_poll_refreshes_panels_when_a_job_finishes(team, owner_client):
+    song = make_song(team.workspace, team.owner)
+    job = make_job(team.workspace, team.owner, action=Action.STEMS, parent=song, progress=20)
+    poll = reverse("song_poll", args=[song.id])
+    seen = f"{job.id}:{job.status}:{job.progress}"
+    response = owner_client.get(poll, {"j": seen})
+    assert response.status_code == 200 and response.content == b""
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCESS, progress=100)
+    Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.STEM, label="Bass")
+    response = owner_client.get(poll, {"j": seen})
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert 'id="files" class="files" aria-labelledby="files-title" hx-swap-oob="true"' in html
+    assert "Bass" in html
+    assert 'id="family"' in html and 'id="song-jobs"' in html
+
+
+def test_favourite_rename_delete(team, editor_client):
+    root = make_song(team.workspace, team.owner, title="Old")
+    child = make_song(team.workspace, team.owner, parent=root)
+    fav = reverse("song_favourite", args=[root.id])
+    response = editor_client.post(fav, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
+    root.refresh_from_db()
+    assert root.favourite
+    editor_client.post(fav)
+    root.refresh_from_db()
+    assert not root.favourite
+
+    editor_client.post(reverse("song_rename", args=[root.id]), {"title": "New name"})
+    root.refresh_from_db()
+    assert root.title == "New name"
+    response = editor_client.post(reverse("song_rename", args=[root.id]), {"title": ""})
+    assert response.status_code == 302
+    root.refresh_from_db()
+    assert root.title == "New name"
+
+    response = editor_client.post(reverse("song_delete", args=[root.id]))
+    assert response.status_code == 302
+    root.refresh_from_db()
+    child.refresh_from_db()
+    assert root.deleted_at is not None
+    assert child.parent_id == root.id and child.deleted_at is None
+    assert "(deleted)" in editor_client.get(page(child)).content.decode()
+
+
+def test_retry_and_check_again(team, editor_client, monkeypatch):
+    from studio import jobs
+
+    failed = make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Boom")
+    response = editor_client.post(reverse("job_retry", args=[failed.id]))
+    assert response.status_code == 302
+    again = Job.objects.exclude(pk=failed.pk).get()
+    assert again.params == failed.params and again.status == JobStatus.SUBMITTING
+
+    unknown = make_job(team.workspace, team.owner, status=JobStatus.UNKNOWN)
+    checked = []
+
+    def fake_reconcile(job):
+        checked.append(job.pk)
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.ON_QUEUE)
+        job.refresh_from_db()
+        return job
+
+    monkeypatch.setattr(jobs, "reconcile", fake_reconcile)
+    response = editor_client.post(reverse("job_check", args=[unknown.id]), follow=True)
+    assert checked == [unknown.pk]
+    assert "Checked" in response.content.decode()
