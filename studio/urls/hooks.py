@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from studio.views import hooks
+
+urlpatterns = [
+    path("hooks/jobs/<uuid:job_id>/<str:token>/", hooks.job_hook, name="job_hook"),
+]

@@ -1,0 +1,297 @@
+"""Copying result files into our own storage (provider URLs expire), and waveform peaks.
+
+Each attempt is claimed with a compare-and-set on `archive_next_at`, so the task enqueued
+after commit and the worker's sweep never copy the same row at once. A failed attempt keeps
+the provider URL, notes the reason and schedules the next one with backoff.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import posixpath
+import subprocess
+import tempfile
+import wave
+from datetime import timedelta
+from functools import partial
+from itertools import pairwise
+from urllib.parse import urlsplit
+
+import httpx
+import numpy as np
+from django.conf import settings
+from django.core.files import File
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from studio import providers
+from studio.models import ArchiveStatus, Asset, AssetKind, Song
+
+logger = logging.getLogger(__name__)
+
+PEAK_COUNT = 200
+DECODE_RATE = 8000  # Hz: plenty for peaks and durations
+LEASE = timedelta(minutes=10)  # an attempt still running after this is presumed dead
+EXTENSIONS = {
+    "audio/mpeg": ".mp3",
+    "audio/mp3": ".mp3",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/wave": ".wav",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+}
+KNOWN_EXTENSIONS = {
+    ".mp3",
+    ".wav",
+    ".flac",
+    ".ogg",
+    ".m4a",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".webp",
+    ".mp4",
+}
+DEFAULT_EXTENSION = {"audio": ".mp3", "image": ".png", "video": ".mp4"}
+
+
+class ArchiveError(Exception):
+    """A copy failed; the message is shown next to the file."""
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "ARCHIVE_MAX_ATTEMPTS", 6))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ARCHIVE_MAX_BYTES", 1024 * 1024 * 1024))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at an hour."""
+    base = float(getattr(settings, "ARCHIVE_RETRY_SECONDS", 30.0))
+    return timedelta(seconds=min(3600.0, base * 2 ** max(0, attempts - 1)))
+
+
+# Audio.
+
+
+def decode(data: bytes | str) -> tuple[np.ndarray, float]:
+    """Mono float samples (at their own rate for WAV, else DECODE_RATE) and the duration."""
+    if isinstance(data, bytes) and data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        try:
+            return _decode_wav(data)
+        except (wave.Error, EOFError, ValueError):
+            pass  # not plain PCM: let ffmpeg try
+    return _decode_ffmpeg(data)
+
+
+def _decode_wav(data: bytes) -> tuple[np.ndarray, float]:
+    with wave.open(io.BytesIO(data)) as wav:
+        width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
+        frames = wav.readframes(wav.getnframes())
+    dtype = {1: np.uint8, 2: np.int16, 4: np.int32}.get(width)
+    if dtype is None or rate <= 0:
+        raise ValueError("unsupported WAV sample width")
+    samples = np.frombuffer(frames, dtype=dtype).astype(np.float32)
+    if width == 1:
+        samples = samples - 128
+    samples /= float(2 ** (8 * width - 1))
+    samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels).mean(axis=1)
+    return samples, len(samples) / rate
+
+
+def _decode_ffmpeg(data: bytes | str) -> tuple[np.ndarray, float]:
+    import imageio_ffmpeg
+
+    with tempfile.TemporaryDirectory() as folder:
+        if isinstance(data, bytes):
+            path = os.path.join(folder, "input")
+            with open(path, "wb") as handle:
+                handle.write(data)
+        else:
+            path = data
+        command = [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v", "error", "-nostdin", "-i", path,
+            "-f", "s16le", "-ac", "1", "-ar", str(DECODE_RATE), "-",
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, timeout=300, check=False)  # noqa: S603
+    if done.returncode != 0 or not done.stdout:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no audio"]
+        raise ArchiveError(f"The audio could not be decoded ({reason[0][:200]}).")
+    samples = np.frombuffer(done.stdout, dtype=np.int16).astype(np.float32) / 32768.0
+    return samples, len(samples) / DECODE_RATE
+
+
+def peaks(samples: np.ndarray, count: int = PEAK_COUNT) -> list[float]:
+    """Max-abs per bucket, normalised to 0..1."""
+    if samples.size == 0:
+        return [0.0] * count
+    edges = np.linspace(0, samples.size, count + 1).astype(int)
+    magnitude = np.abs(samples)
+    values = np.array([magnitude[a:b].max() if b > a else 0.0 for a, b in pairwise(edges)])
+    top = values.max()
+    values = values / top if top > 0 else values
+    return [round(float(v), 3) for v in values]
+
+
+# Copying.
+
+
+def _download(url: str) -> tuple[tempfile.SpooledTemporaryFile, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ArchiveError("The file's address is not an http(s) URL.")
+    limit = max_bytes()
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (returned)
+    try:
+        with providers.media_client() as http, http.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise ArchiveError(f"The file server answered HTTP {response.status_code}.")
+            size = 0
+            for chunk in response.iter_bytes(1024 * 256):
+                size += len(chunk)
+                if size > limit:
+                    raise ArchiveError(f"The file is larger than {limit // 1024 // 1024} MB.")
+                spool.write(chunk)
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    except httpx.HTTPError as exc:
+        spool.close()
+        raise ArchiveError(f"Could not download the file ({type(exc).__name__}).") from exc
+    except ArchiveError:
+        spool.close()
+        raise
+    if size == 0:
+        spool.close()
+        raise ArchiveError("The file server sent an empty file.")
+    spool.seek(0)
+    return spool, kind
+
+
+def _filename(url: str, content_type: str, stem: str, family: str) -> str:
+    ext = posixpath.splitext(urlsplit(url).path)[1].lower()
+    if ext not in KNOWN_EXTENSIONS:
+        ext = EXTENSIONS.get(content_type) or DEFAULT_EXTENSION[family]
+    return f"{slugify(stem)[:60] or family}{ext}"
+
+
+def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) -> str:
+    """Download `url` into the instance's FileField; returns the content type."""
+    spool, content_type = _download(url)
+    with spool:
+        getattr(instance, field).save(
+            _filename(url, content_type, stem, family), File(spool), save=False
+        )
+    type(instance).objects.filter(pk=instance.pk).update(**{field: getattr(instance, field).name})
+    return content_type
+
+
+def _claim(model: type[models.Model], obj: models.Model) -> bool:
+    now = timezone.now()
+    return (
+        model.objects.filter(
+            pk=obj.pk, archive_status=ArchiveStatus.PENDING, archive_next_at=obj.archive_next_at
+        ).update(archive_next_at=now + LEASE)
+        > 0
+    )
+
+
+def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> None:
+    attempts = obj.archive_attempts + 1
+    message = str(exc) if isinstance(exc, ArchiveError) else "The copy failed unexpectedly."
+    gave_up = attempts >= max_attempts()
+    model.objects.filter(pk=obj.pk).update(
+        archive_attempts=attempts,
+        archive_status=ArchiveStatus.FAILED if gave_up else ArchiveStatus.PENDING,
+        archive_error=(
+            f"{message} Gave up after {attempts} attempts; the provider's link is kept."
+            if gave_up
+            else f"{message} Trying again (attempt {attempts + 1} of {max_attempts()})."
+        ),
+        archive_next_at=None if gave_up else timezone.now() + retry_delay(attempts),
+    )
+
+
+def archive_song(song_id) -> bool:
+    """Copy the song's audio, cover and video, then compute its peaks. True when done."""
+    song = Song.objects.filter(pk=song_id).first()
+    if song is None or song.archive_status != ArchiveStatus.PENDING or not _claim(Song, song):
+        return False
+    stem = song.title or song.music_id
+    try:
+        for url_field, file_field, family in (
+            ("audio_url", "audio_file", "audio"),
+            ("image_url", "image_file", "image"),
+            ("video_url", "video_file", "video"),
+        ):
+            url = getattr(song, url_field)
+            if url and not getattr(song, file_field):
+                _copy(song, file_field, url, stem, family)
+        extra = {}
+        if song.audio_file and not song.peaks:
+            with song.audio_file.open("rb") as handle:
+                samples, duration = decode(handle.read())
+            extra["peaks"] = peaks(samples)
+            if not song.duration:
+                extra["duration"] = round(duration, 3)
+    except Exception as exc:
+        if not isinstance(exc, ArchiveError):
+            logger.exception("Archiving song %s failed", song.pk)
+        _failed(Song, song, exc)
+        return False
+    Song.objects.filter(pk=song.pk).update(
+        archive_status=ArchiveStatus.DONE, archive_error="", archive_next_at=None, **extra
+    )
+    return True
+
+
+def archive_asset(asset_id) -> bool:
+    """Copy one stem, download or video. True when done."""
+    asset = Asset.objects.select_related("song").filter(pk=asset_id).first()
+    if asset is None or asset.archive_status != ArchiveStatus.PENDING or not _claim(Asset, asset):
+        return False
+    family = "video" if asset.kind == AssetKind.VIDEO else "audio"
+    stem = f"{asset.song.title or asset.song.music_id} {asset.label}".strip()
+    try:
+        if not asset.file:
+            content_type = _copy(asset, "file", asset.remote_url, stem, family)
+            asset.content_type = content_type[:100]
+        size = asset.file.size
+    except Exception as exc:
+        if not isinstance(exc, ArchiveError):
+            logger.exception("Archiving asset %s failed", asset.pk)
+        _failed(Asset, asset, exc)
+        return False
+    Asset.objects.filter(pk=asset.pk).update(
+        archive_status=ArchiveStatus.DONE,
+        archive_error="",
+        archive_next_at=None,
+        content_type=asset.content_type,
+        size=size,
+    )
+    if asset.kind == AssetKind.VIDEO:
+        # The song's video is this file: no second copy.
+        Song.objects.filter(pk=asset.song_id, video_file="").update(video_file=asset.file.name)
+    return True
+
+
+def retry_archiving(song_or_asset: Song | Asset) -> None:
+    """Start copying again from the first attempt (staff action, management command)."""
+    model = type(song_or_asset)
+    model.objects.filter(pk=song_or_asset.pk).exclude(archive_status=ArchiveStatus.DONE).update(
+        archive_status=ArchiveStatus.PENDING,
+        archive_attempts=0,
+        archive_error="",
+        archive_next_at=timezone.now() + LEASE,
+    )
+    from studio import tasks
+
+    task = tasks.archive_song if model is Song else tasks.archive_asset
+    transaction.on_commit(partial(tasks.enqueue_quietly, task, str(song_or_asset.pk)))

@@ -1,0 +1,64 @@
+"""The provider's callback: POSTs a job's result to a URL holding our job UUID and its token."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from studio import jobs
+from studio.models import Job
+from studio.ttapi.errors import MalformedResult
+
+logger = logging.getLogger(__name__)
+
+
+def max_body() -> int:
+    return int(getattr(settings, "WEBHOOK_MAX_BYTES", 256 * 1024))
+
+
+def _answer(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"ok": status == 200, "message": message, **extra}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
+    job = Job.objects.filter(pk=job_id).first()
+    # Same answer for an unknown job and a wrong token; the comparison takes constant time.
+    expected = job.hook_token if job else "x" * 43
+    if not hmac.compare_digest(expected.encode(), token.encode()) or job is None:
+        return _answer(404, "Not found.")
+
+    limit = max_body()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return _answer(413, f"The body is larger than {limit} bytes.")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return _answer(413, f"The body is larger than {limit} bytes.")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _answer(400, "The body is not JSON.")
+    if not isinstance(payload, dict):
+        return _answer(400, "The body must be a JSON object.")
+
+    try:
+        changed = jobs.apply_result(job, payload)
+    except MalformedResult as exc:
+        return _answer(400, exc.message)
+    except jobs.JobMismatch as exc:
+        return _answer(400, str(exc))
+    except RecursionError:
+        return _answer(400, "The body is nested too deeply.")
+    return _answer(200, "Applied." if changed else "Already known.", changed=changed)
