@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import socket
 import time
 
 from django.conf import settings
@@ -49,11 +51,31 @@ def _html(status: int) -> HttpResponse:
     return HttpResponse(HTML_PAGE, status=status, content_type="text/html; charset=utf-8")
 
 
-def _dropped(body: dict) -> StreamingHttpResponse:
+def _socket_of(environ: dict) -> socket.socket | None:
+    """The client's socket, where the server lets us find it (gunicorn, runserver)."""
+    found = environ.get("gunicorn.socket")
+    stream = environ.get("wsgi.input")
+    for _ in range(6):
+        if found is not None or stream is None:
+            break
+        if isinstance(stream, socket.socket):
+            found = stream
+        inner = getattr(getattr(stream, "_read", None), "__self__", None)  # LimitedStream
+        stream = inner or next(
+            (getattr(stream, a) for a in ("stream", "raw", "_sock") if hasattr(stream, a)), None
+        )
+    return found if isinstance(found, socket.socket) else None
+
+
+def _dropped(request: HttpRequest, body: dict) -> StreamingHttpResponse:
     data = json.dumps(body).encode()
+    sock = _socket_of(request.META)
 
     def cut():
         yield data[: len(data) // 2]
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         raise EmulatedDrop("connection dropped on purpose (fault ambiguous-drop)")
 
     response = StreamingHttpResponse(cut(), content_type="application/json")
@@ -124,7 +146,7 @@ def submit(request: HttpRequest, action: str) -> HttpResponse:
     elif kind == faults.AMBIGUOUS:
         return _error(500)
     elif kind == faults.AMBIGUOUS_DROP:
-        return _dropped(body)
+        return _dropped(request, body)
     elif kind == faults.HTML_200:
         return _html(200)
     return JsonResponse(body)
