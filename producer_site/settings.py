@@ -212,6 +212,10 @@ EMULATOR_API_KEY = env.str("EMULATOR_API_KEY", default="emulator-key")
 EMULATOR_JOB_SECONDS = env.float("EMULATOR_JOB_SECONDS", default=6.0)
 EMULATOR_RUNNING_CAP = env.int("EMULATOR_RUNNING_CAP", default=20)
 EMULATOR_FAULT_RATE = env.float("EMULATOR_FAULT_RATE", default=0.0)
+# Makes the random faults reproducible; unset, they differ on every run.
+EMULATOR_FAULT_SEED = env.str("EMULATOR_FAULT_SEED", default="")
+# How long the `slow` fault holds an answer (seconds).
+EMULATOR_SLOW_SECONDS = env.float("EMULATOR_SLOW_SECONDS", default=3.0)
 EMULATOR_MEDIA_ROOT = Path(env.str("EMULATOR_MEDIA_ROOT", default=str(MEDIA_ROOT / "emulator")))
 
 LOGGING = {
