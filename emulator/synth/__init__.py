@@ -51,6 +51,8 @@ class Audio:
 
 def soft_limit(x: np.ndarray) -> np.ndarray:
     """Bend samples above the knee smoothly towards 1.0, in place."""
+    if x.size == 0 or (x.max() <= LIMIT_KNEE and x.min() >= -LIMIT_KNEE):
+        return x
     over = np.abs(x) > LIMIT_KNEE
     if over.any():
         v = x[over]

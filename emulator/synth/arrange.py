@@ -62,18 +62,21 @@ class Track:
         w = wave[a - at : self.n - at]
         if not len(w):
             return
-        gl = np.float32(gain * min(1.0, 1.0 - pan))
-        gr = np.float32(gain * min(1.0, 1.0 + pan))
-        self.left[a : a + len(w)] += gl * w
-        self.right[a : a + len(w)] += gr * w
+        if pan == 0:
+            scaled = np.float32(gain) * w
+            self.left[a : a + len(w)] += scaled
+            self.right[a : a + len(w)] += scaled
+            return
+        self.left[a : a + len(w)] += np.float32(gain * min(1.0, 1.0 - pan)) * w
+        self.right[a : a + len(w)] += np.float32(gain * min(1.0, 1.0 + pan)) * w
 
     def stereo(self, peak: float) -> np.ndarray:
-        out = np.empty((self.n, 2), dtype=np.float32)
-        out[:, 0] = self.left
-        out[:, 1] = self.right
+        """Interleaved (n, 2) float32, scaled so the louder channel peaks at `peak`."""
         top = max(self.left.max(), -self.left.min(), self.right.max(), -self.right.min(), 0)
-        if top > 0:
-            out *= np.float32(peak / top)
+        scale = np.float32(peak / top) if top > 0 else np.float32(1)
+        out = np.empty((self.n, 2), dtype=np.float32)
+        np.multiply(self.left, scale, out=out[:, 0])
+        np.multiply(self.right, scale, out=out[:, 1])
         return out
 
 
@@ -92,16 +95,15 @@ def _timing(plan: Plan) -> Callable[[float], int]:
     return frame_of
 
 
-def _echo(track: Track, delay: int, gains: Iterable[float]) -> None:
-    """Ping-pong echo taps (feed-forward, so it stays vectorised)."""
-    left, right = track.left.copy(), track.right.copy()
+def _echo(track: Track, mono: np.ndarray, delay: int, gains: Iterable[float]) -> None:
+    """Add a mono line with ping-pong echo taps (feed-forward, so it stays vectorised)."""
+    track.add(mono, 0, 1.0)
     for i, g in enumerate(gains, start=1):
         d = delay * i
         if d >= track.n:
             break
-        src_l, src_r = (right, left) if i % 2 else (left, right)
-        track.left[d:] += np.float32(g) * src_l[:-d]
-        track.right[d:] += np.float32(g) * src_r[:-d]
+        side = track.right if i % 2 else track.left
+        side[d:] += np.float32(g) * mono[:-d]
 
 
 def _smooth(track: Track, width: int) -> None:
@@ -140,8 +142,7 @@ def _vocals(plan: Plan, track: Track, frame_of: Callable[[float], int]) -> None:
     if plan.voice is None or not plan.syllables:
         return
     mono = sing(plan.syllables, plan.voice, plan.seconds_per_beat, frame_of, track.n, plan.seed)
-    track.add(mono, 0, 1.0)
-    _echo(track, int(plan.seconds_per_beat * 0.75 * SR), (0.22, 0.12, 0.06))
+    _echo(track, mono, int(plan.seconds_per_beat * 0.75 * SR), (0.22, 0.12, 0.06))
 
 
 def _drums(plan: Plan, track: Track, frame_of: Callable[[float], int]) -> None:
@@ -352,6 +353,7 @@ def _other(plan: Plan, track: Track, frame_of: Callable[[float], int]) -> None:
                 for k, m in enumerate(chord):
                     play(style.pad, base, bpb, m - 12 * (k == 0), 0.13, 0.35 * (-1) ** k)
 
+    lead = np.zeros(track.n, dtype=np.float32)  # mono: the echo spreads it
     sung = plan.voice is not None and plan.syllables
     busy = {int(s[0] // bpb) for s in plan.syllables} if sung else set()
     for beat, beats, midi, vel in plan.melody:
@@ -361,8 +363,13 @@ def _other(plan: Plan, track: Track, frame_of: Callable[[float], int]) -> None:
             continue
         if section == "intro" and bar < plan.sections[0][2] // 2:
             continue
-        play(style.lead, beat, beats, midi + (12 if style.lead == "bell" else 0), 0.3 * vel, 0.15)
-    _echo(track, int(spb * 0.75 * SR), (0.18, 0.08))
+        at = frame_of(beat)
+        wave = ins.note(
+            style.lead, midi + 12 * (style.lead == "bell"), int((beats * spb + 0.08) * SR), bright
+        )
+        wave = wave[: max(0, track.n - at)]
+        lead[at : at + len(wave)] += np.float32(0.3 * vel) * wave
+    _echo(track, lead, int(spb * 0.75 * SR), (0.18, 0.08))
     if style.lofi:
         _smooth(track, 7)
         rng = rng_for("crackle", plan.seed)

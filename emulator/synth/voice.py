@@ -20,6 +20,28 @@ FORMANTS: dict[str, tuple[tuple[float, float, float], ...]] = {
 }
 GLIDE_SECONDS = 0.05
 RELEASE_SECONDS = 0.07
+NOISE_SECONDS = 8
+
+# Shared curves, sliced per syllable: time, the glide's fade and vibrato's fade-in.
+_TIME = np.arange(20 * SR, dtype=np.float32) / SR
+_GLIDE = ((1 - np.clip(_TIME / GLIDE_SECONDS, 0, 1)) ** 2).astype(np.float32)
+_VIB_RAMP = np.clip((_TIME - 0.15) / 0.25, 0, 1).astype(np.float32)
+
+
+@lru_cache(maxsize=8)
+def _noise(seed: int) -> np.ndarray:
+    noise = rng_for("breath", seed).standard_normal(NOISE_SECONDS * SR).astype(np.float32)
+    noise.setflags(write=False)
+    return noise
+
+
+def _breath(seed: int, length: int, start: int) -> np.ndarray:
+    """Breath noise for a syllable: a window of one long cached noise buffer."""
+    noise = _noise(seed)
+    if length >= len(noise):
+        return np.resize(noise, length)  # only for syllables longer than the buffer
+    at = (start * 7919) % (len(noise) - length)
+    return noise[at : at + length]
 
 
 @lru_cache(maxsize=64)
@@ -38,7 +60,7 @@ def _response(vowel: str, size: int, shift: float, brightness: float) -> np.ndar
 
 def _polyblep_saw(phase: np.ndarray, dt: np.ndarray) -> np.ndarray:
     """Band-limited sawtooth from a running phase (in cycles) and per-sample increment."""
-    t = phase % 1.0
+    t = (phase % 1.0).astype(np.float32)
     out = 2.0 * t - 1.0
     lo = t < dt
     x = t[lo] / dt[lo]
@@ -86,7 +108,6 @@ def sing(
 ) -> np.ndarray:
     """The vocal line as mono float32 of `n` frames. `frame_of(beat)` places a beat in time."""
     out = np.zeros(n, dtype=np.float32)
-    rng = rng_for("breath", seed)
     consonants = _consonants(seed)
     previous_pitch: float | None = None
     previous_end = -1
@@ -95,18 +116,19 @@ def sing(
         length = int((beats * seconds_per_beat + RELEASE_SECONDS) * SR)
         if start >= n or length <= 0:
             continue
-        length = min(length, n - start)
-        t = np.arange(length, dtype=np.float64) / SR
-        pitch = np.full(length, float(midi))
+        length = min(length, n - start, len(_TIME))
+        t = _TIME[:length]
+        pitch = np.full(length, np.float32(midi - 69), dtype=np.float32)
         if previous_pitch is not None and start - previous_end < 0.05 * SR:
-            glide = np.clip(t / GLIDE_SECONDS, 0, 1)
-            pitch += (previous_pitch - midi) * (1 - glide) ** 2
-        depth = voice.vibrato_depth * np.clip((t - 0.15) / 0.25, 0, 1)
-        pitch += depth * np.sin(2 * np.pi * voice.vibrato_rate * t)
-        f0 = 440.0 * 2.0 ** ((pitch - 69) / 12)
-        dt = f0 / SR
-        source = _polyblep_saw(np.cumsum(dt), dt)
-        source += voice.breath * rng.standard_normal(length)
+            g = min(length, int(GLIDE_SECONDS * SR))
+            pitch[:g] += np.float32(previous_pitch - midi) * _GLIDE[:g]
+        vibrato = np.sin(np.float32(2 * np.pi * voice.vibrato_rate) * t)
+        vibrato *= np.float32(voice.vibrato_depth) * _VIB_RAMP[:length]
+        pitch += vibrato
+        dt = np.exp2(pitch * np.float32(1 / 12)) * np.float32(440.0 / SR)
+        phase = np.cumsum(dt, dtype=np.float64)
+        source = _polyblep_saw(phase, dt)
+        source += np.float32(voice.breath) * _breath(seed, length, start)
         size = _fast_size(length + 512)
         spectrum = np.fft.rfft(source, size)
         spectrum *= _response(vowel, size, voice.formant_shift, voice.brightness)
