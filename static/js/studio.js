@@ -99,9 +99,15 @@
       options.peaks = [peaks];
       options.duration = duration;
     }
-    container.textContent = "";
+    // With stored peaks wavesurfer draws at once; without, the server's picture stays
+    // until the audio is decoded.
+    const picture = Array.from(container.children).filter((node) => node.tagName === "svg");
+    const dropPicture = () => picture.forEach((svg) => svg.remove());
+    if (options.peaks) dropPicture();
     const wave = window.WaveSurfer.create(options);
     window.studioWave = wave;
+    wave.once("redraw", dropPicture);
+    wave.once("ready", () => { container.dataset.ready = "true"; });
 
     const Regions = window.WaveSurfer.Regions;
     if (!Regions || !readout) return; // viewers: seek only

@@ -1,0 +1,235 @@
+"""What a new user does in the studio, in a real browser, against the emulator."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from studio.models import Membership, Role, Song
+
+WAIT = 40_000  # ms: a job takes ~3 s in the emulator, plus the poll's 3 s rhythm
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def audio_ready(page, selector: str) -> None:
+    """Play the element and wait until it has real data (readyState >= 2, a duration)."""
+    page.eval_on_selector(selector, "a => { a.muted = true; return a.play(); }")
+    page.wait_for_function(
+        "s => { const a = document.querySelector(s); return a.readyState >= 2 && a.duration > 0; }",
+        arg=selector,
+        timeout=WAIT,
+    )
+
+
+def wait_for_jobs_to_finish(page) -> None:
+    expect(page.locator("#song-jobs li.is-on_queue, #song-jobs li.is-submitting")).to_have_count(
+        0, timeout=WAIT
+    )
+
+
+def test_new_user_makes_and_remixes_a_song(studio, page, shot):
+    page.set_default_timeout(WAIT)
+    # Sign up.
+    page.goto(studio.url + "/accounts/signup/")
+    page.fill("#id_username", "newcomer")
+    page.fill("#id_email", "newcomer@example.com")
+    page.fill("#id_password1", "a-long-and-fine-passphrase")
+    page.fill("#id_password2", "a-long-and-fine-passphrase")
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(studio.url + "/")
+    expect(page.locator("text=No songs yet")).to_be_visible()
+    shot(page, "library-empty")
+
+    # Generate a song.
+    page.click("a[href='/create/'][role=button]")
+    page.fill("#id_sound_prompt", "dreamy synth-pop with a warm bass line")
+    page.fill("#id_title", "First Light")
+    page.fill("#id_weirdness", "0.3")
+    shot(page, "create")
+    page.click("button.big")
+    expect(page).to_have_url(studio.url + "/")
+    job_card = page.locator("article.job")
+    expect(job_card).to_have_count(1)
+    shot(page, "library-running")
+
+    # Watch it finish without reloading: the same document turns the card into a song.
+    page.evaluate("window.__sameDocument = true")
+    song_card = page.locator("article.card:not(.job)", has_text="First Light")
+    expect(song_card).to_have_count(1, timeout=WAIT)
+    assert page.evaluate("window.__sameDocument") is True
+    expect(job_card).to_have_count(0)
+    shot(page, "library-done")
+
+    # Play it: the audio element loads real data.
+    audio_ready(page, "article.card:not(.job) audio")
+
+    # The song page: big player with the waveform drawn by wavesurfer.
+    song = Song.objects.get(title="First Light")
+    page.click("article.card:not(.job) h3 a")
+    expect(page.locator("h1#song-title")).to_have_text("First Light")
+    wave = page.locator("#waveform")
+    expect(wave).to_have_attribute("data-ready", "true")
+    audio_ready(page, "#main-audio")
+    page.eval_on_selector("#main-audio", "a => a.pause()")
+    shot(page, "song")
+
+    # Select a region by dragging across the waveform: it fills replace's start and end.
+    box = wave.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.25, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=8)
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=8)
+    page.mouse.up()
+    expect(page.locator("#panel-replace")).to_have_attribute("open", "")
+    starts = float(page.input_value("#id_replace_starts"))
+    ends = float(page.input_value("#id_replace_ends"))
+    assert 0 < starts < ends <= (song.duration or 1000)
+    expect(page.locator("#region-readout")).to_contain_text("selected")
+    shot(page, "song-region")
+    page.fill("#id_replace_sound_prompt", "a soaring guitar solo")
+    page.click("#panel-replace button[type=submit]")
+    expect(page.locator("#song-jobs")).to_contain_text("Replace section")
+    shot(page, "song-replace-running")
+
+    # Extend from a point chosen by clicking the waveform.
+    wave.click(position={"x": box["width"] * 0.8, "y": box["height"] / 2})
+    point = float(page.input_value("#id_extend_starts"))
+    assert point > 0
+    page.locator("#panel-extend summary").click()
+    page.click("#panel-extend button[type=submit]")
+    expect(page.locator("#song-jobs li")).to_have_count(2)
+
+    # Both children land in the family tree without a reload.
+    tree = page.locator("#family")
+    expect(tree.locator("a", has_text="First Light")).to_have_count(2, timeout=WAIT)
+    expect(tree).to_contain_text("Replaced section")
+    expect(tree).to_contain_text("Extension")
+    replace_job = song.child_jobs.get(action="replace")
+    assert replace_job.params["starts"] == pytest.approx(starts, abs=0.01)
+    assert replace_job.params["ends"] == pytest.approx(ends, abs=0.01)
+    assert song.child_jobs.get(action="extend").params["starts"] == pytest.approx(point, abs=0.01)
+    wait_for_jobs_to_finish(page)
+
+    # Split stems: one player per stem, each downloadable.
+    page.click("text=Split into stems")
+    stems = page.locator(".stems li")
+    expect(stems.first).to_be_visible(timeout=WAIT)
+    assert stems.count() >= 2
+    audio_ready(page, ".stems li audio")
+    with page.expect_download() as stem_download:
+        stems.first.locator("a").click()
+    assert stem_download.value.suggested_filename.lower().endswith((".mp3", ".wav"))
+
+    # Download an MP3.
+    page.click("text=Prepare MP3")
+    mp3_link = page.locator("a[role=button]", has_text=re.compile(r"^MP3$"))
+    expect(mp3_link).to_be_visible(timeout=WAIT)
+    with page.expect_download() as mp3_download:
+        mp3_link.click()
+    path = mp3_download.value.path()
+    assert mp3_download.value.suggested_filename.endswith(".mp3")
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    assert head[:3] == b"ID3" or (head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+    # Make a video, and play it.
+    page.select_option("#id_video_preset", "player")
+    page.click("text=Make a video")
+    expect(page.locator("video.video")).to_be_visible(timeout=WAIT)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video.video'); v.muted = true; v.play();"
+        " return v.readyState >= 2 && v.duration > 0; }",
+        timeout=WAIT,
+    )
+    page.eval_on_selector("video.video", "v => v.pause()")
+    shot(page, "song-files")
+
+    # The family tree from a child: its ancestor is a link, A/B compare is offered.
+    page.locator("#family a", has_text="First Light").first.click()
+    expect(page.locator("#family li.current")).to_be_visible()
+    expect(page.locator("#family a", has_text="First Light")).to_have_count(1)
+    expect(page.locator("#ab-play")).to_be_visible()
+    page.click("#ab-play")
+    page.click(".ab-pick[data-ab=b]")
+    expect(page.locator(".ab-pick[data-ab=b]")).to_have_attribute("aria-pressed", "true")
+    page.click("#ab-play")
+    shot(page, "song-child")
+
+
+def test_viewer_listens_but_cannot_remix(studio, login, shot, page):
+    owner = User.objects.create_user("owner1", "o@example.com", "pw-owner-long-enough")
+    workspace = owner.memberships.get().workspace
+    viewer = User.objects.create_user("listener", "l@example.com", "pw-viewer-long-enough")
+    Membership.objects.create(workspace=workspace, user=viewer, role=Role.VIEWER)
+    viewer.profile.current_workspace = workspace
+    viewer.profile.save()
+    song = Song.objects.create(
+        workspace=workspace,
+        music_id="m-viewer",
+        title="Shared Tune",
+        duration=30,
+        peaks=[0.2, 0.6, 1.0, 0.5] * 40,
+        created_by=owner,
+    )
+    song.root = song
+    song.save()
+
+    login(viewer)
+    expect(page.locator("article.card", has_text="Shared Tune")).to_be_visible()
+    expect(page.locator("a[href='/create/']")).to_have_count(0)
+    expect(page.locator(".fav-btn")).to_have_count(0)
+    shot(page, "library-viewer")
+
+    page.click("text=Shared Tune")
+    expect(page.locator("h1#song-title")).to_have_text("Shared Tune")
+    expect(page.locator("section.remix")).to_have_count(0)
+    expect(page.locator("form[action*='/do/']")).to_have_count(0)
+    expect(page.locator("text=Download audio")).to_be_visible()
+    status = page.evaluate(
+        """async (url) => {
+            const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
+            const r = await fetch(url, {method: 'POST', headers: {'X-CSRFToken': token},
+                                        body: new URLSearchParams({preset: 'simple'})});
+            return r.status;
+        }""",
+        f"/songs/{song.id}/do/generate-video/",
+    )
+    assert status == 403
+    shot(page, "song-viewer")
+
+
+def test_phone_layout(studio, login, shot, page):
+    user = User.objects.create_user("phone", "p@example.com", "pw-phone-long-enough")
+    workspace = user.memberships.get().workspace
+    for n in range(3):
+        song = Song.objects.create(
+            workspace=workspace,
+            music_id=f"m-phone-{n}",
+            title=f"Pocket Song {n}",
+            duration=95,
+            peaks=[0.3, 0.9, 0.5, 0.7] * 30,
+            created_by=user,
+        )
+        song.root = song
+        song.save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(user)
+    cards = page.locator("article.card")
+    expect(cards).to_have_count(3)
+    shot(page, "library-phone")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "() => Array.from(document.querySelectorAll('body *'))"
+        ".filter(e => e.getBoundingClientRect().right > 391).slice(0, 5)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert width <= 390, f"nothing sticks out sideways on a phone: {wide}"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    page.click("text=Pocket Song 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "song-phone")
