@@ -60,8 +60,8 @@ class EmulatorTransport(httpx.BaseTransport):
                 content = response.content
         except ConnectionError as exc:
             raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-        finally:
-            response.close()
+        # No response.close() here: the test Client closes it with close_old_connections
+        # detached, which keeps the test's connection (and transaction) open.
         return httpx.Response(
             response.status_code,
             headers=[(k, v) for k, v in response.items() if k.lower() != "content-encoding"],
