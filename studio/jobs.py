@@ -428,10 +428,10 @@ def mark_failed(job: Job, reason: str) -> bool:
 # Polling and reconciling.
 
 
-def reconcile(job: Job) -> Job:
+def reconcile(job: Job, *, now: datetime | None = None) -> Job:
     """Bring the job up to date: send it if it never left, fetch it, or give up when too old."""
     job = Job.objects.select_related("workspace").get(pk=job.pk)
-    now = timezone.now()
+    now = now or timezone.now()
     if job.status in FINAL_STATUSES and not (job.failed_locally and job.provider_job_id):
         return job
     if job.status == S.SUBMITTING and job.submitted_at is None:
@@ -492,18 +492,19 @@ def _fetch_and_apply(job: Job) -> None:
         logger.warning("Fetch of job %s answered for another job", job.pk)
 
 
-def poll(job_id: UUID | str) -> Job | None:
+def poll(job_id: UUID | str, *, now: datetime | None = None) -> Job | None:
     """One poll of a job the caller claimed: reconcile, then schedule the next one."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         return None
-    job = reconcile(job)
+    now = now or timezone.now()
+    job = reconcile(job, now=now)
     if job.status in (S.ON_QUEUE, S.UNKNOWN):
         _cas(
             job,
             (S.ON_QUEUE, S.UNKNOWN),
             poll_count=F("poll_count") + 1,
-            next_poll_at=timezone.now() + poll_delay(job.poll_count + 1),
+            next_poll_at=now + poll_delay(job.poll_count + 1),
         )
     return job
 

@@ -70,7 +70,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 done["sent"] += 1
             else:
                 # Also a send that died in flight: reconcile marks it UNKNOWN, never resends.
-                jobs.poll(job.pk)
+                jobs.poll(job.pk, now=now)
                 done["polled"] += 1
         except Exception:
             logger.exception("Sweep could not handle job %s", job.pk)

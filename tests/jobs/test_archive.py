@@ -1,0 +1,118 @@
+"""Archiving: files copied into storage, retried with backoff, provider URLs never lost."""
+
+import io
+import wave
+from datetime import timedelta
+
+import httpx
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from studio import archive, providers, tasks
+from studio.models import ArchiveStatus, Asset, Song
+
+
+def wav_bytes(seconds=1.0, rate=8000) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (np.sin(2 * np.pi * 220 * t) * t / seconds * 20000).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+class Files:
+    def __init__(self):
+        self.fail = 0
+        self.calls = 0
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.fail:
+            self.fail -= 1
+            return httpx.Response(503, text="busy")
+        if request.url.path.endswith(".png"):
+            return httpx.Response(
+                200, content=b"\x89PNG....", headers={"content-type": "image/png"}
+            )
+        return httpx.Response(200, content=wav_bytes(2.0), headers={"content-type": "audio/wav"})
+
+
+@pytest.fixture
+def files(monkeypatch):
+    served = Files()
+    monkeypatch.setattr(providers, "TRANSPORT", httpx.MockTransport(served.handler))
+    return served
+
+
+@pytest.fixture
+def song(team):
+    return Song.objects.create(
+        workspace=team.workspace,
+        music_id="m-1",
+        title="Rain drops",
+        audio_url="http://cdn.test/m-1/audio",
+        image_url="http://cdn.test/m-1/cover.png",
+    )
+
+
+def test_copies_files_and_computes_peaks(song, files):
+    assert archive.archive_song(song.pk)
+    song.refresh_from_db()
+    assert song.archive_status == ArchiveStatus.DONE and not song.archive_error
+    assert song.audio_file.name.endswith("rain-drops.wav") and song.image_file.name.endswith(".png")
+    assert song.audio_url  # the provider URL stays
+    assert len(song.peaks) == 200 and max(song.peaks) == 1.0 and song.peaks[0] < 0.1
+    assert song.duration == pytest.approx(2.0)
+    assert not archive.archive_song(song.pk)  # done is done
+
+
+def test_failures_retry_with_backoff_then_succeed(song, files):
+    files.fail = 1
+    assert not archive.archive_song(song.pk)
+    song.refresh_from_db()
+    assert song.archive_status == ArchiveStatus.PENDING and song.archive_attempts == 1
+    assert "HTTP 503" in song.archive_error and song.audio_url
+    first_wait = song.archive_next_at - timezone.now()
+    assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
+    assert tasks.sweep()["archived"] == 0  # not due yet
+    assert tasks.sweep(song.archive_next_at + timedelta(seconds=1))["archived"] == 1
+    song.refresh_from_db()
+    assert song.archive_status == ArchiveStatus.DONE and not song.archive_error
+
+
+def test_gives_up_after_the_limit_keeping_the_url(song, files, settings):
+    settings.ARCHIVE_MAX_ATTEMPTS = 2
+    files.fail = 10
+    archive.archive_song(song.pk)
+    archive.archive_song(song.pk)  # the retry, run directly
+    assert not archive.archive_song(song.pk)  # given up: no third attempt
+    song.refresh_from_db()
+    assert song.archive_status == ArchiveStatus.FAILED and song.archive_attempts == 2
+    assert "Gave up" in song.archive_error and song.audio_url
+    files.fail = 0
+    call_command("retry_archiving", "--now", stdout=io.StringIO())
+    song.refresh_from_db()
+    assert song.archive_status == ArchiveStatus.DONE
+
+
+def test_assets_are_copied(song, files):
+    asset = Asset.objects.create(
+        song=song, workspace=song.workspace, kind="stem", label="Drums", remote_url="http://x/d"
+    )
+    assert archive.archive_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.archive_status == ArchiveStatus.DONE and asset.size > 1000
+    assert asset.content_type == "audio/wav" and asset.file.name.endswith("drums.wav")
+
+
+def test_refuses_non_http_urls(song, files):
+    Song.objects.filter(pk=song.pk).update(audio_url="file:///etc/passwd")
+    archive.archive_song(song.pk)
+    song.refresh_from_db()
+    assert "not an http(s) URL" in song.archive_error and files.calls == 0

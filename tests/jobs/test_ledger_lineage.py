@@ -1,0 +1,95 @@
+"""The quota ledger, song families and the management commands."""
+
+import io
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from studio import ledger, lineage
+from studio.models import Job, JobStatus, Song, Workspace
+
+
+def job(team, action="music", quota="3", user=None, days_ago=0, workspace=None) -> Job:
+    return Job.objects.create(
+        workspace=workspace or team.workspace,
+        user=user or team.editor,
+        action=action,
+        status=JobStatus.SUCCESS,
+        quota=Decimal(quota) if quota is not None else None,
+        created_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_sums_per_user_action_day_and_workspace(team):
+    other = Workspace.objects.create(name="Other")
+    job(team)
+    job(team, "extend", "3.5", user=team.owner)
+    job(team, "stems", "2", days_ago=1)
+    job(team, "generate-video", None)
+    job(team, workspace=other, quota="10")
+    assert ledger.spent(team.workspace) == Decimal("8.5")
+    assert ledger.spent() == Decimal("18.5")
+    by_user = ledger.spent(team.workspace, by="user")
+    assert [(r["key"], r["quota"], r["jobs"]) for r in by_user] == [
+        ("bob", Decimal("5"), 3), ("alice", Decimal("3.5"), 1),
+    ]  # fmt: skip
+    assert by_user[0]["id"] == team.editor.pk
+    by_action = {r["key"]: (r["quota"], r["jobs"]) for r in ledger.spent(by="action")}
+    assert by_action["music"] == (Decimal("13"), 2) and by_action["generate-video"][1] == 1
+    days = ledger.spent(team.workspace, by="day")
+    assert [r["jobs"] for r in days] == [1, 3] and days[0]["key"] < days[1]["key"]
+    assert {r["key"] for r in ledger.spent(by="workspace")} == {team.workspace.name, "Other"}
+    since = timezone.now() - timedelta(hours=1)
+    assert ledger.spent(team.workspace, since=since) == Decimal("6.5")
+    with pytest.raises(ValueError):
+        ledger.spent(by="colour")
+
+
+def test_month_spent_starts_on_the_first(team):
+    now = timezone.make_aware(datetime(2026, 3, 2, 12))
+    Job.objects.create(workspace=team.workspace, action="music", quota=5, created_at=now)
+    Job.objects.create(
+        workspace=team.workspace, action="music", quota=7, created_at=now - timedelta(days=2)
+    )
+    assert ledger.month_spent(team.workspace, now=now) == 5
+
+
+def test_family_ancestors_descendants(team, django_assert_num_queries):
+    def make(music_id, parent=None):
+        song = Song(workspace=team.workspace, music_id=music_id, parent=parent)
+        song.root_id = parent.root_id if parent else song.pk
+        song.save()
+        return song
+
+    root = make("root")
+    a = make("a", root)
+    b = make("b", a)
+    c = make("c", root)
+    other = make("other")
+    with django_assert_num_queries(1):
+        family = lineage.family(b)
+    assert set(family) == {root, a, b, c} and other not in family
+    assert lineage.ancestors(b) == [root, a]
+    assert lineage.ancestors(root) == []
+    assert lineage.descendants(root) == [a, c, b]
+    assert lineage.descendants(b) == []
+
+
+def test_commands(team, capsys):
+    j = job(team)
+    call_command("job", str(j.pk))
+    assert f"Job         {j.pk}" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("job", "not-a-uuid")
+    with pytest.raises(CommandError):
+        call_command("repoll", "00000000-0000-0000-0000-000000000000")
+    call_command("repoll", str(j.pk))
+    assert "SUCCESS -> SUCCESS" in capsys.readouterr().out
+    out = io.StringIO()
+    call_command("reconcile_all", stdout=out)
+    assert "Reconciled 0 jobs" in out.getvalue()
+    call_command("retry_archiving", stdout=out)
+    assert "Queued 0 files" in out.getvalue()
