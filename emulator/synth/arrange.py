@@ -52,8 +52,8 @@ class Track:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.left = np.zeros(n, dtype=np.float32)
-        self.right = np.zeros(n, dtype=np.float32)
+        self.buf = np.zeros((2, n), dtype=np.float32)
+        self.left, self.right = self.buf[0], self.buf[1]
 
     def add(self, wave: np.ndarray, at: int, gain: float, pan: float = 0.0) -> None:
         if at >= self.n or gain == 0:
@@ -71,13 +71,11 @@ class Track:
         self.right[a : a + len(w)] += np.float32(gain * min(1.0, 1.0 + pan)) * w
 
     def stereo(self, peak: float) -> np.ndarray:
-        """Interleaved (n, 2) float32, scaled so the louder channel peaks at `peak`."""
-        top = max(self.left.max(), -self.left.min(), self.right.max(), -self.right.min(), 0)
-        scale = np.float32(peak / top) if top > 0 else np.float32(1)
-        out = np.empty((self.n, 2), dtype=np.float32)
-        np.multiply(self.left, scale, out=out[:, 0])
-        np.multiply(self.right, scale, out=out[:, 1])
-        return out
+        """(n, 2) float32, a transposed view (no copy), scaled to peak at `peak`."""
+        top = max(self.buf.max(), -self.buf.min(), 0)
+        if top > 0:
+            self.buf *= np.float32(peak / top)
+        return self.buf.T
 
 
 def _timing(plan: Plan) -> Callable[[float], int]:
