@@ -8,14 +8,38 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, RowNumber, Substr, Trunc
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from studio import ledger
-from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Membership, Song
+from studio.models import (
+    ArchiveStatus,
+    Asset,
+    Heartbeat,
+    Job,
+    JobStatus,
+    Membership,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES
 from studio.ttapi.actions import Action
 
@@ -115,16 +139,62 @@ class JobFigures:
         return self.failed / finished if finished else None
 
 
-def _normalise(bucket: datetime) -> datetime:
-    # SQLite and PostgreSQL may hand truncated datetimes back in different zones.
-    return timezone.localtime(bucket) if timezone.is_aware(bucket) else bucket
+class Slot(Func):
+    """floor((column - start) / step) with native date arithmetic: the bucket of a datetime
+    when every bucket lasts the same time (always in UTC; elsewhere unless DST shifts)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, start: datetime, step: timedelta) -> None:
+        super().__init__(F(column), Value(start))
+        self.seconds = step.total_seconds()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"CAST((julianday(%(expressions)s)) * {86400 / self.seconds!r} AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / {self.seconds!r})::int",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+def bucket_of(field: str, buckets: list[datetime]) -> Func | Case | Value:
+    """The index of the bucket a datetime falls in (buckets: their local starts, in order).
+
+    Native arithmetic when the buckets are all the same length; a CASE over the edges when a
+    daylight-saving change makes one shorter. Either way no Python call per row, which is
+    what Trunc() costs on SQLite (about ten times slower at 100,000 jobs).
+    """
+    steps = {b - a for a, b in pairwise(buckets)}
+    if not steps:
+        return Value(0, output_field=IntegerField())
+    if len(steps) == 1:
+        return Slot(field, buckets[0], steps.pop())
+    whens = [When(**{f"{field}__lt": edge}, then=Value(i)) for i, edge in enumerate(buckets[1:])]
+    return Case(*whens, default=Value(len(buckets) - 1), output_field=IntegerField())
+
+
+def _slot(index: int, buckets: list[datetime]) -> datetime:
+    # A job created a moment after the period's end (while the page loads) joins the last one.
+    return buckets[min(max(index, 0), len(buckets) - 1)]
 
 
 def job_figures(p: Period) -> JobFigures:
     """Counts and quota per bucket, status and action: one grouped query."""
+    buckets = p.buckets
     rows = (
         Job.objects.filter(created_at__gte=p.start)
-        .annotate(bucket=Trunc("created_at", p.unit))
+        .annotate(bucket=bucket_of("created_at", buckets))
         .values("bucket", "action", "status")
         .annotate(n=Count("pk"), spent=Sum("quota"))
         .order_by()
@@ -137,7 +207,7 @@ def job_figures(p: Period) -> JobFigures:
     by_status: dict = defaultdict(int)
     for row in rows:
         bucket, action, status, n = (
-            _normalise(row["bucket"]),
+            _slot(row["bucket"], buckets),
             row["action"],
             row["status"],
             row["n"],
@@ -175,8 +245,25 @@ def _action_label(action: str) -> str:
         return action
 
 
-def _duration() -> ExpressionWrapper:
-    return ExpressionWrapper(F("finished_at") - F("created_at"), output_field=DurationField())
+class Seconds(Func):
+    """Seconds from one datetime column to another, with each database's native arithmetic
+    (Django's own datetime subtraction calls back into Python for every row on SQLite)."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    arg_joiner = " - "
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
 
 def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
@@ -186,7 +273,7 @@ def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
     on SQLite and PostgreSQL): only the two rows at ranks ceil(n/2) and ceil(0.95 n) of each
     action come back, so the cost does not grow with what Python has to read.
     """
-    duration = _duration()
+    duration = Seconds("created_at", "finished_at")
     partition = [F("action")]
     qs = (
         Job.objects.filter(
@@ -203,7 +290,8 @@ def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
         .order_by()
     )
     out: dict[str, list] = {}
-    for action, took, rank, n in qs:
+    for action, seconds, rank, n in qs:
+        took = timedelta(seconds=round(seconds, 3))  # julianday() is exact to ~50 µs
         entry = out.setdefault(action, [None, None, n])
         if rank == (n + 1) // 2:
             entry[0] = took
@@ -224,11 +312,14 @@ def failure_reasons(p: Period, limit: int = 5) -> list[tuple[str, int]]:
 
 
 def quota_by_workspace(p: Period, limit: int = 10) -> list[dict]:
+    # Grouped on the job table alone; the name is looked up for the few groups only (a join
+    # before grouping makes the database sort every job's workspace name).
+    name = Workspace.objects.filter(pk=OuterRef("workspace_id")).values("name")[:1]
     return list(
         Job.objects.filter(created_at__gte=p.start, quota__isnull=False)
-        .values("workspace_id", "workspace__name")
-        .annotate(spent=Sum("quota"), jobs=Count("pk"))
-        .order_by("-spent", "workspace__name")[:limit]
+        .values("workspace_id")
+        .annotate(spent=Sum("quota"), jobs=Count("pk"), workspace__name=Subquery(name))
+        .order_by("-spent", "workspace_id")[:limit]
     )
 
 
@@ -406,17 +497,19 @@ def workspace_usage(workspace, now: datetime | None = None, top: int = 10) -> Us
         )
         entry["spent"] += amount
         entry["jobs"] += row["n"]
-    daily_rows = (
-        charged.annotate(day=Trunc("created_at", "day"))
-        .values("day")
-        .annotate(spent=Coalesce(Sum("quota"), Value(ZERO)))
-        .order_by("day")
-    )
-    daily = {_normalise(r["day"]): r["spent"] for r in daily_rows}
     days, at = [], since
     while at <= now:
         days.append(at)
         at = timezone.localtime(at + timedelta(days=1)).replace(hour=0)
+    daily_rows = (
+        charged.annotate(day=bucket_of("created_at", days))
+        .values("day")
+        .annotate(spent=Sum("quota"))
+        .order_by()
+    )
+    daily: dict[datetime, Decimal] = defaultdict(Decimal)
+    for row in daily_rows:
+        daily[_slot(row["day"], days)] += row["spent"] or ZERO
     top_jobs = list(
         charged.filter(quota__gt=0)
         .select_related("user", "parent")
