@@ -117,7 +117,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()  # the post_save signal gives them a personal workspace
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Producer Studio! This is your own workspace.")
+            if next_url == resolve_url(settings.LOGIN_REDIRECT_URL):
+                messages.success(request, "Welcome to Producer Studio! This is your own workspace.")
             return redirect(next_url)
     else:
         form = SignupForm(initial={"email": _invited_email(next_url)})
