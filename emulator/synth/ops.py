@@ -187,6 +187,16 @@ def _replacement(recipe: dict, pieces: list[Piece], lo: int, hi: int) -> tuple[P
     return plan, offset
 
 
+def _extension(recipe: dict, n: int, pieces: list[Piece]) -> tuple[int, Plan, int]:
+    """Where an extension starts, its plan, and where in that plan's render to start so the
+    new bars land on the parent's beat."""
+    lo, _ = _span(recipe, n)
+    anchor, place = _anchor(pieces, lo)
+    cont = _continuation(recipe, anchor)
+    offset = round(place % anchor.bar_frames()) if anchor is not None else 0
+    return lo, cont, min(offset, cont.frames - 1)
+
+
 def _fallback(recipe: dict, piece: Piece) -> Plan:
     """A plan for a stretch that came from no plan (an upload), at least as long as it."""
     return compose(
@@ -233,9 +243,9 @@ def score(recipe: dict) -> tuple[int, list[Piece]]:
         return n, [Piece(None, 0, 0, n)]
     n, pieces = score(_parent(recipe))
     if op == "extend":
-        lo, _ = _span(recipe, n)
-        cont = _continuation(recipe, _anchor(pieces, lo)[0])
-        return lo + cont.frames, [*_clip(pieces, 0, lo), Piece(cont, lo, 0, cont.frames)]
+        lo, cont, offset = _extension(recipe, n, pieces)
+        length = cont.frames - offset
+        return lo + length, [*_clip(pieces, 0, lo), Piece(cont, lo, offset, length)]
     if op == "replace":
         lo, hi = _span(recipe, n)
         if hi <= lo:
@@ -298,16 +308,16 @@ def render_stems(recipe: dict) -> Stems:
     parent = _parent(recipe)
     n, pieces = score(parent)
     if op == "extend":
-        lo, _ = _span(recipe, n)
+        lo, cont, offset = _extension(recipe, n, pieces)
         base = render_stems(parent)
-        cont = _continuation(recipe, _anchor(pieces, lo)[0])
-        new = render_plan(cont)
+        new = {name: stem[offset:] for name, stem in render_plan(cont).items()}
+        length = cont.frames - offset
         out = {}
         for name in STEMS:
-            stem = np.empty((lo + cont.frames, 2), dtype=np.float32)
+            stem = np.empty((lo + length, 2), dtype=np.float32)
             stem[:lo] = base[name][:lo]
             stem[lo:] = new[name]
-            fade = min(FADE, n - lo, cont.frames)
+            fade = min(FADE, n - lo, length)
             if fade > 0:  # the parent's own continuation fades into the new material
                 w = _ramp(fade)
                 stem[lo : lo + fade] = base[name][lo : lo + fade] * (1 - w) + new[name][:fade] * w

@@ -183,8 +183,12 @@ def _degree_pitch(root: int, mode: str, degree: int, center: int) -> int:
     """Midi pitch of a scale degree index (any integer) around `center`."""
     scale = scale_of(mode)
     octave, step = divmod(degree, 7)
-    base = center - (center - root) % 12
-    return base + 12 * octave + scale[step]
+    return _base(root, center) + 12 * octave + scale[step]
+
+
+def _base(root: int, center: int) -> int:
+    """The key's root nearest to a few semitones under `center`: degree 0 of a phrase."""
+    return root + 12 * round((center - 4 - root) / 12)
 
 
 def _phrase(
@@ -215,14 +219,17 @@ def _phrase(
             pitch += best
         if weirdness > 0.6 and rng.random() < (weirdness - 0.6):
             pitch += int(rng.choice((-1, 1)))  # a blue note now and then
+        while pitch > center + 9:  # keep the tune in a singable range
+            pitch -= 12
+        while pitch < center - 9:
+            pitch += 12
         pitches.append(pitch)
         degree = _nearest_degree(pitch, root, scale, center)
     return pitches
 
 
 def _nearest_degree(pitch: int, root: int, scale: tuple[int, ...], center: int) -> int:
-    base = center - (center - root) % 12
-    rel = pitch - base
+    rel = pitch - _base(root, center)
     octave, pc = divmod(rel, 12)
     step = min(range(7), key=lambda s: abs(scale[s] - pc))
     return octave * 7 + step
