@@ -106,3 +106,14 @@ def test_behind_proxies_the_forwarded_address_counts(client, team, settings):
         login(client, username=name, password="wrong", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert login(client, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
     assert login(client, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+
+
+def test_a_blocked_login_never_reaches_the_password_check(client, team, monkeypatch):
+    for _ in range(3):
+        login(client, password="wrong")
+    calls = []
+    monkeypatch.setattr(
+        "django.contrib.auth.forms.authenticate", lambda *a, **k: calls.append(k) or None
+    )
+    assert login(client).status_code == 429
+    assert calls == []
