@@ -202,6 +202,15 @@ TTAPI_MODELS = env.list(
 WORKSPACE_MAX_RUNNING_JOBS = env.int("WORKSPACE_MAX_RUNNING_JOBS", default=10)
 # A job still running after this many minutes is marked failed (retry offered).
 JOB_MAX_AGE_MINUTES = env.int("JOB_MAX_AGE_MINUTES", default=30)
+# Polling a running job: first after this many seconds, then 1.5x longer each time, capped.
+JOB_POLL_FIRST_SECONDS = env.float("JOB_POLL_FIRST_SECONDS", default=2.0)
+JOB_POLL_MAX_SECONDS = env.float("JOB_POLL_MAX_SECONDS", default=60.0)
+# Sends refused with 429/499 (nothing created) are tried again this many times in all.
+JOB_MAX_SUBMIT_ATTEMPTS = env.int("JOB_MAX_SUBMIT_ATTEMPTS", default=8)
+# Copying result files into storage: attempts before giving up (the provider URL is kept).
+ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=6)
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
+WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # The built-in emulator of the Producer API, mounted at /emulator/.
 EMULATOR_ENABLED = env.bool("EMULATOR_ENABLED", default=True)

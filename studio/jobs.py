@@ -207,7 +207,12 @@ def send(job: Job | UUID | str) -> Job:
     job = Job.objects.select_related("workspace").get(pk=getattr(job, "pk", job))
     if job.status != S.SUBMITTING or job.submitted_at is not None:
         return job
-    client = providers.client_for(job.workspace)
+    try:
+        client = providers.client_for(job.workspace)
+    except ValueError as exc:  # a misconfigured base URL: nothing can be sent
+        mark_failed(job, f"The studio cannot reach the music service: {exc}")
+        job.refresh_from_db()
+        return job
     now = timezone.now()
     claimed = _cas(
         job,

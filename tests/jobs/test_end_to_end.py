@@ -109,3 +109,46 @@ def test_a_whole_family(
     cover.refresh_from_db()
     assert cover.video_url == video.remote_url and cover.video_file.name == video.file.name
     assert no_http_in_transactions and not any(no_http_in_transactions)
+
+
+def test_every_other_action(emulator, team, django_capture_on_commit_callbacks):
+    """Lyrics, variation, both swaps, WAV download and upload (files left unarchived here)."""
+    cap = django_capture_on_commit_callbacks
+    base = {"sound_prompt": "warm synth pop", "seed": "24", "instrumental": True}
+    root_job = submit("music", base, team, None, cap)
+    run_no_archive(emulator, root_job)
+    root = Song.objects.get(job=root_job)
+
+    lyrics = submit("lyrics", {"prompt": "a song about rain"}, team, None, cap)
+    run_no_archive(emulator, lyrics)
+    draft = lyrics.lyrics_draft
+    assert draft.text and draft.title and draft.prompt == "a song about rain"
+
+    for action, relation in (
+        ("variation", Relation.VARIATION),
+        ("vocals-swap", Relation.VOCALS_SWAP),
+        ("instrumentals-swap", Relation.INSTRUMENTALS_SWAP),
+    ):
+        params = {} if action == "variation" else {"sound_prompt": "choir"}
+        job = run_no_archive(emulator, submit(action, params, team, root, cap))
+        made = Song.objects.get(job=job)
+        assert (made.parent, made.root, made.relation) == (root, root, relation)
+
+    job = run_no_archive(emulator, submit("download", {"format": "wav"}, team, root, cap))
+    wav = root.assets.get(kind=AssetKind.WAV)
+    assert wav.job == job and wav.remote_url.endswith(".wav")
+
+    audio_url = f"{emulator.base_url}/files/{root.music_id}/audio.mp3"
+    upload = run_no_archive(emulator, submit("upload", {"audio_url": audio_url}, team, None, cap))
+    uploaded = Song.objects.get(job=upload)
+    assert uploaded.relation == Relation.UPLOAD and uploaded.root == uploaded
+    assert uploaded.parent is None and uploaded.music_id != root.music_id
+    assert len(lineage.family(root)) == 4
+    assert sorted(j.quota is not None for j in root.child_jobs.all()) == [True] * 4
+
+
+def run_no_archive(emulator, job):
+    emulator.finish_all()
+    job = jobs.poll(job.pk)  # in the test's transaction: archive tasks never run
+    assert job.status == JobStatus.SUCCESS, job.error
+    return job
