@@ -90,7 +90,14 @@ def recipe_seed(recipe: dict) -> int:
 
 
 def _sing(recipe: dict) -> bool:
-    return not bool(recipe.get("instrumental", False))
+    return not _truthy(recipe.get("instrumental", False))
+
+
+def _truthy(value: object) -> bool:
+    """Loose booleans: JSON true, 1, or strings like "true" / "yes"."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def _weird(recipe: dict) -> float:
@@ -118,7 +125,7 @@ def _variation_plan(recipe: dict) -> Plan:
         seed,
         str(_inherited(recipe, "prompt")),
         str(_inherited(recipe, "lyrics")),
-        sing=not bool(_inherited(recipe, "instrumental", False)),
+        sing=not _truthy(_inherited(recipe, "instrumental", False)),
         weirdness=_weird(recipe),
         target_seconds=max(20.0, length * stretch),
         mv=str(_inherited(recipe, "mv")),
