@@ -1,6 +1,9 @@
 """Small helpers for the studio's templates: durations, job states, waveform pictures."""
 
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,6 +77,24 @@ def job_state(job: Job) -> str:
     if job.status == JobStatus.FAILED:
         return "failed"
     return "done"
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """A short, cheap "5 min ago" (cards show dozens of these per page)."""
+    if moment is None:
+        return ""
+    seconds = (timezone.now() - moment).total_seconds()
+    for size, unit in (
+        (86400 * 365, "y"),
+        (86400 * 30, "mo"),
+        (86400, "d"),
+        (3600, "h"),
+        (60, "min"),
+    ):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit} ago"
+    return "just now"
 
 
 @register.filter

@@ -142,7 +142,9 @@ def test_pagination(team, owner_client):
     second = owner_client.get(LIBRARY, {"page": 2}).content.decode()
     assert first.count('class="card"') == 24
     assert second.count('class="card"') == 6
-    assert "Page 1 of 2" in first and "page=2" in first
+    assert "Page 1" in first and "page=2" in first and "page=3" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert owner_client.get(LIBRARY, {"page": 99}).status_code == 200
 
 
 def test_deleted_songs_are_hidden(team, owner_client):
