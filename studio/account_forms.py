@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+USERNAME_HELP = "How your team sees you. Letters, digits and @ . + - _ only."
+
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
@@ -18,7 +20,7 @@ class SignupForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].help_text = "How your team sees you. Letters, digits and @ . + - _ only."
+        self.fields["username"].help_text = USERNAME_HELP
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
