@@ -143,3 +143,23 @@ def test_redis_cache_is_shared_between_processes(redis_url):
     )
     assert reader.returncode == 0, reader.stderr
     assert reader.stdout.strip() == "from another process"
+
+
+HIT = """
+import django
+django.setup()
+from studio import ratelimit
+print(ratelimit.hit("login-user", VALUE, 60))
+"""
+
+
+def test_login_rate_limit_counts_across_processes(redis_url):
+    # With Redis, a guesser spread over several web processes meets one counter.
+    env = production(REDIS_URL=redis_url)
+    code = HIT.replace("VALUE", repr(f"guess-{uuid.uuid4().hex}"))
+    counts = []
+    for _ in range(3):
+        result = run_django(env, code=code)
+        assert result.returncode == 0, result.stderr
+        counts.append(int(result.stdout.strip().splitlines()[-1]))
+    assert counts == [1, 2, 3]
