@@ -15,7 +15,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from studio.models import Asset, AssetKind, Job, LyricsDraft, Song
+from studio.models import Asset, AssetKind, Job, LyricsDraft, Song, Verb
+from studio.models.activity import record
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 from studio.ttapi.actions import SONG_ACTIONS, Action
 from studio.ttapi.results import JobResult, Music
@@ -104,6 +105,7 @@ def _upsert_song(job: Job, result: JobResult, music: Music) -> Song | None:
                 archive_next_at=timezone.now() + timedelta(seconds=ARCHIVE_GRACE_SECONDS),
                 **fields,
             )
+            _record_new_song(job, song, action, parent)
     except IntegrityError:
         # Already known (another job named it): fill in what it lacks, keep its lineage.
         song = Song.objects.get(workspace_id=job.workspace_id, music_id=music.music_id)
@@ -115,6 +117,19 @@ def _upsert_song(job: Job, result: JobResult, music: Music) -> Song | None:
         Song.objects.filter(pk=song.pk).update(**missing)
     _archive_later("song", song.pk)
     return song
+
+
+def _record_new_song(job: Job, song: Song, action: Action, parent: Song | None) -> None:
+    """The workspace's activity log: once per new song, in the transaction that made it."""
+    if action == Action.MUSIC:
+        verb, subject = Verb.SONG_CREATED, str(song)
+    elif action == Action.UPLOAD:
+        verb, subject = Verb.SONG_UPLOADED, str(song)
+    else:
+        verb, subject = Verb.SONG_REMIXED, str(song)
+        if parent:
+            subject = f"{song} ({song.get_relation_display().lower()} of {parent})"
+    record(job.workspace, job.user, verb, subject, song)
 
 
 def _lyrics(job: Job, result: JobResult) -> str:
