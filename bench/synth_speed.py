@@ -53,7 +53,7 @@ def three_minute_recipes(count: int) -> list[dict]:
 
 
 def clear_caches() -> None:
-    for fn in (instruments.note, instruments.drum_kit, instruments._table, voice._response):
+    for fn in (instruments.note, instruments.chord, instruments.drum_kit, voice._response):
         fn.cache_clear()
 
 

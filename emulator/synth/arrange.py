@@ -62,6 +62,10 @@ class Track:
         w = wave[a - at : self.n - at]
         if not len(w):
             return
+        if pan == 0 and gain == 1:
+            self.left[a : a + len(w)] += w
+            self.right[a : a + len(w)] += w
+            return
         if pan == 0:
             scaled = np.float32(gain) * w
             self.left[a : a + len(w)] += scaled
@@ -276,80 +280,71 @@ def _other(plan: Plan, track: Track, frame_of: Callable[[float], int]) -> None:
         n = int((beats * spb + 0.08) * SR)
         track.add(ins.note(kind, midi, n, bright), frame_of(beat) + delay, gain, pan)
 
+    def strike(
+        kind: str,
+        beat: float,
+        beats: float,
+        notes: tuple[int, ...],
+        gain: float,
+        pan: float = 0.0,
+        delay: int = 0,
+        spread: int = 0,
+    ) -> None:
+        n = int((beats * spb + 0.08) * SR)
+        wave = ins.chord(kind, tuple(notes), n, bright, spread)
+        track.add(wave, frame_of(beat) + delay, gain, pan)
+
     keys = style.keys
+    strum = int(0.012 * SR)
     for section, first, bars in plan.sections:
         soft = 0.7 if section in ("intro", "verse") else 1.0
         for bar in range(first, first + bars):
             base = bar * bpb
             chord = _chord_notes(plan, bar)
-            last = section == "outro" and bar == first + bars - 1
-            if last:
-                for m in chord:
-                    play(
-                        "piano" if keys in ("distorted", "guitar") else keys,
-                        base,
-                        bpb * 1.5,
-                        m,
-                        0.3,
-                        0.0,
-                    )
+            root = plan.chords[bar][0]
+            if section == "outro" and bar == first + bars - 1:
+                kind = "piano" if keys in ("distorted", "guitar") else keys
+                strike(kind, base, bpb * 1.5, chord, 0.3)
                 continue
             if keys == "piano" and style.genre in ("ballad", "classical", "waltz", "folk"):
-                arp = (plan.chords[bar][0] + 12, *chord, chord[0] + 12, *chord[1:2])
+                arp = (root + 12, *chord, chord[0] + 12, *chord[1:2])
                 for i in range(bpb * 2):
                     play("piano", base + i / 2, 1.5, arp[i % len(arp)], 0.28 * soft, -0.15)
             elif keys == "piano":
                 for beat in range(0, bpb, 2):
-                    for m in chord:
-                        play("piano", base + beat, 1.9, m, 0.22 * soft, -0.1)
+                    strike("piano", base + beat, 1.9, chord, 0.22 * soft, -0.1)
             elif keys == "epiano":
-                hits = ((0, bpb)) if style.lofi else ((0, 1.4), (1.5, 2.4))
-                hits = ((0, bpb),) if style.lofi else hits
+                hits = ((0, bpb),) if style.lofi else ((0, 1.4), (1.5, 2.4))
                 for beat, length in hits:
-                    for m in chord:
-                        play("epiano", base + beat, length, m, 0.25 * soft, -0.1)
+                    strike("epiano", base + beat, length, chord, 0.25 * soft, -0.1)
             elif keys == "guitar":
-                for i, (beat, down) in enumerate(
-                    ((0, 1), (1, 1), (1.5, 0), (2.5, 0), (3, 1), (3.5, 0))
-                ):
-                    if beat >= bpb:
-                        continue
-                    order = chord if down else chord[::-1]
-                    for k, m in enumerate(order):
-                        play(
-                            "guitar",
-                            base + beat,
-                            1.0,
-                            m,
-                            0.2 * soft * (1 if i % 2 == 0 else 0.8),
-                            -0.25,
-                            delay=int(k * 0.012 * SR),
-                        )
+                pattern = ((0, 1), (1, 1), (1.5, 0), (2.5, 0), (3, 1), (3.5, 0))
+                for i, (beat, down) in enumerate(pattern):
+                    if beat < bpb:
+                        gain = 0.2 * soft * (1 if i % 2 == 0 else 0.8)
+                        notes = chord if down else chord[::-1]
+                        strike("guitar", base + beat, 1.0, notes, gain, -0.25, spread=strum)
             elif keys == "distorted":
-                power = (plan.chords[bar][0] + 12, plan.chords[bar][0] + 19)
+                power = (root + 12, root + 19)
                 if section == "chorus":
-                    for m in power:
-                        play("distorted", base, bpb, m, 0.3, -0.3)
-                        play("distorted", base, bpb, m, 0.3, 0.3, delay=int(0.011 * SR))
+                    strike("distorted", base, bpb, power, 0.3, -0.3)
+                    strike("distorted", base, bpb, power, 0.3, 0.3, delay=int(0.011 * SR))
                 else:
                     for i in range(bpb * 2):
-                        for m in power:
-                            play("distorted", base + i / 2, 0.4, m, 0.22, -0.3)
+                        strike("distorted", base + i / 2, 0.4, power, 0.22, -0.3)
             elif keys == "organ" and style.drums == "reggae":
                 for beat in (1, 3):
                     if beat < bpb:
-                        for m in chord:
-                            play("organ", base + beat, 0.35, m, 0.25, 0.2)
+                        strike("organ", base + beat, 0.35, chord, 0.25, 0.2)
             elif keys == "bell":
                 arp = (*chord, chord[0] + 12)
                 for i in range(bpb * 2):
                     play("bell", base + i / 2, 1.0, arp[(i * 3) % len(arp)] + 12, 0.12, 0.2)
             else:  # pad, strings, organ: the chord held through the bar
-                for m in chord:
-                    play(keys, base, bpb, m, 0.22 * soft, 0.0)
+                strike(keys, base, bpb, chord, 0.22 * soft)
             if style.pad and (section in ("chorus", "bridge", "outro") or style.energy < 0.3):
-                for k, m in enumerate(chord):
-                    play(style.pad, base, bpb, m - 12 * (k == 0), 0.13, 0.35 * (-1) ** k)
+                strike(style.pad, base, bpb, (chord[0] - 12, *chord[2:]), 0.13, -0.35)
+                strike(style.pad, base, bpb, chord[1:2], 0.13, 0.35)
 
     lead = np.zeros(track.n, dtype=np.float32)  # mono: the echo spreads it
     sung = plan.voice is not None and plan.syllables

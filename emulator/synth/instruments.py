@@ -214,3 +214,16 @@ def drum_kit(seed: int, lofi: bool = False) -> dict[str, np.ndarray]:
         wave.setflags(write=False)
         kit[name] = wave
     return kit
+
+
+@lru_cache(maxsize=512)
+def chord(kind: str, notes: tuple[int, ...], n: int, bright: float = 1.0, spread: int = 0):
+    """Several notes struck together (each `spread` frames after the last: a strum); read-only.
+
+    Chords repeat with the progression, so summing them once saves most of the mixing work.
+    """
+    out = np.zeros(n + spread * max(len(notes) - 1, 0), dtype=np.float32)
+    for k, midi in enumerate(notes):
+        out[k * spread : k * spread + n] += note(kind, midi, n, bright)
+    out.setflags(write=False)
+    return out
