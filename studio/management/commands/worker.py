@@ -15,11 +15,18 @@ from studio.tasks import sweep
 logger = logging.getLogger("studio.worker")
 
 
+PRUNE_EVERY = 3600.0  # seconds between prunings of finished task rows
+
+
 def sweep_forever(interval: float, stop: threading.Event) -> None:
+    pruned = 0.0
     while not stop.is_set():
         close_old_connections()
         try:
             sweep()
+            if time.monotonic() - pruned > PRUNE_EVERY:
+                pruned = time.monotonic()
+                call_command("prune_db_task_results", min_age_days=7, verbosity=0)
         except Exception:  # a bad round must not stop the next one
             logger.exception("Sweep failed")
         close_old_connections()
@@ -61,4 +68,3 @@ class Command(BaseCommand):
             )
         finally:
             stop.set()
-            time.sleep(0)
