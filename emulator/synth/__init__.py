@@ -1,8 +1,22 @@
 """Deterministic song synthesiser behind the emulator's media.
 
 A recipe (a JSON-serialisable dict built from an API request) becomes an `Audio`: four real
-stems (vocals, drums, bass, other) whose sum is the mix. Ops: music, extend, replace, cover,
-vocals_swap, instrumentals_swap, variation, upload; parents nest to any depth.
+stems (vocals, drums, bass, other) whose sum is the mix. The same recipe always gives the same
+samples. Fields (all optional but `op`): seed (int or string), prompt, lyrics, instrumental,
+mv, title, weirdness; numbers may come as strings, `starts` as a one-item list.
+
+- music: a song from the prompt's words (genre, tempo, mood, instruments) with intro, verses,
+  choruses and an outro; lyrics are sung (formant vowels, syllables timed from the words)
+  unless instrumental. 30 s at least; long enough to sing all the lyrics.
+- extend (parent, starts): the parent's samples up to `starts`, then new material in its key
+  and tempo, on its beat; past the parent's end it continues from the end.
+- replace (parent, starts, ends|None): the parent outside [starts, ends], new inside, with
+  short fades just inside the borders.
+- cover (parent): the parent's notes, tempo and length played by a new band and singer.
+- vocals_swap / instrumentals_swap (parent): one side kept sample for sample, the other new.
+- variation (parent): a sibling from the parent's seed, prompt and lyrics.
+- upload (path): a decoded file, split into four bands that sum to it.
+The strength sliders are accepted and ignored, as the provider does since its model change.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def _wavetable(kind: str, f: float, n: int, detune: tuple[float, ...], vibrato: 
     return out / len(detune)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=384)
 def note(kind: str, midi: int, n: int, bright: float = 1.0) -> np.ndarray:
     """One pitched note of `n` frames (release included); read-only."""
     f = hz(midi)
@@ -216,7 +216,7 @@ def drum_kit(seed: int, lofi: bool = False) -> dict[str, np.ndarray]:
     return kit
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def chord(kind: str, notes: tuple[int, ...], n: int, bright: float = 1.0, spread: int = 0):
     """Several notes struck together (each `spread` frames after the last: a strum); read-only.
 
