@@ -470,6 +470,16 @@ def fit_lines(plan: Plan, lyrics: str, seed: int, sing: bool = True) -> Plan:
                 line = lines[cursor % len(lines)]
                 need = _line_bars(line, plan.beats_per_bar)
                 if used + need > bars:
+                    if used == 0:  # a long line in a short section: sing its first words
+                        words = line.split()
+                        while (
+                            len(words) > 1
+                            and _line_bars(" ".join(words), plan.beats_per_bar) > bars
+                        ):
+                            words = words[: len(words) // 2]
+                        if _line_bars(" ".join(words), plan.beats_per_bar) <= bars:
+                            chosen.append(" ".join(words))
+                            cursor += 1
                     break
                 chosen.append(line)
                 used += need
