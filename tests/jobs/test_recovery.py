@@ -1,9 +1,11 @@
 """Crashes and lost work: a send that died before saving, polls lost with a killed worker."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -135,3 +137,27 @@ def test_fetch_errors_are_noted_and_polling_goes_on(team, fake_api):
     job.refresh_from_db()
     assert job.status == JobStatus.ON_QUEUE and job.error.startswith("Could not check the job")
     assert job.next_poll_at > timezone.now()
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serialises writers: concurrency needs PostgreSQL"
+)
+def test_two_workers_never_poll_the_same_job(team, fake_api):
+    for _ in range(5):
+        jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
+    due = timezone.now() + timedelta(seconds=5)
+    barrier = threading.Barrier(3)
+
+    def worker():
+        try:
+            barrier.wait()
+            tasks.sweep(due)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fake_api.fetches) == 5
