@@ -19,7 +19,7 @@ from emulator.synth.words import rng_for, style_for
 MP3_BITRATE = 160  # kbps; with quality 7 lame runs at a few hundred times real time
 MP3_QUALITY = 7
 VIDEO_SIZE = 480
-VIDEO_FPS = {"simple": 1, "player": 10, "modern": 15}
+VIDEO_FPS = {"simple": 1, "player": 8, "modern": 10}
 
 
 def _signal(audio: Audio, stem: str | None) -> np.ndarray:
@@ -179,7 +179,8 @@ def video_mp4(audio: Audio, cover: bytes, preset: str = "simple", title: str = "
             "-i", str(folder / "audio.wav"),
             "-filter_complex", graph, "-map", "[v]", "-map", "1:a",
             "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-r", str(fps),
-            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
+            "-crf", "30", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k",
             "-t", f"{seconds:.3f}", "-movflags", "+faststart", str(folder / "out.mp4"),
         ]  # fmt: skip
         done = subprocess.run(command, capture_output=True, timeout=600, check=False)  # noqa: S603
@@ -204,7 +205,8 @@ def _wav_samples(data: bytes) -> np.ndarray | None:
             if fmt[0] == 0xFFFE and len(chunk) >= 26:  # extensible: the real tag is in the GUID
                 fmt = (struct.unpack("<H", chunk[24:26])[0], *fmt[1:])
         elif cid == b"data":
-            body = chunk
+            # A streamed WAV may say 0 or 0xFFFFFFFF here: then the data runs to the end.
+            body = chunk if 0 < size <= len(data) - pos - 8 else data[pos + 8 :]
             break
         pos += 8 + size + (size & 1)
     if fmt is None or body is None:
