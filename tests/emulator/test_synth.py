@@ -208,3 +208,23 @@ def test_upload_splits_a_file_into_stems_that_sum_to_it(tmp_path):
     assert np.array_equal(out.mix[: 2 * SAMPLE_RATE], upload.mix[: 2 * SAMPLE_RATE])
     cover = render({"op": "cover", "parent": recipe, "prompt": "jazz", "seed": 2})
     assert cover.frames == upload.frames and rms(cover.mix) > 0.02
+
+
+def test_duration_renders_nothing(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("duration() rendered audio")
+
+    monkeypatch.setattr("emulator.synth.ops.render_plan", refuse)
+    for recipe in OPS.values():
+        assert duration(recipe) > 0
+
+
+def test_loose_fields_from_requests():
+    base = {"op": "music", "seed": "1680274481", "prompt": "pop", "lyrics": "la la la"}
+    assert score({**base, "instrumental": "true"})[1][0].plan.voice is None
+    assert score({**base, "instrumental": "false"})[1][0].plan.voice is not None
+    as_list = {"op": "extend", "parent": base, "starts": ["10.5"]}
+    as_number = {"op": "extend", "parent": base, "starts": 10.5}
+    assert duration(as_list) == duration(as_number)
+    empty_end = {"op": "replace", "parent": base, "starts": "5", "ends": ""}
+    assert duration(empty_end) == duration(base)
