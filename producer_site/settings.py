@@ -241,7 +241,8 @@ LOGGING = {
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    # The nonce lets the waveform player (wavesurfer) add its own <style> on the song page.
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "media-src": [CSP.SELF, "blob:"],
     "connect-src": [CSP.SELF],

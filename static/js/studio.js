@@ -94,6 +94,7 @@
       barRadius: 2,
       normalize: true,
       dragToSeek: false,
+      cspNonce: container.dataset.cspNonce || undefined,
     };
     if (peaks.length && duration) {
       options.peaks = [peaks];
