@@ -232,6 +232,8 @@ def _restyled(recipe: dict, pieces: list[Piece], how: str) -> list[Piece]:
             plan = restyle(p.plan, prompt or str(_inherited(recipe, "prompt")), seed, mv)
             if how == "cover" and not _sing(recipe):
                 plan = fit_lines(plan, "", seed, sing=False)
+            elif how == "cover" and recipe.get("lyrics") and plan.voice is not None:
+                plan = fit_lines(plan, str(recipe["lyrics"]), seed)  # new words, same band
         out.append(Piece(plan, p.at, p.offset, p.length))
     return out
 
