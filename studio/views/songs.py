@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from studio import lineage
 from studio.access import job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
@@ -39,34 +40,25 @@ class Node:
 
 
 def family_tree(song: Song) -> list[Node]:
-    """The song's ancestors, the song, then all its descendants (depth-first), from one query
-    over the family (deleted members included: they keep the tree whole)."""
-    root_id = song.root_id or song.id
-    members = list(
-        Song.objects.filter(Q(root_id=root_id) | Q(id=root_id))
-        .only("id", "title", "relation", "parent_id", "root_id", "deleted_at", "created_at")
-        .order_by("created_at")
-    )
-    by_id = {m.id: m for m in members}
+    """The song's ancestors, the song, then all its descendants depth-first (so each sits
+    under its parent), from one query over the family; deleted members keep their place."""
+    members = lineage.family(song)
+    chain = lineage.ancestors(song, members)
+    rows = [Node(s, depth) for depth, s in enumerate(chain)]
+    by_id = {m.pk: m for m in members}
+    rows.append(Node(by_id.get(song.pk, song), len(chain), current=True))
     children: dict = {}
-    for m in members:
-        children.setdefault(m.parent_id, []).append(m)
-
-    chain = []
-    cursor = by_id.get(song.parent_id)
-    while cursor is not None and len(chain) < 100:
-        chain.append(cursor)
-        cursor = by_id.get(cursor.parent_id)
-    rows = [Node(s, depth) for depth, s in enumerate(reversed(chain))]
-    rows.append(Node(by_id.get(song.id, song), len(chain), current=True))
-
-    def walk(parent_id, depth: int) -> None:
-        for child in children.get(parent_id, ()):
-            rows.append(Node(child, depth))
-            if len(rows) < 500:
-                walk(child.id, depth + 1)
-
-    walk(song.id, len(chain) + 1)
+    for member in members:
+        children.setdefault(member.parent_id, []).append(member)
+    seen = {song.pk}
+    stack = [(child, len(chain) + 1) for child in reversed(children.get(song.pk, []))]
+    while stack and len(rows) < 500:
+        member, depth = stack.pop()
+        if member.pk in seen:
+            continue
+        seen.add(member.pk)
+        rows.append(Node(member, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(member.pk, [])))
     return rows
 
 

@@ -118,7 +118,11 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     stems = page.locator(".stems li")
     expect(stems.first).to_be_visible(timeout=WAIT)
     assert stems.count() >= 2
+    # Playing one song pauses the others.
+    page.eval_on_selector("#main-audio", "a => { a.muted = true; return a.play(); }")
+    page.wait_for_function("() => !document.querySelector('#main-audio').paused")
     audio_ready(page, ".stems li audio")
+    assert page.eval_on_selector("#main-audio", "a => a.paused") is True
     with page.expect_download() as stem_download:
         stems.first.locator("a").click()
     assert stem_download.value.suggested_filename.lower().endswith((".mp3", ".wav"))
