@@ -331,6 +331,7 @@ def render_stems(recipe: dict) -> Stems:
                 w = _ramp(fade)
                 stem[lo : lo + fade] = base[name][lo : lo + fade] * (1 - w) + new[name][:fade] * w
             out[name] = stem
+            del base[name], new[name]  # a long song's stems are large: free as we go
         return out
     if op == "replace":
         base = render_stems(parent)
