@@ -5,9 +5,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -21,6 +24,29 @@ logger = logging.getLogger(__name__)
 
 def max_body() -> int:
     return int(getattr(settings, "WEBHOOK_MAX_BYTES", 256 * 1024))
+
+
+@contextmanager
+def _lazy_commits(job: Job) -> Iterator[None]:
+    """On PostgreSQL, do not wait for this result's commits to reach the disk.
+
+    Only for a job that has its provider id: if the database crashed before flushing (a
+    fraction of a second), the job would still be running with that id and the next poll
+    would apply the same result again. Waiting for the flush is most of a delivery's time.
+    """
+    if connection.vendor != "postgresql" or not job.provider_job_id:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            connection.close()  # never hand the relaxed setting to another request
 
 
 def _answer(status: int, message: str, **extra) -> JsonResponse:
@@ -54,7 +80,8 @@ def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
         return _answer(400, "The body must be a JSON object.")
 
     try:
-        changed = jobs.apply_result(job, payload)
+        with _lazy_commits(job):
+            changed = jobs.apply_result(job, payload)
     except MalformedResult as exc:
         return _answer(400, exc.message)
     except jobs.JobMismatch as exc:
