@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from studio import ledger, lineage
-from studio.models import Job, JobStatus, Song, Workspace
+from studio import jobs, ledger, lineage
+from studio.models import Heartbeat, Job, JobStatus, Song, Workspace
 
 
 def job(team, action="music", quota="3", user=None, days_ago=0, workspace=None) -> Job:
@@ -93,3 +93,15 @@ def test_commands(team, capsys):
     assert "Reconciled 0 jobs" in out.getvalue()
     call_command("retry_archiving", stdout=out)
     assert "Queued 0 files" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_once_runs_the_queue_and_a_sweep(team, fake_api, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUBMITTING and not fake_api.requests  # queued, not sent
+    call_command("worker", "--once", stdout=io.StringIO(), stderr=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == JobStatus.ON_QUEUE and len(fake_api.posts) == 1
+    assert Heartbeat.objects.filter(name="worker").exists()
