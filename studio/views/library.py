@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from studio.access import current_workspace
-from studio.models import Job, JobStatus, Membership, Relation, Role, Song, Workspace
+from studio.models import ArchiveStatus, Job, JobStatus, Membership, Relation, Role, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
 from studio.ttapi import config
 from studio.ttapi.actions import SONG_ACTIONS
@@ -24,6 +24,7 @@ PAGE_SIZE = 24
 MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs
 FAILED_SHOWN_FOR = timedelta(hours=24)
 POLL_STOP = 286  # htmx stops polling on this status
+COPYING = "COPYING"  # the state a song card reports while its files are archived
 
 SORTS = {
     "new": ("-created_at", "Newest"),
@@ -47,6 +48,7 @@ CARD_FIELDS = (
     "image_file",
     "workspace_id",
     "job_id",
+    "archive_status",
     "created_by__username",
 )
 
@@ -157,7 +159,11 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     return {
         "page": page,
         "jobs": job_list,
-        "running": any(job.is_running for job in job_list),
+        "running": any(job.is_running for job in job_list)
+        or any(
+            song.job_id and song.archive_status == ArchiveStatus.PENDING
+            for song in page.object_list
+        ),
         "query": query.urlencode(),
         "filtering": filtering,
         "f": {
@@ -206,6 +212,13 @@ def known_states(request: HttpRequest) -> dict[str, str]:
     return known
 
 
+def card_id(job: Job, song: Song | None, known: dict[str, str]) -> str:
+    """The element a fresh card replaces: the job's card, or the song card it became."""
+    if song is not None and known.get(str(job.id)) == COPYING:
+        return f"song-{song.id}"
+    return f"job-{job.id}"
+
+
 def card_state(job: Job) -> str:
     return f"{job.status}:{job.progress}"
 
@@ -225,12 +238,29 @@ def poll(request: HttpRequest) -> HttpResponse:
     visible = Job.objects.filter(id__in=list(known), workspace__memberships__user=request.user)
     # Most polls change nothing: compare three small columns before loading any card.
     states = list(visible.values_list("id", "status", "progress"))
-    still_running = any(status in RUNNING_STATUSES for _, status, _ in states)
+    # Song cards whose files are still being copied wait for their waveform and cover.
+    copying = [pk for pk, _, _ in states if known[str(pk)] == COPYING]
+    archive = {}
+    if copying:
+        archive = dict(
+            Song.objects.filter(job_id__in=copying, deleted_at__isnull=True).values_list(
+                "job_id", "archive_status"
+            )
+        )
     changed_ids = [
-        pk for pk, status, progress in states if f"{status}:{progress}" != known[str(pk)]
+        pk
+        for pk, status, progress in states
+        if (
+            archive.get(pk) != ArchiveStatus.PENDING
+            if known[str(pk)] == COPYING
+            else f"{status}:{progress}" != known[str(pk)]
+        )
     ]
+    waiting = any(status in RUNNING_STATUSES for _, status, _ in states) or any(
+        value == ArchiveStatus.PENDING for value in archive.values()
+    )
     if not changed_ids:
-        return HttpResponse(status=200 if still_running else POLL_STOP)
+        return HttpResponse(status=200 if waiting else POLL_STOP)
     jobs = list(
         Job.objects.filter(id__in=changed_ids, workspace__memberships__user=request.user)
         .annotate(caller_role=F("workspace__memberships__role"))
@@ -262,10 +292,13 @@ def poll(request: HttpRequest) -> HttpResponse:
                 "job": job,
                 "song": songs.get(job.id),
                 "role": Role(job.caller_role),
-                "oob": f"outerHTML:#job-{job.id}",
+                "oob": f"outerHTML:#{card_id(job, songs.get(job.id), known)}",
                 "csrf_token": csrf_token,
             },
         )
         for job in jobs
     ]
-    return HttpResponse("".join(parts), status=200 if still_running else POLL_STOP)
+    still_waiting = any(job.is_running for job in jobs) or any(
+        song.archive_status == ArchiveStatus.PENDING for song in songs.values()
+    )
+    return HttpResponse("".join(parts), status=200 if waiting or still_waiting else POLL_STOP)

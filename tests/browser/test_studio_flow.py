@@ -60,6 +60,9 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     expect(song_card).to_have_count(1, timeout=WAIT)
     assert page.evaluate("window.__sameDocument") is True
     expect(job_card).to_have_count(0)
+    # Once its files are copied, the card gets its waveform picture, still without a reload.
+    expect(song_card.locator("svg.wave path")).to_have_count(1, timeout=WAIT)
+    assert page.evaluate("window.__sameDocument") is True
     shot(page, "library-done")
 
     # Play it: the audio element loads real data.

@@ -269,3 +269,19 @@ def test_library_and_poll_query_counts(team, owner_client, django_assert_max_num
     assert html.count("hx-swap-oob") == len(big_jobs)
     assert html.count('class="card"') == 3
     assert big_poll == small_poll
+
+
+def test_a_song_being_copied_keeps_polling_until_its_waveform_arrives(team, owner_client):
+    song = make_song(team.workspace, team.owner, archive_status="pending", peaks=[])
+    html = owner_client.get(LIBRARY).content.decode()
+    assert f'value="{song.job_id}:COPYING"' in html
+    assert 'hx-trigger="every 3s"' in html
+    seen = {"j": f"{song.job_id}:COPYING"}
+    response = owner_client.get(POLL, seen)
+    assert response.status_code == 200 and response.content == b""
+    Song.objects.filter(pk=song.pk).update(archive_status="done", peaks=[0.5, 1.0] * 40)
+    response = owner_client.get(POLL, seen)
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert f'id="song-{song.id}" hx-swap-oob="outerHTML:#song-{song.id}"' in html
+    assert '<svg class="wave"' in html and "COPYING" not in html
