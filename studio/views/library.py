@@ -283,22 +283,20 @@ def poll(request: HttpRequest) -> HttpResponse:
         found = Song.objects.filter(job_id__in=finished, deleted_at__isnull=True)
         for song in found.select_related("created_by").only(*CARD_FIELDS).order_by("created_at"):
             songs.setdefault(song.job_id, song)
-    # Rendered without the request: no context processors, so no queries of their own.
-    csrf_token = get_token(request)
-    parts = [
-        render_to_string(
-            "studio/library.html#poll_swap",
-            {
-                "job": job,
-                "song": songs.get(job.id),
-                "role": Role(job.caller_role),
-                "oob": f"outerHTML:#{card_id(job, songs.get(job.id), known)}",
-                "csrf_token": csrf_token,
-            },
-        )
+    swaps = [
+        {
+            "job": job,
+            "song": songs.get(job.id),
+            "role": Role(job.caller_role),
+            "oob": f"outerHTML:#{card_id(job, songs.get(job.id), known)}",
+        }
         for job in jobs
     ]
+    # Rendered without the request: no context processors, so no queries of their own.
+    html = render_to_string(
+        "studio/library.html#poll_swaps", {"swaps": swaps, "csrf_token": get_token(request)}
+    )
     still_waiting = any(job.is_running for job in jobs) or any(
         song.archive_status == ArchiveStatus.PENDING for song in songs.values()
     )
-    return HttpResponse("".join(parts), status=200 if waiting or still_waiting else POLL_STOP)
+    return HttpResponse(html, status=200 if waiting or still_waiting else POLL_STOP)
