@@ -285,3 +285,13 @@ def test_a_song_being_copied_keeps_polling_until_its_waveform_arrives(team, owne
     assert response.status_code == 286
     assert f'id="song-{song.id}" hx-swap-oob="outerHTML:#song-{song.id}"' in html
     assert '<svg class="wave"' in html and "COPYING" not in html
+
+
+def test_poll_renders_each_card_once_with_the_callers_role(team, viewer_client, editor_client):
+    job = make_job(team.workspace, team.owner)
+    seen = {"j": j(job)}
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Queue full")
+    viewer_html = viewer_client.get(POLL, seen).content.decode()
+    editor_html = editor_client.get(POLL, seen).content.decode()
+    assert viewer_html.count("hx-swap-oob") == 1 and editor_html.count("hx-swap-oob") == 1
+    assert "Retry" not in viewer_html and "Retry" in editor_html
