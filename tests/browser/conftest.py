@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by pytest-playwright against a live server.
 
 Every test in this folder is marked `browser` (`make test-fast` leaves them out). Without
-Chromium they are all skipped with one reason. The live server talks to the built-in
+Chromium they are left out, with one line in the summary saying why. The live server talks to the built-in
 emulator over real HTTP, results come back through the webhook, and background tasks run
 at once (django.tasks' ImmediateBackend) because no worker runs beside the live server.
 
@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
 ]
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parent.parent / "test-results" / "screenshots"
-MISSING = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium): browser tests skipped"
+SKIPPED = pytest.StashKey[int]()
+MISSING = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
 
 # Playwright runs an event loop in the test thread; the ORM calls made there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,12 +40,20 @@ def chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    available = chromium_available()
-    for item in items:
-        if HERE in Path(item.fspath).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-            if not available:
-                item.add_marker(pytest.mark.skip(reason=MISSING))
+    mine = [item for item in items if HERE in Path(item.fspath).resolve().parents]
+    for item in mine:
+        item.add_marker(pytest.mark.browser)
+    if mine and not chromium_available():
+        # Left out as a group, and said once in the summary rather than once per test.
+        items[:] = [item for item in items if item not in mine]
+        config.hook.pytest_deselected(items=mine)
+        config.stash[SKIPPED] = len(mine)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if config.stash.get(SKIPPED, 0):
+        count = config.stash[SKIPPED]
+        terminalreporter.write_line(f"{count} browser tests skipped: {MISSING}", yellow=True)
 
 
 @pytest.fixture(scope="session")
