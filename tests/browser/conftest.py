@@ -1,9 +1,9 @@
 """Browser tests: Debian's Chromium driven by pytest-playwright against a live server.
 
 Every test in this folder is marked `browser` (`make test-fast` leaves them out). Without
-Chromium they are left out, with one line in the summary saying why. The live server talks to the built-in
-emulator over real HTTP, results come back through the webhook, and background tasks run
-at once (django.tasks' ImmediateBackend) because no worker runs beside the live server.
+Chromium they are left out, with one line in the summary saying why. The live server talks
+to the built-in emulator over real HTTP, results come back through the webhook, and
+background tasks run at once (django.tasks' ImmediateBackend): no worker runs beside it.
 
 Reusable fixtures: `studio` (the live server, set up as above), `login` (a page logged in
 as a user), `shot` (saves a screenshot to test-results/screenshots/).
