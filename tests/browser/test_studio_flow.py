@@ -240,3 +240,28 @@ def test_phone_layout(studio, login, shot, page):
     page.click("text=Pocket Song 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "song-phone")
+
+
+def test_upload_a_file_that_becomes_a_root_song(studio, login, shot, page, tmp_path):
+    import math
+    import struct
+    import wave
+
+    page.set_default_timeout(WAIT)
+    path = tmp_path / "hum.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        frames = (int(8000 * math.sin(2 * math.pi * 220 * n / 16000)) for n in range(32000))
+        out.writeframes(b"".join(struct.pack("<h", value) for value in frames))
+    user = User.objects.create_user("uploader", "u@example.com", "pw-uploader-long-enough")
+    login(user, "/upload/")
+    page.set_input_files("#id_file", str(path))
+    shot(page, "upload")
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(studio.url + "/")
+    expect(page.locator("article.card:not(.job) .rel-upload")).to_have_count(1, timeout=WAIT)
+    song = Song.objects.get(workspace__memberships__user=user)
+    assert song.relation == "upload" and song.parent_id is None
+    audio_ready(page, "article.card:not(.job) audio")
