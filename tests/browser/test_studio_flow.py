@@ -45,6 +45,12 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     # Generate a song.
     page.click("a[href='/create/'][role=button]")
     page.fill("#id_sound_prompt", "dreamy synth-pop with a warm bass line")
+    # The lyrics assistant writes into the lyrics box, without leaving the page.
+    page.locator("details.assistant summary").click()
+    page.fill("#id_lyrics_prompt", "first light over a quiet sea")
+    page.click("#lyrics-go")
+    expect(page.locator("#lyrics-status")).to_contain_text("Lyrics written", timeout=WAIT)
+    assert len(page.input_value("#id_lyrics_text")) > 20
     page.fill("#id_title", "First Light")
     page.fill("#id_weirdness", "0.3")
     shot(page, "create")
