@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from studio import jobs
 from studio.access import current_workspace, job_for, require_editor
 from studio.models import JobStatus, LyricsDraft
 from studio.song_forms import CreateForm, LyricsForm
@@ -24,8 +25,6 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            from studio import jobs
-
             try:
                 jobs.submit(Action.MUSIC, form.params(), workspace=workspace, user=request.user)
             except PayloadInvalid as exc:
@@ -54,8 +53,6 @@ def lyrics_start(request: HttpRequest) -> HttpResponse:
     form = LyricsForm(request.POST)
     context: dict = {"lyrics_form": form}
     if form.is_valid():
-        from studio import jobs
-
         try:
             context["job"] = jobs.submit(
                 Action.LYRICS, form.params(), workspace=workspace, user=request.user

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from studio import lineage
+from studio import jobs, lineage
 from studio.access import job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
@@ -179,8 +179,6 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
         return _page(request, song, role, form, status=400)
     if not form.is_valid():
         return _page(request, song, role, form, status=400)
-    from studio import jobs
-
     params = {"music_id": song.music_id, **form.params()}
     try:
         jobs.submit(form.action, params, workspace=song.workspace, user=request.user, parent=song)
@@ -268,8 +266,6 @@ def _after_job(request: HttpRequest, job: Job, role: Role) -> HttpResponse:
 def job_retry(request: HttpRequest, job_id) -> HttpResponse:
     job, role = job_for(request, job_id)
     require_editor(role)
-    from studio import jobs
-
     if job.status != JobStatus.FAILED:
         messages.info(request, "Only a failed job can be retried.")
         return _after_job(request, job, role)
@@ -290,8 +286,6 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
 def job_check(request: HttpRequest, job_id) -> HttpResponse:
     job, role = job_for(request, job_id)
     require_editor(role)
-    from studio import jobs
-
     job = jobs.reconcile(job)
     if job.status == JobStatus.UNKNOWN:
         messages.info(request, "Still no answer from the music service; we keep checking.")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_safe
 
+from studio import jobs
 from studio.access import current_workspace, require_editor
 from studio.ranges import ranged_response
 from studio.song_forms import UploadForm
@@ -51,8 +52,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            from studio import jobs
-
             audio_url = form.cleaned_data["audio_url"]
             if form.cleaned_data["file"]:
                 audio_url = signed_link(
