@@ -271,3 +271,56 @@ def test_upload_a_file_that_becomes_a_root_song(studio, login, shot, page, tmp_p
     song = Song.objects.get(workspace__memberships__user=user)
     assert song.relation == "upload" and song.parent_id is None
     audio_ready(page, "article.card:not(.job) audio")
+
+
+def test_library_grid_search_and_job_states(studio, login, shot, page):
+    from studio.models import Job, JobStatus, Relation
+
+    user = User.objects.create_user("grid", "g@example.com", "pw-grid-long-enough")
+    workspace = user.memberships.get().workspace
+    relations = [Relation.ORIGINAL, Relation.EXTEND, Relation.COVER, Relation.REPLACE]
+    for n, name in enumerate(["Harbour Lights", "Neon Rain", "Glass Hours", "Paper Moon"] * 2):
+        song = Song.objects.create(
+            workspace=workspace,
+            music_id=f"m-grid-{n}",
+            title=f"{name} {n}",
+            relation=relations[n % 4],
+            model="FUZZ-2.0",
+            duration=60 + 17 * n,
+            peaks=[abs(((i * 37 + n * 11) % 100) / 100 - 0.3) for i in range(200)],
+            created_by=user,
+            favourite=n == 2,
+        )
+        song.root = song
+        song.save()
+    Job.objects.create(
+        workspace=workspace,
+        user=user,
+        action="music",
+        status=JobStatus.ON_QUEUE,
+        progress=45,
+        params={"title": "Still cooking"},
+    )
+    Job.objects.create(
+        workspace=workspace,
+        user=user,
+        action="cover",
+        status=JobStatus.FAILED,
+        error="The music service refused the prompt.",
+        params={"title": "Refused"},
+    )
+    login(user)
+    expect(page.locator("article.card")).to_have_count(10)
+    expect(page.locator("article.job")).to_contain_text(["failed", "running 45%"])
+    shot(page, "library-grid")
+
+    page.evaluate("window.__sameDocument = true")
+    page.fill("#f-q", "neon")
+    expect(page.locator("article.card")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"q=neon"))
+    page.select_option("select[name=sort]", "old")
+    expect(page.locator("article.card h3").first).to_have_text("Neon Rain 1")
+    assert page.evaluate("window.__sameDocument") is True
+    page.locator(".fav-btn").first.click()
+    expect(page.locator(".fav-btn").first).to_have_attribute("aria-pressed", "true")
+    assert Song.objects.get(title="Neon Rain 1").favourite
