@@ -244,7 +244,13 @@ def test_phone_layout(studio, login, shot, page):
     focused = page.evaluate("document.activeElement.className")
     assert "skip-link" in focused
     page.click("text=Pocket Song 0")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("#waveform")).to_have_attribute("data-ready", "true")
+    wide = page.evaluate(
+        "() => Array.from(document.querySelectorAll('body *'))"
+        ".filter(e => e.getBoundingClientRect().right > 391).slice(0, 5)"
+        ".map(e => e.tagName + '.' + e.className + '#' + e.id)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
     shot(page, "song-phone")
 
 
