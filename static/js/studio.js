@@ -128,9 +128,26 @@
       showRegion(region);
     });
     regions.on("region-updated", showRegion);
-    wave.on("interaction", (time) => {
+    function setPoint(time) {
       setValue("id_extend_starts", time);
       readout.textContent = "Point " + clock(time) + " set: “Extend” continues the song from there.";
+    }
+    wave.on("interaction", setPoint);
+
+    // The same choices from the keyboard, at the playing position: [ and ] mark a section,
+    // E marks the point to extend from.
+    let markStart = null;
+    container.addEventListener("keydown", (event) => {
+      const now = audio.currentTime;
+      if (event.key === "[") {
+        markStart = now;
+        readout.textContent = "Section starts at " + clock(now) + ": press ] where it should end.";
+      } else if (event.key === "]" && markStart !== null && now > markStart) {
+        regions.clearRegions();
+        regions.addRegion({ start: markStart, end: now, color: "rgba(244, 114, 182, 0.25)" });
+      } else if (event.key === "e" || event.key === "E") {
+        setPoint(now);
+      }
     });
   }
 

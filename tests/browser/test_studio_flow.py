@@ -84,6 +84,15 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     page.eval_on_selector("#main-audio", "a => a.pause()")
     shot(page, "song")
 
+    # From the keyboard: [ and ] at the playing position mark a section.
+    wave.focus()
+    page.eval_on_selector("#main-audio", "a => { a.currentTime = 10; }")
+    page.keyboard.press("[")
+    page.eval_on_selector("#main-audio", "a => { a.currentTime = 20; }")
+    page.keyboard.press("]")
+    expect(page.locator("#id_replace_starts")).to_have_value("10.00")
+    expect(page.locator("#id_replace_ends")).to_have_value("20.00")
+
     # Select a region by dragging across the waveform: it fills replace's start and end.
     box = wave.bounding_box()
     y = box["y"] + box["height"] / 2
