@@ -22,7 +22,7 @@ from studio.models.music import RUNNING_STATUSES
 from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
 from studio.ttapi import switches
 from studio.ttapi.actions import Action
-from studio.ttapi.errors import PayloadInvalid
+from studio.ttapi.errors import PayloadInvalid, TTAPIError
 from studio.views.library import POLL_STOP, card_state, known_states
 
 FAILED_SHOWN_FOR = timedelta(hours=24)
@@ -214,7 +214,9 @@ def song_poll(request: HttpRequest, song_id) -> HttpResponse:
 def song_favourite(request: HttpRequest, song_id) -> HttpResponse:
     song, role = song_for(request, song_id)
     require_editor(role)
-    song.favourite = not song.favourite
+    # The button says which state it asks for, so a double click cannot undo itself.
+    wanted = request.POST.get("on")
+    song.favourite = wanted == "1" if wanted in ("0", "1") else not song.favourite
     Song.objects.filter(pk=song.pk).update(favourite=song.favourite)
     if request.htmx:
         return render(request, "studio/library.html#fav", {"song": song, "role": role})
@@ -255,7 +257,7 @@ def song_delete(request: HttpRequest, song_id) -> HttpResponse:
     return redirect("library")
 
 
-def _after_job(request: HttpRequest, job: Job, role: Role) -> HttpResponse:
+def _after_job(job: Job) -> HttpResponse:
     if job.parent_id:
         return redirect(reverse("song", args=[job.parent_id]) + "#song-jobs")
     return redirect("library")
@@ -268,17 +270,17 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
     require_editor(role)
     if job.status != JobStatus.FAILED:
         messages.info(request, "Only a failed job can be retried.")
-        return _after_job(request, job, role)
+        return _after_job(job)
     try:
         new = jobs.retry(job, request.user)
     except PayloadInvalid as exc:
         messages.error(request, exc.message)
-        return _after_job(request, job, role)
+        return _after_job(job)
     except jobs.SubmitRefused as exc:
         messages.error(request, exc.message)
-        return _after_job(request, job, role)
+        return _after_job(job)
     messages.success(request, "Sent again.")
-    return _after_job(request, new, role)
+    return _after_job(new)
 
 
 @require_POST
@@ -286,9 +288,13 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
 def job_check(request: HttpRequest, job_id) -> HttpResponse:
     job, role = job_for(request, job_id)
     require_editor(role)
-    job = jobs.reconcile(job)
+    try:
+        job = jobs.reconcile(job)
+    except TTAPIError as exc:
+        messages.error(request, f"Could not reach the music service: {exc.message}")
+        return _after_job(job)
     if job.status == JobStatus.UNKNOWN:
         messages.info(request, "Still no answer from the music service; we keep checking.")
     else:
         messages.success(request, f"Checked: the job is {job.get_status_display().lower()}.")
-    return _after_job(request, job, role)
+    return _after_job(job)

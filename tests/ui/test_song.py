@@ -207,6 +207,15 @@ def test_favourite_rename_delete(team, editor_client):
     editor_client.post(fav)
     root.refresh_from_db()
     assert not root.favourite
+    for _ in range(2):  # asking twice for the same state is the same as asking once
+        editor_client.post(fav, {"on": "1"}, headers={"HX-Request": "true"})
+    root.refresh_from_db()
+    assert root.favourite
+    html = editor_client.post(fav, {"on": "1"}, headers={"HX-Request": "true"}).content.decode()
+    assert """hx-vals='{"on": "0"}'""" in html
+    editor_client.post(fav, {"on": "0"})
+    root.refresh_from_db()
+    assert not root.favourite
 
     editor_client.post(reverse("song_rename", args=[root.id]), {"title": "New name"})
     root.refresh_from_db()
