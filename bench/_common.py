@@ -148,6 +148,8 @@ class Processes:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
 
     def __enter__(self) -> Processes:
+        # SIGTERM (run_all's timeout, kill) unwinds like Ctrl-C: servers stopped, databases dropped.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -189,6 +191,10 @@ class Processes:
 
     def worker(self, name: str, env: dict[str, str], *args: str) -> subprocess.Popen:
         return self.start(name, [PYTHON, "manage.py", "worker", *args], env)
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:

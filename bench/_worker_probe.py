@@ -31,16 +31,16 @@ _poll = jobs.poll
 _apply_success = jobs._apply_success
 
 
-def poll(job_id):
+def poll(job_id, *args, **kwargs):
     _record("start", getattr(job_id, "pk", job_id))
     try:
-        return _poll(job_id)
+        return _poll(job_id, *args, **kwargs)
     finally:
         _record("end", getattr(job_id, "pk", job_id))
 
 
-def apply_success(job, result):
-    won = _apply_success(job, result)
+def apply_success(job, result, *args, **kwargs):
+    won = _apply_success(job, result, *args, **kwargs)
     if won:
         _record("applied", job.pk)
     return won

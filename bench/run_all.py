@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,10 @@ SCRIPTS = (
     "faults",
 )
 FIGURE = re.compile(r"^(?P<name>[A-Za-z0-9_.:-]+) (?P<value>\S+) (?P<unit>\S+) \((?P<target>.*)\)$")
-TARGET = re.compile(r"^\s*(?P<op>>=|<=|>|<|==|=)?\s*(?P<number>-?[\d.]+)")
+# A target that can be judged: a comparison with one number and at most a unit ("<= 50 ms").
+TARGET = re.compile(
+    r"^\s*(?P<op>>=|<=|>|<|==|=)?\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?:[A-Za-z%/]+)?\s*$"
+)
 
 
 @dataclass
@@ -65,6 +69,14 @@ class Figure:
         }[op]
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def run(script: str, timeout: float) -> tuple[list[Figure], str]:
     """Run one script, echoing its output; its figures and '' or why it failed."""
     path = BENCH / f"{script}.py"
@@ -80,6 +92,9 @@ def run(script: str, timeout: float) -> tuple[list[Figure], str]:
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    # A silent, hung script is stopped too: SIGTERM first, so it can stop its servers.
+    watchdog = threading.Timer(timeout, _stop, args=(proc,))
+    watchdog.start()
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -88,13 +103,9 @@ def run(script: str, timeout: float) -> tuple[list[Figure], str]:
             match = FIGURE.match(line)
             if match:
                 figures.append(Figure(script, **match.groupdict()))
-            if time.monotonic() - began > timeout:
-                proc.kill()
-                break
-        proc.wait(max(1.0, timeout - (time.monotonic() - began)))
-    except subprocess.TimeoutExpired:
-        proc.kill()
         proc.wait()
+    finally:
+        watchdog.cancel()
     elapsed = time.monotonic() - began
     if elapsed > timeout:
         return figures, f"timed out after {timeout:.0f}s"
