@@ -173,8 +173,26 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+
+def _mailer(url: dict) -> dict:
+    """django-environ's EMAIL_URL parts as a MAILERS entry."""
+    options = {
+        "host": url.get("EMAIL_HOST"),
+        "port": url.get("EMAIL_PORT"),
+        "username": url.get("EMAIL_HOST_USER"),
+        "password": url.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": url.get("EMAIL_USE_TLS"),
+        "use_ssl": url.get("EMAIL_USE_SSL"),
+    }
+    backend = url["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        options = {}
+    if url.get("EMAIL_FILE_PATH"):
+        options = {"file_path": url["EMAIL_FILE_PATH"]}
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}
+
+
+MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Producer Studio <studio@localhost>")
 
 # Background work: django.tasks on the database queue (manage.py db_worker).
