@@ -17,6 +17,23 @@
     });
   }, true);
 
+  // A double click must not send (and pay for) the same request twice.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "true";
+    const button = event.submitter;
+    if (button) button.setAttribute("aria-busy", "true");
+  });
+  window.addEventListener("pageshow", () => {
+    $$("form[data-sent]").forEach((form) => { delete form.dataset.sent; });
+    $$('[aria-busy="true"]').forEach((node) => node.removeAttribute("aria-busy"));
+  });
+
   // Sliders show their value next to the label.
   document.addEventListener("input", (event) => {
     const input = event.target;

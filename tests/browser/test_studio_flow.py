@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from studio.models import Membership, Role, Song
+from studio.models import Job, Membership, Role, Song
 
 WAIT = 40_000  # ms: a job takes ~3 s in the emulator, plus the poll's 3 s rhythm
 
@@ -54,10 +54,15 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     page.fill("#id_title", "First Light")
     page.fill("#id_weirdness", "0.3")
     shot(page, "create")
-    page.click("button.big")
+    # An impatient second click, while the first is on its way, still makes one song.
+    page.evaluate(
+        "() => { const b = document.querySelector('button.big'); b.click();"
+        " setTimeout(() => b.click(), 150); }"
+    )
     expect(page).to_have_url(studio.url + "/")
     job_card = page.locator("article.job")
     expect(job_card).to_have_count(1)
+    assert Job.objects.filter(action="music").count() == 1
     shot(page, "library-running")
 
     # Watch it finish without reloading: the same document turns the card into a song.
@@ -289,7 +294,7 @@ def test_upload_a_file_that_becomes_a_root_song(studio, login, shot, page, tmp_p
 
 
 def test_library_grid_search_and_job_states(studio, login, shot, page):
-    from studio.models import Job, JobStatus, Relation
+    from studio.models import JobStatus, Relation
 
     user = User.objects.create_user("grid", "g@example.com", "pw-grid-long-enough")
     workspace = user.memberships.get().workspace
