@@ -137,3 +137,13 @@ def test_lyrics_assistant_errors(team, editor_client, outsider_client):
     html = editor_client.get(reverse("lyrics_poll", args=[job.id])).content.decode()
     assert "Too short" in html
     assert outsider_client.get(reverse("lyrics_poll", args=[job.id])).status_code == 404
+
+
+def test_switched_off_lyrics_assistant_says_why(team, editor_client, settings):
+    settings.TTAPI_DISABLED_ACTIONS = {"lyrics": "The lyrics writer is resting."}
+    html = editor_client.get(CREATE).content.decode()
+    assert "The lyrics writer is resting." in html
+    assert 'id="lyrics-go"' not in html
+    html = editor_client.post(LYRICS, {"prompt": "rain"}).content.decode()
+    assert "The lyrics writer is resting." in html
+    assert not Job.objects.exists()

@@ -148,3 +148,11 @@ def test_upload_errors(team, editor_client, settings, data, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_switched_off_upload_says_why(team, editor_client, settings):
+    settings.TTAPI_DISABLED_ACTIONS = {"upload": "Uploads are paused."}
+    assert "Uploads are paused." in editor_client.get(UPLOAD).content.decode()
+    response = editor_client.post(UPLOAD, {"audio_url": "https://x.example/a.mp3"})
+    assert response.status_code == 400 and "Uploads are paused." in response.content.decode()
+    assert not Job.objects.exists()
