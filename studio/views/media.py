@@ -1,21 +1,26 @@
 """Archived media, served only to members of the song's workspace, with Range support so
-players can seek. Before a file is archived the provider's URL stands in."""
+players can seek. Before a file is archived the provider's copy stands in, streamed through
+the studio: the pages' CSP lets players load media from the studio's own origin only."""
 
 import mimetypes
 import os
+from collections.abc import Iterator
 
+import httpx
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from studio import providers
 from studio.access import song_for
 from studio.models import Asset
 from studio.ranges import ranged_response
 
 KINDS = {"audio": "audio/mpeg", "image": "image/png", "video": "video/mp4"}
+PASSED_ON = ("Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", "ETag")
 
 
 def serve_file(
@@ -41,6 +46,47 @@ def serve_file(
     return response
 
 
+def stream_remote(
+    request: HttpRequest, url: str, fallback_type: str, download_name: str | None
+) -> HttpResponse:
+    """The provider's copy, passed through with the player's Range header."""
+    if not url.startswith(("https://", "http://")):
+        raise Http404
+    client = providers.media_client(timeout=30.0)
+    headers = {"Range": request.headers["Range"]} if "Range" in request.headers else {}
+    try:
+        upstream = client.send(client.build_request("GET", url, headers=headers), stream=True)
+    except httpx.HTTPError:
+        client.close()
+        return HttpResponse(
+            "The file is still being copied and the music service's copy is not reachable "
+            "right now; try again in a minute.",
+            status=502,
+            content_type="text/plain",
+        )
+    if upstream.status_code not in (200, 206):
+        upstream.close()
+        client.close()
+        raise Http404("The music service no longer has this file.")
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from upstream.iter_bytes(64 * 1024)
+        finally:
+            upstream.close()
+            client.close()
+
+    content_type = upstream.headers.get("Content-Type") or fallback_type
+    response = StreamingHttpResponse(body(), status=upstream.status_code, content_type=content_type)
+    for name in PASSED_ON:
+        if name in upstream.headers and "Content-Encoding" not in upstream.headers:
+            response[name] = upstream.headers[name]
+    if download_name:
+        response["Content-Disposition"] = content_disposition_header(True, download_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _download_name(request: HttpRequest, title: str, file_name: str) -> str | None:
     if request.GET.get("download") != "1":
         return None
@@ -60,7 +106,8 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
         return serve_file(request, file, KINDS[kind], name)
     remote = getattr(song, f"{kind}_url")
     if remote:
-        return redirect(remote)
+        name = _download_name(request, song.title, remote.split("?")[0])
+        return stream_remote(request, remote, KINDS[kind], name)
     raise Http404(f"This song has no {kind}.")
 
 
@@ -77,5 +124,7 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
         name = _download_name(request, title, asset.file.name)
         return serve_file(request, asset.file, asset.content_type or "audio/mpeg", name)
     if asset.remote_url:
-        return redirect(asset.remote_url)
+        title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
+        name = _download_name(request, title, asset.remote_url.split("?")[0])
+        return stream_remote(request, asset.remote_url, asset.content_type or "audio/mpeg", name)
     raise Http404("This file is not ready yet.")

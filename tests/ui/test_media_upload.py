@@ -55,11 +55,56 @@ def test_outsiders_and_strangers_get_nothing(team, outsider_client, client):
     assert outsider_client.get(reverse("song_media", args=[song.id, "nonsense"])).status_code == 404
 
 
-def test_provider_url_stands_in_until_archived(team, owner_client):
+@pytest.fixture
+def provider_cdn(monkeypatch):
+    """The provider's file host, answering Range requests like a CDN."""
+    import httpx
+
+    from studio import providers
+
+    seen = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path != "/a.mp3":
+            return httpx.Response(404)
+        match = request.headers.get("Range", "")
+        if match.startswith("bytes="):
+            first, last = (int(n) for n in match[6:].split("-"))
+            return httpx.Response(
+                206,
+                content=AUDIO[first : last + 1],
+                headers={
+                    "Content-Type": "audio/mpeg",
+                    "Content-Range": f"bytes {first}-{last}/{len(AUDIO)}",
+                    "Accept-Ranges": "bytes",
+                },
+            )
+        return httpx.Response(200, content=AUDIO, headers={"Content-Type": "audio/mpeg"})
+
+    monkeypatch.setattr(providers, "TRANSPORT", httpx.MockTransport(handle))
+    return seen
+
+
+def test_provider_copy_stands_in_until_archived(team, owner_client, outsider_client, provider_cdn):
     song = make_song(team.workspace, team.owner, audio_url="https://cdn.example/a.mp3")
-    response = owner_client.get(reverse("song_media", args=[song.id, "audio"]))
-    assert response.status_code == 302 and response["Location"] == "https://cdn.example/a.mp3"
+    url = reverse("song_media", args=[song.id, "audio"])
+    response = owner_client.get(url)
+    assert response.status_code == 200  # same origin: the page's CSP allows it
+    assert b"".join(response.streaming_content) == AUDIO
+    part = owner_client.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-19/{len(AUDIO)}"
+    assert b"".join(part.streaming_content) == AUDIO[10:20]
+    assert outsider_client.get(url).status_code == 404
+    assert len(provider_cdn) == 2  # the outsider never reached the provider
     assert owner_client.get(reverse("song_media", args=[song.id, "video"])).status_code == 404
+
+
+def test_an_expired_provider_copy_is_a_clear_404(team, owner_client, provider_cdn):
+    song = make_song(team.workspace, team.owner, audio_url="https://cdn.example/expired.mp3")
+    response = owner_client.get(reverse("song_media", args=[song.id, "audio"]))
+    assert response.status_code == 404
 
 
 def test_assets_download_under_a_readable_name(team, owner_client):
