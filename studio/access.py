@@ -49,7 +49,11 @@ def current_workspace(request: HttpRequest) -> tuple[Workspace, Role]:
     profile = Profile.objects.filter(user=user).select_related("current_workspace").first()
     workspace = profile.current_workspace if profile else None
     membership = (
-        Membership.objects.filter(user=user, workspace=workspace).first() if workspace else None
+        Membership.objects.filter(user=user, workspace=workspace)
+        .select_related("workspace")
+        .first()
+        if workspace
+        else None
     )
     if membership is None:
         membership = Membership.objects.filter(user=user).select_related("workspace").first()
