@@ -5,7 +5,10 @@
 
 Seeds a throwaway database (a temporary SQLite file; a throwaway PostgreSQL database when the
 bench server answers) with jobs spread over 30 days, 40 workspaces and every action, then
-times GET /staff/?period=30d (every job in range: the worst case) and the default 7-day view.
+times GET /staff/?period=30d (every job in range: the worst case), the default 7-day view and
+the 24-hour view. Nothing is cached: every request computes every figure from the jobs table.
+PostgreSQL gets VACUUM ANALYZE after the bulk load, as autovacuum would have done for a table
+that grew over 30 days (index-only scans need the visibility map it sets).
 Each database is measured in its own process so settings stay those of a real server.
 """
 
@@ -105,7 +108,7 @@ def measure(total: int, runs: int, label: str) -> None:
     seed(total)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     note(f"{label}: seeded {total:,} jobs in {time.perf_counter() - began:.1f}s")
 
     from django.contrib.auth.models import User
@@ -114,18 +117,23 @@ def measure(total: int, runs: int, label: str) -> None:
     client = Client()
     client.force_login(staff)
     suffix = "" if label == "sqlite" else f"_{label}"
-    for period in ("30d", "7d"):
+    for period in ("30d", "7d", "24h"):
         url = f"/staff/?period={period}"
         assert client.get(url).status_code == 200  # warm-up: connections, templates
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
             assert response.status_code == 200
-        name = "dashboard_ms" if period == "30d" else "dashboard_7d_ms"
+        name = "dashboard_ms" if period == "30d" else f"dashboard_{period}_ms"
         report(f"{name}{suffix}", f"{median(times):.0f}", "ms", f"<= {TARGET_MS}")
-        note(f"{label} {period}: runs {', '.join(f'{t:.0f}' for t in sorted(times))} ms")
+        # This process's CPU: all the work on SQLite, all but the server's on PostgreSQL.
+        note(
+            f"{label} {period}: runs {', '.join(f'{t:.0f}' for t in sorted(times))} ms,"
+            f" median CPU here {median(cpu):.0f} ms"
+        )
 
 
 def child(database_url: str, total: int, runs: int, label: str) -> None:

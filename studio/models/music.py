@@ -73,6 +73,11 @@ class Job(models.Model):
             models.Index(fields=["workspace", "-created_at"], name="job_ws_created"),
             models.Index(fields=["status", "next_poll_at"], name="job_status_poll"),
             models.Index(fields=["action", "created_at"], name="job_action_created"),
+            # Covers the staff dashboard's scans of a period (index-only on both databases).
+            models.Index(
+                fields=["created_at", "status", "action", "workspace", "quota", "finished_at"],
+                name="job_created_cover",
+            ),
         ]
 
     def __str__(self) -> str:
