@@ -40,9 +40,9 @@ run: demo
 	@echo "  Producer Studio is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as: demo / $${DEMO_PASSWORD:-demo}   (the studio runs on the built-in emulator)"
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	PORT=$(PORT) $(PY) manage.py worker & \
-	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@PORT=$(PORT) $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Stopped the web server and the worker."' EXIT; \
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) || true
 
 worker: migrate
 	$(PY) manage.py worker
