@@ -190,13 +190,33 @@ def _slot(index: int, buckets: list[datetime]) -> datetime:
     return buckets[min(max(index, 0), len(buckets) - 1)]
 
 
+class Unindexed(Func):
+    """A column, written `+column` on SQLite: SQLite's way to keep the planner off the
+    indexes on that column. Without ANALYZE statistics it reads a whole period through
+    job_status_poll or job_action_created (one table lookup per job, to save a sort of a few
+    hundred groups) rather than range-scan the covering index job_created_cover: 3 to 10 times
+    slower. PostgreSQL gets the plain column."""
+
+    template = "%(expressions)s"
+
+    def __init__(self, column: str) -> None:
+        super().__init__(F(column))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 def job_figures(p: Period) -> JobFigures:
     """Counts and quota per bucket, status and action: one grouped query."""
     buckets = p.buckets
     rows = (
         Job.objects.filter(created_at__gte=p.start)
-        .annotate(bucket=bucket_of("created_at", buckets))
-        .values("bucket", "action", "status")
+        .annotate(
+            bucket=bucket_of("created_at", buckets),
+            job_action=Unindexed("action"),
+            job_status=Unindexed("status"),
+        )
+        .values("bucket", "job_action", "job_status")
         # COUNT(*), not COUNT(id): the id is not in the covering index (job_created_cover).
         .annotate(n=Count("*"), spent=Sum("quota"))
         .order_by()
@@ -210,8 +230,8 @@ def job_figures(p: Period) -> JobFigures:
     for row in rows:
         bucket, action, status, n = (
             _slot(row["bucket"], buckets),
-            row["action"],
-            row["status"],
+            row["job_action"],
+            row["job_status"],
             row["n"],
         )
         spent = row["spent"] or ZERO
@@ -281,8 +301,8 @@ class PercentileDisc(Aggregate):
 
 
 def _timed_jobs(p: Period):
-    return Job.objects.filter(
-        created_at__gte=p.start, status=JobStatus.SUCCESS, finished_at__isnull=False
+    return Job.objects.alias(job_status=Unindexed("status")).filter(
+        created_at__gte=p.start, job_status=JobStatus.SUCCESS, finished_at__isnull=False
     )
 
 
@@ -323,7 +343,7 @@ def _finish_times_postgresql(p: Period) -> dict[str, tuple[timedelta, timedelta,
 
 def _finish_times_windows(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
     duration = Seconds("created_at", "finished_at")
-    partition = [F("action")]
+    partition = [Unindexed("action")]
     qs = (
         _timed_jobs(p)
         .annotate(
@@ -364,16 +384,18 @@ def quota_by_workspace(p: Period, limit: int = 10) -> list[dict]:
     # in the same SELECT lands in the GROUP BY, where it runs once per job.
     rows = list(
         Job.objects.filter(created_at__gte=p.start, quota__isnull=False)
-        .values("workspace_id")
+        .annotate(job_workspace=Unindexed("workspace_id"))
+        .values("job_workspace")
         .annotate(spent=Sum("quota"), jobs=Count("*"))
-        .order_by("-spent", "workspace_id")[:limit]
+        .order_by("-spent", "job_workspace")[:limit]
     )
     names = dict(
-        Workspace.objects.filter(pk__in=[row["workspace_id"] for row in rows]).values_list(
+        Workspace.objects.filter(pk__in=[row["job_workspace"] for row in rows]).values_list(
             "pk", "name"
         )
     )
     for row in rows:
+        row["workspace_id"] = row.pop("job_workspace")
         row["workspace__name"] = names.get(row["workspace_id"])
     return rows
 
