@@ -288,16 +288,25 @@ class Seconds(Func):
         )
 
 
-class PercentileDisc(Aggregate):
-    """PostgreSQL's percentile_disc(f) WITHIN GROUP (ORDER BY expression): the nearest-rank
-    percentile, the value at rank ceil(f n). Aggregates over the same ordering share one sort."""
+class PercentilesDisc(Aggregate):
+    """PostgreSQL's percentile_disc(ARRAY[f, ...]) WITHIN GROUP (ORDER BY expression): the
+    nearest-rank percentiles, the values at ranks ceil(f n), as a list. One aggregate for
+    all the fractions sorts each group once (two aggregates cost about half as much again)."""
 
     function = "percentile_disc"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    )
 
-    def __init__(self, expression, fraction: float, **extra) -> None:
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+    def __init__(self, expression, fractions: tuple[float, ...], **extra) -> None:
+        from django.contrib.postgres.fields import ArrayField  # needs psycopg: PostgreSQL only
+
+        super().__init__(
+            expression,
+            fractions=", ".join(repr(float(f)) for f in fractions),
+            output_field=ArrayField(FloatField()),
+            **extra,
+        )
 
 
 def _timed_jobs(p: Period):
@@ -325,16 +334,15 @@ def _finish_times_postgresql(p: Period) -> dict[str, tuple[timedelta, timedelta,
         .values("action")
         .annotate(
             n=Count("*"),
-            median=PercentileDisc(duration, 0.5),
-            p95=PercentileDisc(duration, 0.95),
+            times=PercentilesDisc(duration, (0.5, 0.95)),
         )
         .order_by()
     )
     # date_part() is exact to the microsecond.
     return {
         row["action"]: (
-            timedelta(seconds=round(row["median"], 6)),
-            timedelta(seconds=round(row["p95"], 6)),
+            timedelta(seconds=round(row["times"][0], 6)),
+            timedelta(seconds=round(row["times"][1], 6)),
             row["n"],
         )
         for row in rows

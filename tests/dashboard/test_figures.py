@@ -1,5 +1,7 @@
 """The dashboard's figures for a history whose answers are known (see history.py)."""
 
+import math
+import random
 from datetime import timedelta
 from decimal import Decimal
 
@@ -73,6 +75,33 @@ def test_single_job_is_its_own_median_and_p95(team):
     )
     times = dashboard.finish_times(dashboard.period("24h", now))
     assert times[Action.STEMS] == (timedelta(minutes=1), timedelta(minutes=1), 1)
+
+
+def test_percentiles_are_nearest_rank_for_any_count(team):
+    """Both ways of computing them (PostgreSQL's percentile_disc, the window functions every
+    database runs) give the values at ranks ceil(n/2) and ceil(0.95 n), for awkward n."""
+    rng = random.Random(3)
+    now = timezone.now()
+    counts = {Action.MUSIC: 101, Action.EXTEND: 39, Action.COVER: 21, Action.STEMS: 2}
+    durations: dict[str, list[timedelta]] = {}
+    jobs = []
+    for action, n in counts.items():
+        # Whole milliseconds, all different: SQLite's julianday() is exact to ~50 µs.
+        took = [timedelta(milliseconds=ms) for ms in rng.sample(range(1_000, 900_000), n)]
+        durations[action] = took
+        for t in took:
+            created = now - timedelta(hours=rng.uniform(1, 20))
+            jobs.append(
+                history._job(team.workspace, team.owner, action, JobStatus.SUCCESS, created, t)
+            )
+    Job.objects.bulk_create(jobs)
+    expected = {}
+    for action, took in durations.items():
+        ordered, n = sorted(took), len(took)
+        expected[action] = (ordered[math.ceil(n / 2) - 1], ordered[math.ceil(0.95 * n) - 1], n)
+    p = dashboard.period("24h", now)
+    assert dashboard.finish_times(p) == expected
+    assert dashboard._finish_times_windows(p) == expected
 
 
 def test_top_failure_reasons(seeded):
