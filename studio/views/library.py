@@ -82,6 +82,20 @@ def song_cards(workspace: Workspace) -> QuerySet[Song]:
     )
 
 
+# What a job card shows: loaded alike by the page and by the poll.
+JOB_CARD_FIELDS = (
+    "id",
+    "action",
+    "status",
+    "progress",
+    "error",
+    "params",
+    "created_at",
+    "workspace_id",
+    "user__username",
+)
+
+
 def job_cards(workspace: Workspace) -> QuerySet[Job]:
     """Jobs that will make a song and have none yet: running, unknown, or failed lately."""
     recent = timezone.now() - FAILED_SHOWN_FOR
@@ -89,17 +103,7 @@ def job_cards(workspace: Workspace) -> QuerySet[Job]:
         Job.objects.filter(workspace=workspace, action__in=SONG_ACTIONS, songs__isnull=True)
         .filter(Q(status__in=RUNNING_STATUSES) | Q(status=JobStatus.FAILED, created_at__gte=recent))
         .select_related("user")
-        .only(
-            "id",
-            "action",
-            "status",
-            "progress",
-            "error",
-            "params",
-            "created_at",
-            "workspace_id",
-            "user__username",
-        )
+        .only(*JOB_CARD_FIELDS)
     )
 
 
@@ -265,17 +269,7 @@ def poll(request: HttpRequest) -> HttpResponse:
         Job.objects.filter(id__in=changed_ids, workspace__memberships__user=request.user)
         .annotate(caller_role=F("workspace__memberships__role"))
         .select_related("user")
-        .only(
-            "id",
-            "action",
-            "status",
-            "progress",
-            "error",
-            "params",
-            "created_at",
-            "workspace_id",
-            "user__username",
-        )
+        .only(*JOB_CARD_FIELDS)
     )
     finished = [job.id for job in jobs if job.status == JobStatus.SUCCESS]
     songs: dict = {}
