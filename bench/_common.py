@@ -103,6 +103,7 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
+        EMULATOR_ENABLED="true",
         MEDIA_ROOT=media,
         PYTHONPATH=os.pathsep.join([str(ROOT), str(BENCH)]),
         PYTHONDONTWRITEBYTECODE="1",

@@ -234,7 +234,8 @@ ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # The built-in emulator of the Producer API, mounted at /emulator/.
-EMULATOR_ENABLED = env.bool("EMULATOR_ENABLED", default=True)
+# Off by default in production: anyone could otherwise make it fetch URLs and post webhooks.
+EMULATOR_ENABLED = env.bool("EMULATOR_ENABLED", default=not PRODUCTION)
 EMULATOR_BASE_URL = env.str(
     "EMULATOR_BASE_URL", default=f"http://127.0.0.1:{PORT}/emulator"
 ).rstrip("/")
