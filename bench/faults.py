@@ -110,12 +110,12 @@ def songs_checked() -> tuple[int, int, int]:
     from django.conf import settings
 
     from emulator.models import Job as EmulatorJob
-    from emulator.models import Music
+    from emulator.models import Music, key_digest
     from studio.models import Song
 
     succeeded = [
         job.pk
-        for job in EmulatorJob.objects.filter(api_key=settings.EMULATOR_API_KEY)
+        for job in EmulatorJob.objects.filter(key_digest=key_digest(settings.EMULATOR_API_KEY))
         if job.succeeded()
     ]
     made = {

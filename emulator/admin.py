@@ -14,9 +14,9 @@ class MusicInline(admin.TabularInline):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ("job_id", "action", "api_key", "state", "fault", "price", "created_at")
+    list_display = ("job_id", "action", "state", "fault", "price", "created_at")
     list_filter = ("action", "outcome", "hook_state")
-    search_fields = ("job_id", "api_key")
+    search_fields = ("job_id",)
     readonly_fields = ("job_id", "created_at")
     inlines = [MusicInline]
     actions = ["finish_now"]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from emulator.models import Job
+from emulator.models import Job, key_digest
 
 ON_QUEUE = "ON_QUEUE"
 
@@ -44,7 +44,7 @@ def state_of(job: Job, now: datetime | None = None) -> State:
 
 def running(api_key: str, now: datetime | None = None):
     """The key's jobs still running: they count against EMULATOR_RUNNING_CAP."""
-    return Job.objects.filter(api_key=api_key, finishes_at__gt=now or timezone.now())
+    return Job.objects.filter(key_digest=key_digest(api_key), finishes_at__gt=now or timezone.now())
 
 
 def finish_now(queryset=None, now: datetime | None = None) -> int:

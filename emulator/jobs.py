@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from emulator import clock, faults, files, hooks, recipes
 from emulator import lyrics as lyricist
-from emulator.models import HookState, Job, Music, Outcome
+from emulator.models import HookState, Job, Music, Outcome, key_digest
 from emulator.synth import STEM_NAMES, duration
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def create(action: str, params: dict, api_key: str, base_url: str, fault=None) -
     now = timezone.now()
     hook_url = params.get("hook_url", "")
     job = Job(
-        api_key=api_key,
+        key_digest=key_digest(api_key),
         action=action,
         params=params,
         fault=fault.kind if fault else "",

@@ -4,6 +4,7 @@ A job's state is never advanced by a process: it is read from the clock (`emulat
 against `finishes_at`, so the emulator needs no worker.
 """
 
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -25,9 +26,14 @@ class HookState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def key_digest(api_key: str) -> str:
+    """How a caller's key is stored: a digest, so a real key sent here is never kept in clear."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
 class Job(models.Model):
     job_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    api_key = models.CharField(max_length=200, db_index=True)
+    key_digest = models.CharField(max_length=64, db_index=True)
     action = models.CharField(max_length=24)
     params = models.JSONField(default=dict, blank=True)  # the request, as validated
     fault = models.CharField(max_length=40, blank=True, default="")
@@ -49,7 +55,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["api_key", "finishes_at"], name="emu_job_key_finish")]
+        indexes = [models.Index(fields=["key_digest", "finishes_at"], name="emu_job_key_finish")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.job_id}"
@@ -69,7 +75,9 @@ class Job(models.Model):
 def charged_total(api_key: str, now=None) -> Decimal:
     """Quota charged to a key: the price of every job that was created and succeeded."""
     done = Job.objects.filter(
-        api_key=api_key, outcome=Outcome.SUCCESS, finishes_at__lte=now or timezone.now()
+        key_digest=key_digest(api_key),
+        outcome=Outcome.SUCCESS,
+        finishes_at__lte=now or timezone.now(),
     )
     return done.aggregate(total=Sum("price"))["total"] or Decimal(0)
 
