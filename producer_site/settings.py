@@ -206,19 +206,8 @@ TTAPI_API_KEY = env.str("TTAPI_API_KEY", default="")
 TTAPI_BASE_URL = env.str("TTAPI_BASE_URL", default="https://api.ttapi.io").rstrip("/")
 TTAPI_TIMEOUT = env.float("TTAPI_TIMEOUT", default=30.0)
 TTAPI_DISABLED_ACTIONS = env.list("TTAPI_DISABLED_ACTIONS", default=[])
-TTAPI_MODELS = env.list(
-    "TTAPI_MODELS",
-    default=[
-        "FUZZ-2.0 Pro",
-        "FUZZ-2.0",
-        "FUZZ-2.0 Raw",
-        "FUZZ-1.1 Pro",
-        "FUZZ-1.0 Pro",
-        "FUZZ-1.0",
-        "FUZZ-1.1",
-        "FUZZ-0.8",
-    ],
-)
+# Model names offered and accepted; empty means the eight FUZZ models the provider documents.
+TTAPI_MODELS = env.list("TTAPI_MODELS", default=[])
 # Running jobs one workspace may have at once; more wait with a clear message.
 WORKSPACE_MAX_RUNNING_JOBS = env.int("WORKSPACE_MAX_RUNNING_JOBS", default=10)
 # A job still running after this many minutes is marked failed (retry offered).
