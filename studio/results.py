@@ -2,7 +2,9 @@
 
 Called once per job, inside the transaction whose compare-and-set moved the job to SUCCESS,
 so a result delivered twice never records twice. Songs are still upserted by musicId: two
-jobs may name the same song (an upload sent twice). Archiving starts after commit.
+jobs may name the same song (an upload sent twice). A result's songs and their activity
+events are written in bulk, and its files are queued for archiving in one task
+(`tasks.archive_later`).
 """
 
 from __future__ import annotations
@@ -10,13 +12,11 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import timedelta
-from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import connection, models
 from django.utils import timezone
 
-from studio.models import Asset, AssetKind, Job, LyricsDraft, Song, Verb
-from studio.models.activity import record
+from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 from studio.ttapi.actions import SONG_ACTIONS, Action
 from studio.ttapi.results import JobResult, Music
@@ -29,7 +29,7 @@ def record_outputs(job: Job, result: JobResult) -> str:
     """Create what the result holds. Returns a reason when it holds nothing usable."""
     action = Action(job.action)
     if action in SONG_ACTIONS:
-        songs = [_upsert_song(job, result, music) for music in result.musics]
+        songs = _record_songs(job, result, action)
         return "" if songs else "The music service finished but sent no song."
     if action == Action.LYRICS:
         return _lyrics(job, result)
@@ -41,11 +41,13 @@ def record_outputs(job: Job, result: JobResult) -> str:
     if action == Action.DOWNLOAD:
         url = result.file_url or next((m.audio_url for m in result.musics if m.audio_url), "")
         kind = AssetKind.WAV if job.params.get("format") == "wav" else AssetKind.MP3
-        made = _asset(job, parent, kind, kind.label, url)
+        made = _save_assets([_asset(job, parent, kind, kind.label, url)])
         return "" if made else "The music service sent no file."
     if action == Action.VIDEO:
         url = result.video_url or next((m.video_url for m in result.musics if m.video_url), "")
-        if not _asset(job, parent, AssetKind.VIDEO, job.params.get("preset", ""), url):
+        if not _save_assets(
+            [_asset(job, parent, AssetKind.VIDEO, job.params.get("preset", ""), url)]
+        ):
             return "The music service sent no video."
         Song.objects.filter(pk=parent.pk).update(video_url=url)
         return ""
@@ -59,25 +61,51 @@ def _parent(job: Job) -> Song | None:
     return Song.objects.filter(workspace_id=job.workspace_id, music_id=music_id).first()
 
 
-def _archive_later(kind: str, pk: uuid.UUID) -> None:
-    from studio import tasks
+def _archive_later(songs: list[Song] = (), assets: list[Asset] = ()) -> None:
+    from studio import tasks  # tasks imports jobs, which imports this module
 
-    task = tasks.archive_song if kind == "song" else tasks.archive_asset
-    transaction.on_commit(partial(tasks.enqueue_quietly, task, str(pk)))
+    tasks.archive_later([s.pk for s in songs], [a.pk for a in assets])
 
 
 def _clip(text: str, length: int) -> str:
     return (text or "")[:length]
 
 
-def _upsert_song(job: Job, result: JobResult, music: Music) -> Song | None:
-    if len(music.music_id) > 64:
-        return None
+def _record_songs(job: Job, result: JobResult, action: Action) -> list[Song]:
+    """Insert the result's new songs at once; songs already known get what they lack."""
     params = job.params
-    action = Action(job.action)
     parent = _parent(job) if action not in (Action.MUSIC, Action.UPLOAD) else None
-    new_id = uuid.uuid4()
-    fields = {
+    relation = RELATION_OF_ACTION[action]
+    archive_at = timezone.now() + timedelta(seconds=ARCHIVE_GRACE_SECONDS)
+    wanted: dict[str, Song] = {}
+    for music in result.musics:
+        if len(music.music_id) > 64 or music.music_id in wanted:
+            continue
+        new_id = uuid.uuid4()  # known before the insert, so a root can name itself
+        wanted[music.music_id] = Song(
+            id=new_id,
+            workspace_id=job.workspace_id,
+            music_id=music.music_id,
+            parent=parent,
+            root_id=(parent.root_id or parent.pk) if parent else new_id,
+            relation=relation,
+            created_by_id=job.user_id,
+            archive_next_at=archive_at,
+            **_song_fields(job, params, result, music),
+        )
+    if not wanted:
+        return []
+    # A musicId another job already recorded is skipped; the insert names the rows it made.
+    inserted = _insert(Song, list(wanted.values()), skip_conflicts_on=("workspace", "music_id"))
+    new = [song for song in wanted.values() if song.pk in inserted]
+    known = [_fill_known(job, song) for song in wanted.values() if song.pk not in inserted]
+    _record_new_songs(job, new, action, parent)
+    _archive_later([*new, *(song for song, filled in known if filled)])
+    return [*new, *(song for song, _ in known)]
+
+
+def _song_fields(job: Job, params: dict, result: JobResult, music: Music) -> dict:
+    return {
         "job": job,
         "title": _clip(music.title or params.get("title") or "", 200),
         "prompt": params.get("sound_prompt") or music.sound or "",
@@ -91,45 +119,79 @@ def _upsert_song(job: Job, result: JobResult, music: Music) -> Song | None:
         "video_url": music.video_url,
         "raw": music.raw,
     }
-    try:
-        with transaction.atomic():
-            song = Song.objects.create(
-                id=new_id,
-                workspace_id=job.workspace_id,
-                music_id=music.music_id,
-                parent=parent,
-                # Roots (generated, uploaded) are their own root.
-                root_id=(parent.root_id or parent.pk) if parent else new_id,
-                relation=RELATION_OF_ACTION[action],
-                created_by=job.user,
-                archive_next_at=timezone.now() + timedelta(seconds=ARCHIVE_GRACE_SECONDS),
-                **fields,
-            )
-            _record_new_song(job, song, action, parent)
-    except IntegrityError:
-        # Already known (another job named it): fill in what it lacks, keep its lineage.
-        song = Song.objects.get(workspace_id=job.workspace_id, music_id=music.music_id)
-        missing = {k: v for k, v in fields.items() if v and not getattr(song, k) and k != "job"}
-        if not missing:
-            return song
-        if any(k.endswith("_url") for k in missing):
-            missing["archive_status"] = ArchiveStatus.PENDING
-        Song.objects.filter(pk=song.pk).update(**missing)
-    _archive_later("song", song.pk)
-    return song
 
 
-def _record_new_song(job: Job, song: Song, action: Action, parent: Song | None) -> None:
+FILLABLE = ("title", "prompt", "lyrics", "model", "seed", "duration", "instrumental")
+FILLABLE_URLS = ("audio_url", "image_url", "video_url")
+
+
+def _fill_known(job: Job, ours: Song) -> tuple[Song, bool]:
+    """Already known (another job named it): fill in what it lacks, keep its lineage."""
+    song = Song.objects.get(workspace_id=job.workspace_id, music_id=ours.music_id)
+    missing = {
+        name: getattr(ours, name)
+        for name in (*FILLABLE, *FILLABLE_URLS, "raw")
+        if getattr(ours, name) and not getattr(song, name)
+    }
+    if not missing:
+        return song, False
+    if any(name in FILLABLE_URLS for name in missing):
+        missing["archive_status"] = ArchiveStatus.PENDING
+    Song.objects.filter(pk=song.pk).update(**missing)
+    return song, True
+
+
+def _record_new_songs(job: Job, songs: list[Song], action: Action, parent: Song | None) -> None:
     """The workspace's activity log: once per new song, in the transaction that made it."""
-    if action == Action.MUSIC:
-        verb, subject = Verb.SONG_CREATED, str(song)
-    elif action == Action.UPLOAD:
-        verb, subject = Verb.SONG_UPLOADED, str(song)
-    else:
-        verb, subject = Verb.SONG_REMIXED, str(song)
-        if parent:
+    if not songs:
+        return
+    verb = {Action.MUSIC: Verb.SONG_CREATED, Action.UPLOAD: Verb.SONG_UPLOADED}.get(
+        action, Verb.SONG_REMIXED
+    )
+    events = []
+    for song in songs:
+        subject = str(song)
+        if verb == Verb.SONG_REMIXED and parent:
             subject = f"{song} ({song.get_relation_display().lower()} of {parent})"
-    record(job.workspace, job.user, verb, subject, song)
+        events.append(
+            ActivityEvent(
+                workspace_id=job.workspace_id,
+                actor_id=job.user_id,
+                verb=verb,
+                subject=subject[:200],
+                song=song,
+            )
+        )
+    _insert(ActivityEvent, events)
+
+
+def _insert(
+    model: type[models.Model], rows: list[models.Model], skip_conflicts_on: tuple[str, ...] = ()
+) -> set:
+    """One INSERT of `rows` (primary keys set in Python, or automatic); the new rows' keys.
+
+    The same statement `bulk_create` sends, without its per-call query compilation, which
+    costs more than the database's work for a few rows on the webhook's path. With
+    `skip_conflicts_on`, rows that break that unique constraint are left out (ON CONFLICT
+    DO NOTHING, as on PostgreSQL and SQLite alike) and RETURNING tells which went in.
+    """
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    # Only the model's own names are formatted in; every value is a bound parameter.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {placeholders}"
+    )
+    if skip_conflicts_on:
+        columns = ", ".join(quote(meta.get_field(name).column) for name in skip_conflicts_on)
+        sql += f" ON CONFLICT ({columns}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if not skip_conflicts_on:
+            return set()
+        return {meta.pk.to_python(pk) for (pk,) in cursor.fetchall()}
 
 
 def _lyrics(job: Job, result: JobResult) -> str:
@@ -157,21 +219,22 @@ def stem_label(title: str, index: int) -> str:
 
 
 def _stems(job: Job, result: JobResult, parent: Song) -> str:
-    made = 0
-    for index, music in enumerate(result.musics):
-        label = stem_label(music.title, index)
-        made += bool(_asset(job, parent, AssetKind.STEM, label, music.audio_url, music.music_id))
-    if not made and result.file_url:
-        made += bool(_asset(job, parent, AssetKind.STEM, "Stems", result.file_url))
-    return "" if made else "The music service sent no stems."
+    stems = [
+        _asset(job, parent, AssetKind.STEM, stem_label(m.title, n), m.audio_url, m.music_id)
+        for n, m in enumerate(result.musics)
+    ]
+    if not any(stems) and result.file_url:
+        stems = [_asset(job, parent, AssetKind.STEM, "Stems", result.file_url)]
+    return "" if _save_assets(stems) else "The music service sent no stems."
 
 
 def _asset(
     job: Job, song: Song, kind: str, label: str, url: str, music_id: str = ""
 ) -> Asset | None:
+    """The file `url` names, not saved yet; None without a URL."""
     if not url:
         return None
-    asset = Asset.objects.create(
+    return Asset(
         song=song,
         workspace_id=job.workspace_id,
         job=job,
@@ -181,5 +244,12 @@ def _asset(
         remote_url=url,
         archive_next_at=timezone.now() + timedelta(seconds=ARCHIVE_GRACE_SECONDS),
     )
-    _archive_later("asset", asset.pk)
-    return asset
+
+
+def _save_assets(assets: list[Asset | None]) -> int:
+    """Insert the files at once and queue their copy; returns how many there were."""
+    assets = [asset for asset in assets if asset is not None]
+    if assets:
+        Asset.objects.bulk_create(assets)
+        _archive_later(assets=assets)
+    return len(assets)

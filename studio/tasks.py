@@ -8,11 +8,17 @@ killed worker loses nothing and several workers never handle the same row at onc
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
+from uuid import UUID
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Q
 from django.tasks import Task, task
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from studio import archive, jobs
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
@@ -20,7 +26,11 @@ from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 logger = logging.getLogger(__name__)
 
 BATCH = 50
-POLL_LEASE = timedelta(minutes=2)  # a claimed poll not finished by then is taken again
+
+
+def poll_lease() -> timedelta:
+    """A claimed poll not finished by then is taken again (JOB_POLL_LEASE_SECONDS)."""
+    return timedelta(seconds=float(getattr(settings, "JOB_POLL_LEASE_SECONDS", 120)))
 
 
 @task()
@@ -44,6 +54,44 @@ def archive_asset(asset_id: str) -> bool:
     return archive.archive_asset(asset_id)
 
 
+@task()
+def archive_files(song_ids: list[str], asset_ids: list[str]) -> int:
+    """A result's files, one task per job; each row is claimed on its own."""
+    done = 0
+    for copy, ids in ((archive.archive_song, song_ids), (archive.archive_asset, asset_ids)):
+        for pk in ids:
+            try:
+                done += bool(copy(pk))
+            except Exception:  # the sweep tries this one again; go on with the others
+                logger.exception("Archiving %s failed", pk)
+    return done
+
+
+def _queue_in_database() -> bool:
+    from django_tasks_db.models import DBTaskResult  # a model: not at import time
+
+    backend = archive_files.get_backend()
+    return isinstance(backend, DatabaseBackend) and (
+        router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
+    )
+
+
+def archive_later(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] = ()) -> None:
+    """Queue the copy of a result's files.
+
+    When the queue is a table of this database (django-tasks-db), the task is written in
+    the caller's transaction: it exists exactly when the result does, for one INSERT. Any
+    other backend (which may run the task at once, over HTTP) gets it after commit.
+    """
+    args = ([str(pk) for pk in song_ids], [str(pk) for pk in asset_ids])
+    if not (args[0] or args[1]):
+        return
+    if _queue_in_database():
+        archive_files.enqueue(*args)
+    else:
+        transaction.on_commit(partial(enqueue_quietly, archive_files, *args))
+
+
 def enqueue_quietly(task_: Task, *args: str) -> None:
     """Enqueue, or leave the row for the sweep if the queue is unavailable."""
     try:
@@ -62,7 +110,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         next_poll_at__lte=now,
     ).order_by("next_poll_at")[:BATCH]
     for job in due:
-        if not jobs.claim(job, jobs.send_lease() if _unsent(job) else POLL_LEASE, now):
+        if not jobs.claim(job, jobs.send_lease() if _unsent(job) else poll_lease(), now):
             continue  # another worker has it
         try:
             if _unsent(job):

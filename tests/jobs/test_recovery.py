@@ -107,11 +107,11 @@ def test_a_killed_workers_jobs_are_picked_up(team, fake_api):
     job.refresh_from_db()
     due = job.next_poll_at + timedelta(milliseconds=1)
     # A worker claims the poll, then dies before fetching.
-    assert jobs.claim(job, tasks.POLL_LEASE, due)
-    assert not jobs.claim(job, tasks.POLL_LEASE, due)  # nobody else takes it meanwhile
+    assert jobs.claim(job, tasks.poll_lease(), due)
+    assert not jobs.claim(job, tasks.poll_lease(), due)  # nobody else takes it meanwhile
     assert tasks.sweep(due + timedelta(seconds=30))["polled"] == 0
     fake_api.finish(job.provider_job_id)
-    assert tasks.sweep(due + tasks.POLL_LEASE + timedelta(seconds=1))["polled"] == 1
+    assert tasks.sweep(due + tasks.poll_lease() + timedelta(seconds=1))["polled"] == 1
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCESS and len(fake_api.fetches) == 1
 
