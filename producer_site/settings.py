@@ -215,6 +215,8 @@ JOB_MAX_AGE_MINUTES = env.int("JOB_MAX_AGE_MINUTES", default=30)
 # Polling a running job: first after this many seconds, then 1.5x longer each time, capped.
 JOB_POLL_FIRST_SECONDS = env.float("JOB_POLL_FIRST_SECONDS", default=2.0)
 JOB_POLL_MAX_SECONDS = env.float("JOB_POLL_MAX_SECONDS", default=60.0)
+# A claimed poll not finished by then is taken again by another worker.
+JOB_POLL_LEASE_SECONDS = env.float("JOB_POLL_LEASE_SECONDS", default=120.0)
 # Sends refused with 429/499 (nothing created) are tried again this many times in all.
 JOB_MAX_SUBMIT_ATTEMPTS = env.int("JOB_MAX_SUBMIT_ATTEMPTS", default=8)
 # Copying result files into storage: attempts before giving up (the provider URL is kept).
