@@ -32,7 +32,10 @@ def _answer(status: int, message: str, **extra) -> JsonResponse:
 def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
     # The one read of the job: applying the result works from it (`raw`, the last payload,
     # is only ever written here).
-    job = Job.objects.defer("raw").filter(pk=job_id).first()
+    try:
+        job = Job.objects.defer("raw").get(pk=job_id)
+    except Job.DoesNotExist:
+        job = None
     # Same answer for an unknown job and a wrong token; the comparison takes constant time.
     expected = job.hook_token if job else "x" * 43
     if not hmac.compare_digest(expected.encode(), token.encode()) or job is None:

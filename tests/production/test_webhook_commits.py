@@ -1,5 +1,6 @@
-"""On PostgreSQL the webhook does not wait for its commits to reach the disk when the result
-could be fetched again (the job has its provider id); the setting never outlives the request."""
+"""On PostgreSQL a result's transaction does not wait for its commit to reach the disk: by then
+the job's provider id is stored (committed first when the result brought it), so the result could
+be fetched again. The setting is local to that transaction and never outlives it."""
 
 import json
 import uuid
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from studio import jobs
+from studio import results
 from studio.models import Job, JobStatus, Song
 
 pytestmark = pytest.mark.skipif(
@@ -33,18 +34,19 @@ def result(provider_job_id: str) -> str:
 def seen(monkeypatch, settings) -> list[str]:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     values: list[str] = []
-    apply_result = jobs.apply_result
+    record_outputs = results.record_outputs
 
-    def spy(job, payload):
+    def spy(job, result):  # inside the transaction that records the result
         values.append(synchronous_commit())
-        return apply_result(job, payload)
+        return record_outputs(job, result)
 
-    monkeypatch.setattr(jobs, "apply_result", spy)
+    monkeypatch.setattr(results, "record_outputs", spy)
     return values
 
 
-@pytest.mark.parametrize(("provider_job_id", "inside"), [("prov-1", "off"), ("", "on")])
-def test_lazy_commits_only_for_refetchable_results(team, seen, provider_job_id, inside):
+@pytest.mark.django_db(transaction=True)  # the request's own transactions, as in production
+@pytest.mark.parametrize("provider_job_id", ["prov-1", ""])
+def test_lazy_commits_only_for_refetchable_results(team, seen, provider_job_id):
     job = Job.objects.create(
         workspace=team.workspace,
         action="music",
@@ -55,6 +57,8 @@ def test_lazy_commits_only_for_refetchable_results(team, seen, provider_job_id, 
     url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     response = Client().post(url, result("prov-1"), content_type="application/json")
     assert response.status_code == 200, response.content
-    assert seen == [inside]
+    assert seen == ["off"]
+    job.refresh_from_db()
+    assert job.provider_job_id == "prov-1"
     assert synchronous_commit() == "on"  # reset for whatever uses the connection next
     assert Song.objects.filter(job=job).count() == 1
