@@ -406,8 +406,8 @@ def _quota(value: Decimal | None) -> Decimal | None:
 def _relax_commit() -> None:
     """On PostgreSQL, this transaction's commit does not wait for its flush to the disk.
 
-    Called first in a transaction of its own, once the job's provider id is stored (and
-    committed): if the database crashed before flushing (a fraction of a second), the job
+    Called in the outermost transaction of a result that won the job, whose provider id is
+    stored (and committed): if the database crashed before flushing (a fraction of a second), the job
     would still be running with that id and its next poll would apply the same result again.
     Waiting for the flush is most of a delivery's time. `SET LOCAL` ends with the transaction.
     """
@@ -424,8 +424,6 @@ def _apply_success(job: Job, result: JobResult) -> bool:
     now = timezone.now()
     relax = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if relax:
-            _relax_commit()
         won = _cas(
             job,
             LATE_RESULT_OK,
@@ -440,6 +438,8 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         )
         if not won:
             return False
+        if relax:  # before commit is enough; a repeat that lost the race never needs it
+            _relax_commit()
         problem = results.record_outputs(job, result)
         if problem:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
