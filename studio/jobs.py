@@ -407,9 +407,10 @@ def _relax_commit() -> None:
     """On PostgreSQL, this transaction's commit does not wait for its flush to the disk.
 
     Called in the outermost transaction of a result that won the job, whose provider id is
-    stored (and committed): if the database crashed before flushing (a fraction of a second), the job
-    would still be running with that id and its next poll would apply the same result again.
-    Waiting for the flush is most of a delivery's time. `SET LOCAL` ends with the transaction.
+    stored (and committed): if the database crashed before flushing (a fraction of a second),
+    the job would still be running with that id and its next poll would apply the same result
+    again. Waiting for the flush is most of a delivery's time. `SET LOCAL` ends with the
+    transaction.
     """
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
