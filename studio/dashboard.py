@@ -23,9 +23,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -318,13 +317,13 @@ def _timed_jobs(p: Period):
 def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
     """Median and 95th percentile of the time successful jobs took, per action.
 
-    Nearest-rank percentiles (ranks ceil(n/2) and ceil(0.95 n)) computed in the database:
-    an ordered-set aggregate on PostgreSQL (one in-memory sort per action), window functions
-    elsewhere. Either way only a row or two per action comes back.
+    Nearest-rank percentiles (ranks ceil(n/2) and ceil(0.95 n)): an ordered-set aggregate
+    on PostgreSQL (one in-memory sort per action, a row per action comes back); elsewhere
+    every duration, as an integer, sorted here.
     """
     if connection.vendor == "postgresql":
         return _finish_times_postgresql(p)
-    return _finish_times_windows(p)
+    return _finish_times_sorted(p)
 
 
 def _finish_times_postgresql(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
@@ -349,31 +348,58 @@ def _finish_times_postgresql(p: Period) -> dict[str, tuple[timedelta, timedelta,
     }
 
 
-def _finish_times_windows(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
-    duration = Seconds("created_at", "finished_at")
-    partition = [Unindexed("action")]
-    qs = (
-        _timed_jobs(p)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=partition, order_by=duration.asc()),
-            n=Window(Count("*"), partition_by=partition),
+class Microseconds(Func):
+    """Whole microseconds from one datetime column to another, exactly. On SQLite: the whole
+    seconds of each text value (its first 19 characters, so a fraction never rounds into
+    them) plus the difference of the fractions; julianday() keeps milliseconds only."""
+
+    output_field = IntegerField()
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    arg_joiner = " - "
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        seconds = "unixepoch" if connection.Database.sqlite_version_info >= (3, 38) else "strftime"
+        fmt = "'%%s', " if seconds == "strftime" else ""
+        sql = (
+            f"((CAST({seconds}({fmt}substr({end}, 1, 19)) AS INTEGER)"
+            f" - CAST({seconds}({fmt}substr({start}, 1, 19)) AS INTEGER)) * 1000000"
+            f" + CAST(substr({end}, 21, 6) AS INTEGER) - CAST(substr({start}, 21, 6) AS INTEGER))"
         )
-        # Integer arithmetic: ceil(n / 2) and ceil(95 n / 100), without float rounding.
-        .filter(Q(rank=(F("n") + 1) / 2) | Q(rank=(F("n") * 95 + 99) / 100))
-        # The two datetimes rather than the duration: SQLite then works out the duration once
-        # per job (to sort), not twice, and the few durations read are exact.
-        .values_list("action", "created_at", "finished_at", "rank", "n")
+        return sql, (*end_params, *end_params, *start_params, *start_params)
+
+
+def _finish_times_sorted(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
+    """Every duration read as an integer, sorted per action here and the two ranks picked.
+    On SQLite about half the time of window functions over the same jobs, which sort them
+    in a temporary B-tree and work each duration out through julianday() (exact to the
+    millisecond only, so near ties could come out in the wrong order)."""
+    rows = (
+        _timed_jobs(p)
+        .annotate(job_action=Unindexed("action"), took=Microseconds("created_at", "finished_at"))
+        .values_list("job_action", "took")
         .order_by()
     )
-    out: dict[str, list] = {}
-    for action, created_at, finished_at, rank, n in qs:
-        took = finished_at - created_at
-        entry = out.setdefault(action, [None, None, n])
-        if rank == (n + 1) // 2:
-            entry[0] = took
-        if rank == (n * 95 + 99) // 100:
-            entry[1] = took
-    return {action: (m, p, n) for action, (m, p, n) in out.items()}
+    # Straight from the cursor: two plain columns need no conversion, and Django's row by
+    # row iteration would cost a third of the time here at 100,000 jobs.
+    sql, params = rows.query.sql_with_params()
+    durations: dict[str, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for action, took in cursor.fetchall():
+            durations[action].append(took)
+    out = {}
+    for action, took in durations.items():
+        took.sort()
+        n = len(took)
+        # Nearest rank: ceil(n / 2) and ceil(95 n / 100), in integers.
+        median, p95 = took[(n + 1) // 2 - 1], took[(n * 95 + 99) // 100 - 1]
+        out[action] = (timedelta(microseconds=median), timedelta(microseconds=p95), n)
+    return out
 
 
 def failure_reasons(p: Period, limit: int = 5) -> list[tuple[str, int]]:

@@ -78,7 +78,7 @@ def test_single_job_is_its_own_median_and_p95(team):
 
 
 def test_percentiles_are_nearest_rank_for_any_count(team):
-    """Both ways of computing them (PostgreSQL's percentile_disc, the window functions every
+    """Both ways of computing them (PostgreSQL's percentile_disc, the sort in Python every
     database runs) give the values at ranks ceil(n/2) and ceil(0.95 n), for awkward n."""
     rng = random.Random(3)
     now = timezone.now()
@@ -101,7 +101,33 @@ def test_percentiles_are_nearest_rank_for_any_count(team):
         expected[action] = (ordered[math.ceil(n / 2) - 1], ordered[math.ceil(0.95 * n) - 1], n)
     p = dashboard.period("24h", now)
     assert dashboard.finish_times(p) == expected
-    assert dashboard._finish_times_windows(p) == expected
+    assert dashboard._finish_times_sorted(p) == expected
+
+
+def test_percentiles_are_exact_to_the_microsecond(team):
+    """Durations a few microseconds apart, fractions that carry into the next second, whole
+    seconds stored without a fraction: ranked and reported exactly on every database."""
+    now = timezone.now().replace(microsecond=0)
+    took = [
+        timedelta(seconds=1, microseconds=300),
+        timedelta(seconds=1, microseconds=100),
+        timedelta(seconds=1, microseconds=200),
+        timedelta(seconds=1),
+    ]
+    starts = [
+        now - timedelta(hours=2, microseconds=200),  # ends at .000100: carries a second
+        now - timedelta(hours=3, microseconds=999_999),
+        now - timedelta(hours=4, microseconds=1),
+        now - timedelta(hours=5),  # no fraction stored at either end
+    ]
+    Job.objects.bulk_create(
+        history._job(team.workspace, team.owner, Action.STEMS, JobStatus.SUCCESS, start, t)
+        for start, t in zip(starts, took, strict=True)
+    )
+    p = dashboard.period("24h", now)
+    expected = {Action.STEMS: (timedelta(seconds=1, microseconds=100), took[0], 4)}
+    assert dashboard.finish_times(p) == expected
+    assert dashboard._finish_times_sorted(p) == expected
 
 
 def test_top_failure_reasons(seeded):
