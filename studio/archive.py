@@ -204,6 +204,9 @@ def _claim(model: type[models.Model], obj: models.Model) -> bool:
 
 
 def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> None:
+    """Record a failed copy: retried later with backoff, or given up with the reason."""
+    if not isinstance(exc, ArchiveError):
+        logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
     attempts = obj.archive_attempts + 1
     message = str(exc) if isinstance(exc, ArchiveError) else "The copy failed unexpectedly."
     gave_up = attempts >= max_attempts()
@@ -242,8 +245,6 @@ def archive_song(song_id) -> bool:
             if not song.duration:
                 extra["duration"] = round(duration, 3)
     except Exception as exc:
-        if not isinstance(exc, ArchiveError):
-            logger.exception("Archiving song %s failed", song.pk)
         _failed(Song, song, exc)
         return False
     Song.objects.filter(pk=song.pk).update(
@@ -265,8 +266,6 @@ def archive_asset(asset_id) -> bool:
             asset.content_type = content_type[:100]
         size = asset.file.size
     except Exception as exc:
-        if not isinstance(exc, ArchiveError):
-            logger.exception("Archiving asset %s failed", asset.pk)
         _failed(Asset, asset, exc)
         return False
     Asset.objects.filter(pk=asset.pk).update(
