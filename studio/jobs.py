@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from studio import ledger, providers, results
+from studio import ledger, providers, results, rows
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 from studio.ttapi.actions import FREE_ACTIONS, PARENT_ACTIONS, Action
@@ -423,21 +423,25 @@ def _apply_success(job: Job, result: JobResult) -> bool:
     workspace, user, parent) never changes once the job exists, so it is not read again.
     """
     now = timezone.now()
+    changes = {
+        "status": S.SUCCESS,
+        "progress": 100,
+        "quota": _quota(result.quota),
+        "raw": result.raw,
+        "error": "",
+        "failed_locally": False,
+        "finished_at": now,
+        "next_poll_at": None,
+        "updated_at": now,
+    }
     relax = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if connection.vendor == "postgresql":
+        # A song result, the common case, as one statement: one round trip instead of eight.
+        moved = results.record_songs_at_once(job, result, _won_sql(job, changes), relax=relax)
+        if moved is not None:
+            return moved
     with transaction.atomic():
-        won = _cas(
-            job,
-            LATE_RESULT_OK,
-            status=S.SUCCESS,
-            progress=100,
-            quota=_quota(result.quota),
-            raw=result.raw,
-            error="",
-            failed_locally=False,
-            finished_at=now,
-            next_poll_at=None,
-        )
-        if not won:
+        if not _cas(job, LATE_RESULT_OK, **changes):
             return False
         if relax:  # before commit is enough; a repeat that lost the race never needs it
             _relax_commit()
@@ -446,6 +450,17 @@ def _apply_success(job: Job, result: JobResult) -> bool:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
             _cas(job, Q(status=S.SUCCESS), status=S.FAILED, error=_short(problem))
     return True
+
+
+def _won_sql(job: Job, changes: dict[str, Any]) -> tuple[str, list]:
+    """`_cas(job, LATE_RESULT_OK, **changes)` as SQL returning the job's id when it moved."""
+    sets, params = rows.assignments(Job, changes)
+    running = ", ".join(["%s"] * len(RUNNING_STATUSES))
+    sql = (
+        f"UPDATE {rows.table(Job)} SET {sets} WHERE id = %s "  # noqa: S608
+        f"AND (status IN ({running}) OR (status = %s AND failed_locally)) RETURNING id"
+    )
+    return sql, [*params, job.pk, *RUNNING_STATUSES, S.FAILED]
 
 
 def mark_failed(job: Job, reason: str) -> bool:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import timedelta
+from functools import cache
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
+from studio import rows
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 from studio.ttapi.actions import SONG_ACTIONS, Action
@@ -71,8 +73,8 @@ def _clip(text: str, length: int) -> str:
     return (text or "")[:length]
 
 
-def _record_songs(job: Job, result: JobResult, action: Action) -> list[Song]:
-    """Insert the result's new songs at once; songs already known get what they lack."""
+def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Song], Song | None]:
+    """The result's songs as unsaved rows, one per musicId, and the song they came from."""
     params = job.params
     parent = _parent(job) if action not in (Action.MUSIC, Action.UPLOAD) else None
     relation = RELATION_OF_ACTION[action]
@@ -93,15 +95,105 @@ def _record_songs(job: Job, result: JobResult, action: Action) -> list[Song]:
             archive_next_at=archive_at,
             **_song_fields(job, params, result, music),
         )
+    return list(wanted.values()), parent
+
+
+def _record_songs(job: Job, result: JobResult, action: Action) -> list[Song]:
+    """Insert the result's new songs at once; songs already known get what they lack."""
+    wanted, parent = _wanted_songs(job, result, action)
     if not wanted:
         return []
     # A musicId another job already recorded is skipped; the insert names the rows it made.
-    inserted = _insert(Song, list(wanted.values()), skip_conflicts_on=("workspace", "music_id"))
-    new = [song for song in wanted.values() if song.pk in inserted]
-    known = [_fill_known(job, song) for song in wanted.values() if song.pk not in inserted]
-    _record_new_songs(job, new, action, parent)
+    inserted = rows.insert(Song, wanted, skip_conflicts_on=("workspace", "music_id"))
+    return _after_insert(job, wanted, inserted, action, parent)
+
+
+def _after_insert(
+    job: Job, wanted: list[Song], inserted: set, action: Action, parent: Song | None
+) -> list[Song]:
+    new = [song for song in wanted if song.pk in inserted]
+    known = [_fill_known(job, song) for song in wanted if song.pk not in inserted]
+    if new:
+        rows.insert(ActivityEvent, _events(job, new, action, parent))
     _archive_later([*new, *(song for song, filled in known if filled)])
     return [*new, *(song for song, _ in known)]
+
+
+def record_songs_at_once(
+    job: Job, result: JobResult, won: tuple[str, list], *, relax: bool = False
+) -> bool | None:
+    """PostgreSQL: move the job, record its new songs, their events and their archiving task
+    in one statement (one round trip; one transaction unless the caller holds one).
+
+    `won` is the job's compare-and-set, an UPDATE returning the job's id: the rest is written
+    only if it moved the job, so a delivery that lost the race writes nothing. With `relax`,
+    the commit does not wait for the disk (see `jobs._relax_commit`). Songs another job
+    already recorded are filled in after it. Returns whether the job moved, or None for a
+    result this does not take (no song, or not a song action): the general path records it.
+    """
+    from studio import tasks  # tasks imports jobs, which imports this module
+
+    action = Action(job.action)
+    if action not in SONG_ACTIONS:
+        return None
+    wanted, parent = _wanted_songs(job, result, action)
+    if not wanted:
+        return None
+    queued = tasks.archive_row([song.pk for song in wanted])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _at_once_sql(won[0], queue=queued is not None),
+            [
+                *won[1],
+                relax,
+                rows.as_json(wanted),
+                rows.as_json(_events(job, wanted, action, parent)),
+                *([rows.as_json([queued])] if queued is not None else []),
+            ],
+        )
+        moved, _, inserted = cursor.fetchone()
+    if not moved:
+        return False
+    inserted = set(inserted)
+    new = [song for song in wanted if song.pk in inserted]
+    known = [_fill_known(job, song) for song in wanted if song.pk not in inserted]
+    filled = [song for song, filled in known if filled]
+    # Queued with the result when the queue is this database: songs that were known already
+    # are skipped by that task (no row has their id), so they get one of their own.
+    _archive_later(filled if queued is not None else [*new, *filled])
+    return True
+
+
+@cache
+def _at_once_sql(won: str, *, queue: bool) -> str:
+    """The statement of `record_songs_at_once`. Rows travel as JSON arrays, so its text is the
+    same for every result; only the models' own names are formatted in."""
+    from django_tasks_db.models import DBTaskResult
+
+    def insert(model, name: str, condition: str) -> str:
+        return (
+            f"{name} AS (INSERT INTO {rows.table(model)} ({rows.columns(model)}) "  # noqa: S608
+            f"SELECT {rows.columns(model)} "
+            f"FROM jsonb_populate_recordset(NULL::{rows.table(model)}, %s::jsonb) AS v "
+            f"WHERE {condition}"
+        )
+
+    song_id = connection.ops.quote_name(ActivityEvent._meta.get_field("song").column)
+    unique = rows.columns(Song, ("workspace", "music_id"))
+    parts = [
+        f"won AS ({won})",
+        # set_config(…, true) is SET LOCAL: it ends with the transaction.
+        "relaxed AS (SELECT set_config('synchronous_commit', 'off', true) FROM won WHERE %s)",
+        insert(Song, "new", "EXISTS (SELECT FROM won)")
+        + f" ON CONFLICT ({unique}) DO NOTHING RETURNING id)",
+        insert(ActivityEvent, "logged", f"v.{song_id} IN (SELECT id FROM new))"),  # noqa: S608
+    ]
+    if queue:
+        parts.append(insert(DBTaskResult, "queued", "EXISTS (SELECT FROM new))"))
+    return (
+        f"WITH {', '.join(parts)} SELECT EXISTS (SELECT FROM won), "  # noqa: S608
+        "(SELECT count(*) FROM relaxed), ARRAY(SELECT id FROM new)"
+    )
 
 
 def _song_fields(job: Job, params: dict, result: JobResult, music: Music) -> dict:
@@ -141,10 +233,8 @@ def _fill_known(job: Job, ours: Song) -> tuple[Song, bool]:
     return song, True
 
 
-def _record_new_songs(job: Job, songs: list[Song], action: Action, parent: Song | None) -> None:
-    """The workspace's activity log: once per new song, in the transaction that made it."""
-    if not songs:
-        return
+def _events(job: Job, songs: list[Song], action: Action, parent: Song | None) -> list:
+    """The workspace's activity log: an event per new song, written with the song."""
     verb = {Action.MUSIC: Verb.SONG_CREATED, Action.UPLOAD: Verb.SONG_UPLOADED}.get(
         action, Verb.SONG_REMIXED
     )
@@ -162,36 +252,7 @@ def _record_new_songs(job: Job, songs: list[Song], action: Action, parent: Song 
                 song=song,
             )
         )
-    _insert(ActivityEvent, events)
-
-
-def _insert(
-    model: type[models.Model], rows: list[models.Model], skip_conflicts_on: tuple[str, ...] = ()
-) -> set:
-    """One INSERT of `rows` (primary keys set in Python, or automatic); the new rows' keys.
-
-    The same statement `bulk_create` sends, without its per-call query compilation, which
-    costs more than the database's work for a few rows on the webhook's path. With
-    `skip_conflicts_on`, rows that break that unique constraint are left out (ON CONFLICT
-    DO NOTHING, as on PostgreSQL and SQLite alike) and RETURNING tells which went in.
-    """
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
-    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-    # Only the model's own names are formatted in; every value is a bound parameter.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES {placeholders}"
-    )
-    if skip_conflicts_on:
-        columns = ", ".join(quote(meta.get_field(name).column) for name in skip_conflicts_on)
-        sql += f" ON CONFLICT ({columns}) DO NOTHING RETURNING {quote(meta.pk.column)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if not skip_conflicts_on:
-            return set()
-        return {meta.pk.to_python(pk) for (pk,) in cursor.fetchall()}
+    return events
 
 
 def _lyrics(job: Job, result: JobResult) -> str:

@@ -92,6 +92,29 @@ def archive_later(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str
         transaction.on_commit(partial(enqueue_quietly, archive_files, *args))
 
 
+def archive_row(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] = ()):
+    """The queue row `archive_files.enqueue` would write, unsaved, or None when the queue is
+    not a table of this database: for a statement that records a result and queues its
+    archiving at once (`results.record_songs_at_once`)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    if not _queue_in_database():
+        return None
+    task_ = archive_files
+    return DBTaskResult(
+        args_kwargs={
+            "args": [[str(pk) for pk in song_ids], [str(pk) for pk in asset_ids]],
+            "kwargs": {},
+        },
+        priority=task_.priority,
+        task_path=task_.module_path,
+        queue_name=task_.queue_name,
+        backend_name=task_.get_backend().alias,
+        # django-tasks-db stores "no run_after" as its far date (set by a pre_save signal).
+        run_after=task_.run_after or get_date_max(),
+    )
+
+
 def enqueue_quietly(task_: Task, *args: str) -> None:
     """Enqueue, or leave the row for the sweep if the queue is unavailable."""
     try:

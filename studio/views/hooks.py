@@ -12,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from studio import jobs
+from studio import jobs, rows
 from studio.models import Job
 from studio.ttapi.errors import MalformedResult
 
@@ -32,10 +32,7 @@ def _answer(status: int, message: str, **extra) -> JsonResponse:
 def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
     # The one read of the job: applying the result works from it (`raw`, the last payload,
     # is only ever written here).
-    try:
-        job = Job.objects.defer("raw").get(pk=job_id)
-    except Job.DoesNotExist:
-        job = None
+    job = rows.get(Job, job_id, skip=("raw",))
     # Same answer for an unknown job and a wrong token; the comparison takes constant time.
     expected = job.hook_token if job else "x" * 43
     if not hmac.compare_digest(expected.encode(), token.encode()) or job is None:

@@ -1,0 +1,142 @@
+"""A song result written in one statement (PostgreSQL) leaves exactly the rows the general path
+leaves; the plain-SQL helpers it is built from agree with the ORM on both databases."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django_tasks_db.models import DBTaskResult
+
+from studio import jobs, results, rows, tasks
+from studio.models import ActivityEvent, Job, JobStatus, Relation, Song
+
+from .conftest import music_body, music_entry
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's"
+)
+
+
+@pytest.fixture
+def queue_in_db(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def remix_job(team, parent: Song, provider_id: str) -> Job:
+    return Job.objects.create(
+        workspace=team.workspace,
+        user=team.editor,
+        action="extend",
+        parent=parent,
+        params={"music_id": parent.music_id, "sound_prompt": "more piano", "starts": 30},
+        provider_job_id=provider_id,
+        status=JobStatus.ON_QUEUE,
+    )
+
+
+def written(job: Job) -> dict:
+    """What applying the result left, without ids and clock times."""
+
+    def same(value):  # the provider's ids differ between the two jobs
+        return json.loads(json.dumps(value, default=str).replace(job.provider_job_id, "*"))
+
+    clock = ["id", "music_id", "job", "root", "created_at", "archive_next_at"]
+    songs = [
+        {name: same(value) for name, value in model_to_dict(song, exclude=clock).items()}
+        | {"root_is_parents": song.root_id == job.parent.root_id}
+        for song in Song.objects.filter(job=job).order_by("title")
+    ]
+    events = [
+        (event.verb, same(event.subject), event.actor_id)
+        for event in ActivityEvent.objects.filter(song__job=job).order_by("subject")
+    ]
+    job.refresh_from_db()
+    return {"status": job.status, "quota": job.quota, "songs": songs, "events": events}
+
+
+@postgres_only
+def test_one_statement_writes_what_the_general_path_writes(db, team, queue_in_db, monkeypatch):
+    parent = Song.objects.create(workspace=team.workspace, music_id="parent", title="Parent")
+    one, general = remix_job(team, parent, "prov-1"), remix_job(team, parent, "prov-2")
+
+    def result(job):
+        return music_body(
+            job.provider_job_id,
+            musics=[
+                music_entry(f"{job.provider_job_id}-a", "Longer"),
+                music_entry(f"{job.provider_job_id}-b", "", lyrics=""),  # falls back to params
+            ],
+        )
+
+    assert jobs.apply_result(one, result(one)) is True
+    with monkeypatch.context() as patch:
+        patch.setattr(results, "record_songs_at_once", lambda *args, **kwargs: None)
+        assert jobs.apply_result(general, result(general)) is True
+
+    assert written(one) == written(general)
+    songs = Song.objects.filter(job__in=[one, general])
+    assert {song.relation for song in songs} == {Relation.EXTEND}
+    assert all(song.parent_id == parent.pk and song.root_id == parent.pk for song in songs)
+    # One archive task each, naming that result's songs, alike in every other column.
+    tasks_by_job = {}
+    for task in DBTaskResult.objects.all():
+        (job_id,) = set(
+            Song.objects.filter(pk__in=task.args_kwargs["args"][0]).values_list("job", flat=True)
+        )
+        tasks_by_job[job_id] = task
+    assert set(tasks_by_job) == {one.pk, general.pk}
+    mine, theirs = (
+        model_to_dict(tasks_by_job[job.pk], exclude=["id", "args_kwargs", "enqueued_at"])
+        for job in (one, general)
+    )
+    assert mine == theirs
+    for job in (one, general):
+        assert sorted(tasks_by_job[job.pk].args_kwargs["args"][0]) == sorted(
+            str(pk) for pk in Song.objects.filter(job=job).values_list("pk", flat=True)
+        )
+
+
+@postgres_only
+def test_a_lost_race_writes_nothing(db, team, queue_in_db):
+    job = remix_job(team, Song.objects.create(workspace=team.workspace, music_id="p"), "prov-1")
+    stale = Job.objects.get(pk=job.pk)  # read before the other delivery won
+    body = music_body("prov-1", musics=[music_entry("x", "X")])
+    assert jobs.apply_result(job, body) is True
+    assert jobs.apply_result(stale, body) is False
+    assert Song.objects.filter(job=job).count() == 1
+    assert ActivityEvent.objects.filter(song__job=job).count() == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_rows_get_reads_what_the_orm_reads(db, team):
+    parent = Song.objects.create(workspace=team.workspace, music_id="p")
+    job = remix_job(team, parent, "prov-1")
+    Job.objects.filter(pk=job.pk).update(quota="2.50", raw={"a": [1, "ü"]}, failed_locally=True)
+    expected = Job.objects.defer("raw").get(pk=job.pk)
+    got = rows.get(Job, job.pk, skip=("raw",))
+    assert type(got) is Job and got.get_deferred_fields() == {"raw"}
+    assert model_to_dict(got, exclude=["raw"]) == model_to_dict(expected, exclude=["raw"])
+    assert (got.created_at, got.quota, got.params) == (
+        expected.created_at,
+        expected.quota,
+        {"music_id": "p", "sound_prompt": "more piano", "starts": 30},
+    )
+    assert got.raw == {"a": [1, "ü"]}  # loaded on first use, like a deferred ORM field
+    assert rows.get(Job, "0" * 32) is None
+
+
+def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
+    enqueued = tasks.archive_files.enqueue(["s1", "s2"], ["a1"])
+    ours = tasks.archive_row(["s1", "s2"], ["a1"])
+    rows.insert(DBTaskResult, [ours])
+    theirs, mine = (DBTaskResult.objects.get(pk=pk) for pk in (enqueued.id, ours.pk))
+    assert model_to_dict(mine, exclude=["id", "enqueued_at"]) == model_to_dict(
+        theirs, exclude=["id", "enqueued_at"]
+    )
+    assert mine.task_result.task == theirs.task_result.task  # the worker reads it back alike
+
+
+def test_archive_row_only_for_a_queue_in_this_database(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    assert tasks.archive_row(["s1"]) is None
