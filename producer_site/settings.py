@@ -100,17 +100,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DATABASE_POOL", default=False
-):
-    # psycopg's pool, for threaded servers (gunicorn gthread); sync workers do as well with
-    # persistent connections (CONN_MAX_AGE). Django refuses both at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
-    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Values travel apart from the SQL and a query run a few times on a connection is
+    # prepared: PostgreSQL stops re-planning the hot statements (a webhook's write would
+    # spend longer being planned than run). Behind PgBouncer in transaction mode, set
+    # DATABASE_PREPARE_THRESHOLD=off (prepared statements do not survive its hand-offs).
+    options["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if options["server_side_binding"] and threshold.lower() not in ("off", "none", ""):
+        options["prepare_threshold"] = int(threshold)
+    if env.bool("DATABASE_POOL", default=False):
+        # psycopg's pool, for threaded servers (gunicorn gthread); sync workers do as well
+        # with persistent connections (CONN_MAX_AGE). Django refuses both at once.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        from producer_site.dbpool import RecentlyUsedCheck
+
+        options["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+            "check": RecentlyUsedCheck(env.float("DATABASE_POOL_CHECK_AFTER", default=1.0)),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

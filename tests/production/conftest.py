@@ -22,11 +22,17 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import storages
 db = settings.DATABASES["default"]
+options = db.get("OPTIONS", {})
+pool = dict(options["pool"]) if options.get("pool") else None
+check = pool.pop("check", None) if pool else None
 print(json.dumps({
     "debug": settings.DEBUG,
     "engine": db["ENGINE"],
     "conn_max_age": db["CONN_MAX_AGE"],
-    "pool": db.get("OPTIONS", {}).get("pool"),
+    "pool": pool,
+    "pool_check_after": getattr(check, "window", None),
+    "server_side_binding": options.get("server_side_binding"),
+    "prepare_threshold": options.get("prepare_threshold"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_class": type(caches["default"]).__name__,
     "session_engine": settings.SESSION_ENGINE,

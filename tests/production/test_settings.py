@@ -78,6 +78,8 @@ def test_example_env_selects_postgres_redis_and_secure_cookies():
     assert settings["engine"] == "django.db.backends.postgresql"
     assert settings["conn_max_age"] == 60
     assert settings["pool"] is None
+    assert settings["server_side_binding"] is True
+    assert settings["prepare_threshold"] == 5
     assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["session_engine"] == "django.contrib.sessions.backends.cached_db"
     assert settings["ssl_redirect"] is True
@@ -88,6 +90,22 @@ def test_psycopg_pool_replaces_persistent_connections():
     settings = probe(production(DATABASE_URL=PG_URL, CONN_MAX_AGE="60", DATABASE_POOL="true"))
     assert settings["conn_max_age"] == 0
     assert settings["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10.0}
+    assert settings["pool_check_after"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("extra", "binding", "threshold"),
+    [
+        ({}, True, 5),
+        ({"DATABASE_PREPARE_THRESHOLD": "off"}, True, None),  # behind PgBouncer
+        ({"DATABASE_PREPARE_THRESHOLD": "0"}, True, 0),
+        ({"DATABASE_SERVER_SIDE_BINDING": "false"}, False, None),
+    ],
+)
+def test_postgres_binds_server_side_and_prepares_repeated_queries(extra, binding, threshold):
+    settings = probe(production(DATABASE_URL=PG_URL, **extra))
+    assert settings["server_side_binding"] is binding
+    assert settings["prepare_threshold"] == threshold
 
 
 def test_pool_setting_ignored_on_sqlite():
