@@ -24,7 +24,8 @@ class Verb(models.TextChoices):
 
 
 class ActivityEvent(models.Model):
-    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="events")
+    # Indexed by event_ws_created, which starts with it.
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -37,7 +37,8 @@ def new_hook_token() -> str:
 
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="jobs")
+    # Indexed by job_ws_created, which starts with it (every index costs each result's write).
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="jobs", db_index=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
@@ -47,7 +48,7 @@ class Job(models.Model):
     )
     # The request as sent (never the hook_url: it holds the secret token).
     params = models.JSONField(default=dict, blank=True)
-    provider_job_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    provider_job_id = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         max_length=12, choices=JobStatus.choices, default=JobStatus.SUBMITTING
     )
@@ -124,7 +125,8 @@ def media_path(instance: models.Model, filename: str) -> str:
 
 class Song(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="songs")
+    # Indexed by song_unique_music_id and song_ws_*, which start with it.
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="songs", db_index=False)
     job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="songs")
     music_id = models.CharField(max_length=64)
     parent = models.ForeignKey(
