@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from studio import dashboard, ledger
 from studio.models import ActivityEvent, Job, JobStatus, Song, Verb
 from studio.models.activity import record
 from studio.ttapi.actions import Action
@@ -66,9 +67,11 @@ def test_dashboard_shows_the_figures(team, staff_client):
 
 
 def _count_queries(client: Client, url: str) -> int:
+    """Queries a page sends, not counting transaction control (savepoints, SET LOCAL)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries)
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+    return sum(not query["sql"].startswith(control) for query in queries)
 
 
 def test_dashboard_queries_do_not_grow_with_history(team, staff_client):
@@ -234,3 +237,25 @@ def test_activity_is_newest_first_and_paginated(team, owner_client):
     assert owner_client.get(reverse("workspace_activity"), {"page": "x"}).status_code == 200
     filtered = owner_client.get(reverse("workspace_activity"), {"verb": "member_left"})
     assert "Song number" not in filtered.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.django_db(transaction=True)  # each request its own transaction, as in production
+def test_figures_are_planned_for_their_period(team, staff_client, owner_client, monkeypatch):
+    def plan_mode() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+
+    seen = []
+
+    def spy(original):
+        return lambda *args, **kwargs: seen.append(plan_mode()) or original(*args, **kwargs)
+
+    # One step inside each: the dashboard's job figures, the usage page's month.
+    monkeypatch.setattr(dashboard, "job_figures", spy(dashboard.job_figures))
+    monkeypatch.setattr(ledger, "month_start", spy(ledger.month_start))
+    assert staff_client.get(reverse("staff_dashboard")).status_code == 200
+    assert owner_client.get(reverse("workspace_usage")).status_code == 200
+    assert seen == ["force_custom_plan", "force_custom_plan"]
+    assert plan_mode() == "auto"  # for those requests' transactions only
