@@ -13,10 +13,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from studio import jobs, rows
+from studio.keyedlock import KeyedLock
 from studio.models import Job
 from studio.ttapi.errors import MalformedResult
 
 logger = logging.getLogger(__name__)
+
+# Deliveries of one job that reach this process at once are applied one after the other: a
+# provider's duplicate then reads the job already finished and is answered without writing
+# (instead of both building the result and one losing at the database). Bounded, so a stuck
+# delivery never holds up the next.
+one_at_a_time = KeyedLock()
+WAIT_SECONDS = 10.0
 
 
 def max_body() -> int:
@@ -30,6 +38,11 @@ def _answer(status: int, message: str, **extra) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
+    with one_at_a_time.hold(job_id, timeout=WAIT_SECONDS):
+        return _apply(request, job_id, token)
+
+
+def _apply(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
     # The one read of the job: applying the result works from it (`raw`, the last payload,
     # is only ever written here).
     job = rows.get(Job, job_id, skip=("raw",))
