@@ -130,17 +130,22 @@ def submit(
     else:
         parent = None
     cleaned = validate(action, params)
-    _check_limits(workspace, action)
-    job = Job.objects.create(
-        workspace=workspace,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        parent=parent,
-        params=cleaned,
-        # If the send task is lost, the sweep sends the job once this passes.
-        next_poll_at=timezone.now() + timedelta(seconds=30),
-    )
-    transaction.on_commit(partial(_enqueue_send, job.pk))
+    with transaction.atomic():
+        # The workspace's row lock makes simultaneous submissions count one after the other:
+        # two can never both pass the last free slot or the last credits (on SQLite the
+        # transaction itself takes the write lock).
+        Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk").first()
+        _check_limits(workspace, action)
+        job = Job.objects.create(
+            workspace=workspace,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            action=action,
+            parent=parent,
+            params=cleaned,
+            # If the send task is lost, the sweep sends the job once this passes.
+            next_poll_at=timezone.now() + timedelta(seconds=30),
+        )
+        transaction.on_commit(partial(_enqueue_send, job.pk))
     return job
 
 

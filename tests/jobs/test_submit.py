@@ -1,10 +1,13 @@
 """Submitting: the row before the call, the provider id right after, every error readable."""
 
+import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from studio import jobs, tasks
@@ -238,3 +241,44 @@ def test_fetch_body_shapes(team, fake_api):
     jobs.poll(job.pk)
     job.refresh_from_db()
     assert (job.status, job.progress, job.poll_count) == (JobStatus.ON_QUEUE, 40, 1)
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serialises writers: concurrency needs PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("limit", ["cap", "budget"])
+def test_simultaneous_submissions_never_share_the_last_slot(team, settings, monkeypatch, limit):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    if limit == "cap":
+        settings.WORKSPACE_MAX_RUNNING_JOBS = 1
+    else:
+        team.workspace.monthly_budget = 3  # one music job
+        team.workspace.save()
+    check = jobs._check_limits
+
+    def slow_check(*args):  # every submitter has counted before any has written
+        check(*args)
+        time.sleep(0.2)
+
+    monkeypatch.setattr(jobs, "_check_limits", slow_check)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def go():
+        try:
+            barrier.wait()
+            jobs.submit("music", PROMPT, workspace=team.workspace, user=team.editor)
+            outcomes.append("created")
+        except jobs.SubmitRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "refused", "refused", "refused"]
+    assert Job.objects.filter(workspace=team.workspace).count() == 1
