@@ -142,6 +142,7 @@ def submit(
             action=action,
             parent=parent,
             params=cleaned,
+            on_emulator=providers.uses_emulator(workspace),
             # If the send task is lost, the sweep sends the job once this passes.
             next_poll_at=timezone.now() + timedelta(seconds=30),
         )
@@ -215,7 +216,7 @@ def send(job: Job | UUID | str) -> Job:
     if job.status != S.SUBMITTING or job.submitted_at is not None:
         return job
     try:
-        client = providers.client_for(job.workspace)
+        client = providers.client_for_job(job)
     except ValueError as exc:  # a misconfigured base URL: nothing can be sent
         mark_failed(job, f"The studio cannot reach the music service: {exc}")
         job.refresh_from_db()
@@ -536,7 +537,7 @@ def _give_up_reason(job: Job) -> str:
 
 def _fetch_and_apply(job: Job) -> None:
     try:
-        with providers.client_for(job.workspace) as client:
+        with providers.client_for_job(job) as client:
             result = client.fetch(job.provider_job_id)
     except TTAPIError as exc:
         if job.status in RUNNING_STATUSES:

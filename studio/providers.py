@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from django.conf import settings
 
-from studio.models import Workspace
+from studio.models import Job, Workspace
 from studio.ttapi import Client
 
 # Tests route every client (and media download) in-process by setting this.
@@ -19,20 +19,25 @@ def uses_emulator(workspace: Workspace) -> bool:
 
 def client_for(workspace: Workspace) -> Client:
     """A client for the workspace: its key, else the studio's key, else the emulator."""
-    key = workspace.get_api_key() if workspace.has_api_key else ""
-    if key or settings.TTAPI_API_KEY:
-        return Client(
-            key or settings.TTAPI_API_KEY,
-            settings.TTAPI_BASE_URL,
-            timeout=settings.TTAPI_TIMEOUT,
-            transport=TRANSPORT,
-        )
-    return Client(
-        settings.EMULATOR_API_KEY,
-        settings.EMULATOR_BASE_URL,
-        timeout=settings.TTAPI_TIMEOUT,
-        transport=TRANSPORT,
-    )
+    return _client(workspace, emulator=uses_emulator(workspace))
+
+
+def client_for_job(job: Job) -> Client:
+    """A client for where the job was sent: a job sent to the emulator is followed there
+    even once the workspace has a key (the real service has never heard of it), and a job
+    sent to the real service never falls back to the emulator."""
+    if job.on_emulator is None:
+        return client_for(job.workspace)
+    return _client(job.workspace, emulator=job.on_emulator)
+
+
+def _client(workspace: Workspace, *, emulator: bool) -> Client:
+    if emulator:
+        key, base_url = settings.EMULATOR_API_KEY, settings.EMULATOR_BASE_URL
+    else:
+        key = workspace.get_api_key() if workspace.has_api_key else ""
+        key, base_url = key or settings.TTAPI_API_KEY, settings.TTAPI_BASE_URL
+    return Client(key, base_url, timeout=settings.TTAPI_TIMEOUT, transport=TRANSPORT)
 
 
 def media_client(timeout: float = 60.0) -> httpx.Client:

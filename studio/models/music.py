@@ -67,6 +67,9 @@ class Job(models.Model):
     # FAILED by the studio (gave up waiting, or marked by staff), not by the provider:
     # a late result from the provider still counts.
     failed_locally = models.BooleanField(default=False)
+    # Sent to the built-in emulator (no key at the time): polled there even after an owner
+    # adds a key. None for jobs from before this was recorded: the workspace's choice.
+    on_emulator = models.BooleanField(null=True, default=None)
 
     class Meta:
         ordering = ["-created_at"]

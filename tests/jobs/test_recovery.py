@@ -161,3 +161,24 @@ def test_two_workers_never_poll_the_same_job(team, fake_api):
     for thread in threads:
         thread.join()
     assert len(fake_api.fetches) == 5
+
+
+def test_a_job_is_followed_where_it_was_sent(team, fake_api, settings):
+    # Sent to the emulator (no key yet); then an owner adds the workspace's key.
+    on_emulator = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=None)
+    team.workspace.set_api_key("tt-real-key-0123456789")
+    team.workspace.save()
+    # Sent to the real service with that key; then the key is removed again.
+    on_service = jobs.submit("music", {"sound_prompt": "y"}, workspace=team.workspace, user=None)
+    assert (on_emulator.on_emulator, on_service.on_emulator) == (True, False)
+    hosts = [request.url.host for request in fake_api.posts]
+    assert hosts == ["emulator.test", "api.ttapi.io"]
+    team.workspace.set_api_key("")
+    team.workspace.save()
+    for job in (on_emulator, on_service):
+        job.refresh_from_db()
+        fake_api.finish(job.provider_job_id)
+        jobs.poll(job.pk)
+    assert [request.url.host for request in fake_api.fetches] == ["emulator.test", "api.ttapi.io"]
+    on_emulator.refresh_from_db()
+    assert on_emulator.status == JobStatus.SUCCESS
