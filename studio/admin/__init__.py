@@ -186,6 +186,7 @@ class JobAdmin(admin.ModelAdmin):
         "parent_link",
         "songs_made",
         "provider_job_id",
+        "on_emulator",
         "status",
         "failed_locally",
         "progress",

@@ -114,9 +114,11 @@ def test_job_page_links_and_pretty_payloads(team, admin_client):
         params={"prompt": "<b>lofi</b> rain", "mv": "FUZZ-2.0"},
         raw={"status": "SUCCESS", "data": {"jobId": "p-1", "quota": "3"}},
         provider_job_id="p-1",
+        on_emulator=True,
     )
     song = Song.objects.create(workspace=team.workspace, job=job, music_id="m-1", title="Rain")
     page = admin_client.get(reverse("admin:studio_job_change", args=[job.pk])).content.decode()
+    assert "On emulator" in page  # where it was sent, and so polled
     assert '<pre class="json">' in page
     assert '"jobId": "p-1"' in page.replace("&quot;", '"')
     assert "&lt;b&gt;lofi&lt;/b&gt;" in page  # escaped, never rendered as markup
