@@ -32,7 +32,7 @@ from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 from studio.ttapi.actions import FREE_ACTIONS, PARENT_ACTIONS, Action
 from studio.ttapi.errors import MalformedResult, PayloadInvalid, TTAPIError
-from studio.ttapi.payloads import validate
+from studio.ttapi.payloads import action_of, validate
 from studio.ttapi.results import FAILED, SUCCESS, JobResult, parse_job_result
 from studio.ttapi.switches import disabled_reason
 
@@ -111,10 +111,7 @@ def submit(
     parent: Song | None = None,
 ) -> Job:
     """Validate, check the workspace's limits, create the Job and send it after commit."""
-    try:
-        action = Action(getattr(action, "value", action))
-    except ValueError:
-        raise PayloadInvalid({"action": f"Unknown action {action!r}."}) from None
+    action = action_of(action)
     reason = disabled_reason(action)
     if reason:
         raise SubmitRefused(reason)

@@ -83,7 +83,7 @@ def archive_later(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str
     the caller's transaction: it exists exactly when the result does, for one INSERT. Any
     other backend (which may run the task at once, over HTTP) gets it after commit.
     """
-    args = ([str(pk) for pk in song_ids], [str(pk) for pk in asset_ids])
+    args = _archive_args(song_ids, asset_ids)
     if not (args[0] or args[1]):
         return
     if _queue_in_database():
@@ -102,10 +102,7 @@ def archive_row(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] 
         return None
     task_ = archive_files
     return DBTaskResult(
-        args_kwargs={
-            "args": [[str(pk) for pk in song_ids], [str(pk) for pk in asset_ids]],
-            "kwargs": {},
-        },
+        args_kwargs={"args": list(_archive_args(song_ids, asset_ids)), "kwargs": {}},
         priority=task_.priority,
         task_path=task_.module_path,
         queue_name=task_.queue_name,
@@ -113,6 +110,13 @@ def archive_row(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] 
         # django-tasks-db stores "no run_after" as its far date (set by a pre_save signal).
         run_after=task_.run_after or get_date_max(),
     )
+
+
+def _archive_args(
+    song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str]
+) -> tuple[list[str], list[str]]:
+    """`archive_files`' arguments: the ids as text, as the task's JSON arguments hold them."""
+    return [str(pk) for pk in song_ids], [str(pk) for pk in asset_ids]
 
 
 def enqueue_quietly(task_: Task, *args: str) -> None:

@@ -44,6 +44,10 @@ def link(obj: Model | None, label: Any = None) -> str:
     return format_html('<a href="{}">{}</a>', change_url(obj), label if label is not None else obj)
 
 
+def links(objects: list[Model]) -> str:
+    return format_html_join(", ", "{}", ((link(o),) for o in objects)) if objects else "—"
+
+
 def changelist_link(model: type[Model], label: str, **filters: Any) -> str:
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), label)
@@ -227,8 +231,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="songs made")
     def songs_made(self, obj: Job) -> str:
-        songs = list(obj.songs.only("id", "title", "music_id"))
-        return format_html_join(", ", "{}", ((link(s),) for s in songs)) if songs else "—"
+        return links(list(obj.songs.only("id", "title", "music_id")))
 
     @admin.display(description="time to finish")
     def took(self, obj: Job) -> str:
@@ -367,8 +370,7 @@ class SongAdmin(ArchiveActions, admin.ModelAdmin):
 
     @admin.display(description="made from this song")
     def children_links(self, obj: Song) -> str:
-        children = list(obj.children.only("id", "title", "music_id")[:50])
-        return format_html_join(", ", "{}", ((link(c),) for c in children)) if children else "—"
+        return links(list(obj.children.only("id", "title", "music_id")[:50]))
 
     @admin.display(description="provider payload")
     def payload(self, obj: Song) -> str:

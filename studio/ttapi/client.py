@@ -36,7 +36,7 @@ from .errors import (
     Timeout,
     TTAPIError,
 )
-from .payloads import validate
+from .payloads import action_of, validate
 from .results import JobResult, SubmitResult, parse_job_result, parse_submit
 from .switches import disabled_reason
 
@@ -131,10 +131,7 @@ class Client:
 
     def submit(self, action: Action | str, params: dict) -> SubmitResult:
         """Validate and POST one job. Raises a TTAPIError; check `.ambiguous` on failure."""
-        try:
-            action = Action(getattr(action, "value", action))
-        except ValueError:
-            raise PayloadInvalid({"action": f"Unknown action {action!r}."}) from None
+        action = action_of(action)
         reason = disabled_reason(action)
         if reason:
             raise ActionDisabled(reason)

@@ -202,12 +202,17 @@ def _choice(choices: Sequence[str], what: str) -> Callable[[Any], str]:
     return check
 
 
+def action_of(value: Action | str) -> Action:
+    """The action a caller named (an Action or its value), or PayloadInvalid."""
+    try:
+        return Action(getattr(value, "value", value))
+    except ValueError:
+        raise PayloadInvalid({"action": f"Unknown action {value!r}."}) from None
+
+
 def validate(action: Action | str, params: dict, *, models: Sequence[str] | None = None) -> dict:
     """Check `params` for `action` and return the body to send, or raise PayloadInvalid."""
-    try:
-        action = Action(getattr(action, "value", action))
-    except ValueError:
-        raise PayloadInvalid({"action": f"Unknown action {action!r}."}) from None
+    action = action_of(action)
     if not isinstance(params, dict):
         raise PayloadInvalid({"params": "Must be a mapping of field names to values."})
     allowed = FIELDS[action]
