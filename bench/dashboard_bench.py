@@ -52,8 +52,8 @@ def seed(total: int) -> None:
     from django.contrib.auth.models import User
     from django.utils import timezone
 
+    from contract.producer import Action
     from studio.models import Heartbeat, Job, JobStatus, Workspace
-    from studio.ttapi.actions import Action
 
     rng = random.Random(7)
     now = timezone.now()

@@ -42,8 +42,8 @@ def seed(songs: int, running: int) -> tuple[object, list]:
 
     from django.contrib.auth.models import User
 
+    from contract.producer import Action
     from studio.models import Job, JobStatus, Membership, Relation, Role, Song
-    from studio.ttapi.actions import Action
 
     rng = random.Random(5)
     owner = User.objects.create_user("bench-owner", "owner@example.com")

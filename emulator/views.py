@@ -21,13 +21,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from contract.errors import PayloadInvalid
+from contract.producer import DEFAULT_MODELS, FIELDS, Action, validate
 from emulator import clock, faults, files, hooks, jobs, results
 from emulator.models import Job, Music
 from studio.ranges import ranged_response
-from studio.ttapi.actions import Action
-from studio.ttapi.config import DEFAULT_MODELS
-from studio.ttapi.errors import PayloadInvalid
-from studio.ttapi.payloads import FIELDS, validate
 
 logger = logging.getLogger(__name__)
 

@@ -30,6 +30,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from contract.producer import Action
 from studio import ledger
 from studio.models import (
     ArchiveStatus,
@@ -42,7 +43,6 @@ from studio.models import (
     Workspace,
 )
 from studio.models.music import RUNNING_STATUSES
-from studio.ttapi.actions import Action
 
 ZERO = Decimal(0)
 # Jobs normally finish within a few minutes; past this one is shown as stuck (the poller

@@ -27,14 +27,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
+from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
+from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
 from studio import ledger, providers, results, rows
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
-from studio.ttapi.actions import FREE_ACTIONS, PARENT_ACTIONS, Action
-from studio.ttapi.errors import MalformedResult, PayloadInvalid, TTAPIError
-from studio.ttapi.payloads import action_of, validate
-from studio.ttapi.results import FAILED, SUCCESS, JobResult, parse_job_result
 from studio.ttapi.switches import disabled_reason
+from studio.ttapi.validation import validate
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from contract.producer import FREE_ACTIONS, SONG_ACTIONS, Action
 from studio.models import Job, Workspace
 from studio.models.music import RUNNING_STATUSES
-from studio.ttapi.actions import FREE_ACTIONS, SONG_ACTIONS, Action
 
 ZERO = Decimal("0")
 SONG_ESTIMATE = Decimal("3")  # about 3 quota per song (provider pages)

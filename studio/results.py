@@ -17,11 +17,11 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
+from contract.parsing import JobResult, Music
+from contract.producer import SONG_ACTIONS, Action
 from studio import rows
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
-from studio.ttapi.actions import SONG_ACTIONS, Action
-from studio.ttapi.results import JobResult, Music
 
 STEM_LABEL = re.compile(r"\(([^()]{1,60})\)\s*$")
 ARCHIVE_GRACE_SECONDS = 120  # the sweep copies files whose archive task was lost

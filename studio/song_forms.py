@@ -6,9 +6,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from contract.producer import MAX_LENGTH, PRESETS, SLIDERS, Action
 from studio.ttapi import config
-from studio.ttapi.actions import Action
-from studio.ttapi.payloads import MAX_LENGTH, PRESETS, SLIDERS
 
 
 class Slider(forms.NumberInput):

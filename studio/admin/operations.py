@@ -6,9 +6,9 @@ sentence for the person who clicked; they never raise on a provider error.
 
 from django.utils import timezone
 
+from contract.errors import TTAPIError
 from studio.models import Asset, Job, Song
 from studio.models.music import RUNNING_STATUSES
-from studio.ttapi.errors import TTAPIError
 
 Outcome = tuple[bool, str]  # (it worked, what to tell the person)
 

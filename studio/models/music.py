@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from contract.producer import Action
 from studio.models.workspaces import Workspace
-from studio.ttapi.actions import Action
 
 
 class JobStatus(models.TextChoices):

@@ -1,18 +1,9 @@
-"""The boundary with the Producer API: a typed client, request rules, loose result parsing."""
+"""The studio's side of the Producer API: the HTTP client and the configuration it reads.
 
-from .actions import Action
+The contract itself (actions, request rules, result parsing, errors) is in `contract`.
+"""
+
 from .client import Client
-from .errors import TTAPIError
-from .results import JobResult, Music, SubmitResult
 from .switches import disabled_reason, is_enabled
 
-__all__ = [
-    "Action",
-    "Client",
-    "JobResult",
-    "Music",
-    "SubmitResult",
-    "TTAPIError",
-    "disabled_reason",
-    "is_enabled",
-]
+__all__ = ["Client", "disabled_reason", "is_enabled"]

@@ -15,9 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import config
-from .actions import Action
-from .errors import (
+from contract.errors import (
     ActionDisabled,
     ActionRetired,
     BadKey,
@@ -36,13 +34,15 @@ from .errors import (
     Timeout,
     TTAPIError,
 )
-from .payloads import action_of, validate
-from .results import JobResult, SubmitResult, parse_job_result, parse_submit
+from contract.parsing import JobResult, SubmitResult, parse_job_result, parse_submit
+from contract.producer import API_PATH, Action, action_of
+
+from . import config
 from .switches import disabled_reason
+from .validation import validate
 
 logger = logging.getLogger(__name__)
 
-API_PATH = "/producer/v1/"
 PROVIDER_MESSAGE_LIMIT = 300
 
 # Failures where the request never left this machine: safe to retry, even a POST.

@@ -7,21 +7,11 @@ from typing import Any
 
 from django.conf import settings
 
+from contract.producer import DEFAULT_MODELS
+
 DEFAULT_BASE_URL = "https://api.ttapi.io"
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for an answer once connected
 CONNECT_TIMEOUT = 5.0
-
-# The models the provider documents, newest first; FUZZ-2.0 is the provider's default.
-DEFAULT_MODELS: tuple[str, ...] = (
-    "FUZZ-2.0 Pro",
-    "FUZZ-2.0",
-    "FUZZ-2.0 Raw",
-    "FUZZ-1.1 Pro",
-    "FUZZ-1.0 Pro",
-    "FUZZ-1.0",
-    "FUZZ-1.1",
-    "FUZZ-0.8",
-)
 
 
 def setting(name: str, default: Any) -> Any:

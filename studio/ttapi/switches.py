@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .actions import Action
+from contract.producer import Action
+
 from .config import setting
 
 

@@ -6,13 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contract.errors import PayloadInvalid
+from contract.producer import Action
 from studio import jobs
 from studio.access import current_workspace, job_for, require_editor
 from studio.models import JobStatus, LyricsDraft
 from studio.song_forms import CreateForm, LyricsForm
 from studio.ttapi import switches
-from studio.ttapi.actions import Action
-from studio.ttapi.errors import PayloadInvalid
 
 
 @require_http_methods(["GET", "POST"])

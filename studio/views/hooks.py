@@ -12,10 +12,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from contract.errors import MalformedResult
 from studio import jobs, rows
 from studio.keyedlock import KeyedLock
 from studio.models import Job
-from studio.ttapi.errors import MalformedResult
 
 logger = logging.getLogger(__name__)
 

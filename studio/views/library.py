@@ -14,11 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from contract.producer import SONG_ACTIONS
 from studio.access import current_workspace
 from studio.models import ArchiveStatus, Job, JobStatus, Membership, Relation, Role, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
 from studio.ttapi import config
-from studio.ttapi.actions import SONG_ACTIONS
 
 PAGE_SIZE = 24
 MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs

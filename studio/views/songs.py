@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from contract.errors import PayloadInvalid, TTAPIError
+from contract.producer import Action
 from studio import jobs, lineage
 from studio.access import job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
@@ -21,8 +23,6 @@ from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
 from studio.ttapi import switches
-from studio.ttapi.actions import Action
-from studio.ttapi.errors import PayloadInvalid, TTAPIError
 from studio.views.library import POLL_STOP, card_state, known_states
 
 FAILED_SHOWN_FOR = timedelta(hours=24)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from contract.producer import Action
 from studio import charts, dashboard
 from studio.admin import operations
 from studio.models import Asset, Job, JobStatus, Song
-from studio.ttapi.actions import Action
 
 STATUS_SERIES = [
     charts.Series(JobStatus.SUCCESS, "Done", "c-ok"),

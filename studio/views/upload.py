@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_safe
 
+from contract.errors import PayloadInvalid
+from contract.producer import Action
 from studio import jobs
 from studio.access import current_workspace, require_editor
 from studio.ranges import ranged_response
 from studio.song_forms import UploadForm
 from studio.ttapi import switches
-from studio.ttapi.actions import Action
-from studio.ttapi.errors import PayloadInvalid
 
 LINK_SALT = "studio.upload-link"
 # The provider fetches an upload within minutes; a few days leaves room for retries.

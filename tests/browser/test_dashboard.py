@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from contract.producer import Action
 from studio.models import (
     ArchiveStatus,
     Heartbeat,
@@ -21,7 +22,6 @@ from studio.models import (
     Workspace,
 )
 from studio.models.activity import Verb, record
-from studio.ttapi.actions import Action
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

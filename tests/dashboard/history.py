@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from contract.producer import Action
 from studio.models import ArchiveStatus, Job, JobStatus, Song, Workspace
-from studio.ttapi.actions import Action
 
 POLICY = "Content policy: the prompt was refused."
 TIMEOUT = "Timed out at the provider."

@@ -2,9 +2,9 @@
 
 import pytest
 
+from contract.producer import Action
 from studio import jobs
 from studio.models import ActivityEvent, Job, JobStatus, Song, Verb
-from studio.ttapi.actions import Action
 
 pytestmark = pytest.mark.django_db
 

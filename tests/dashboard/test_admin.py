@@ -7,9 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from contract.producer import Action
 from studio.models import ActivityEvent, Job, JobStatus, Song
 from studio.models.activity import record
-from studio.ttapi.actions import Action
 from tests.conftest import make_user
 from tests.dashboard import history
 

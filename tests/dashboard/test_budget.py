@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from contract.producer import Action
 from studio import jobs, ledger
 from studio.models import Job, JobStatus
-from studio.ttapi.actions import Action
 
 pytestmark = pytest.mark.django_db
 # PostgreSQL hands the sum back as 30.00, SQLite as 30.

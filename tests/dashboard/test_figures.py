@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from contract.producer import Action
 from studio import dashboard
 from studio.models import Heartbeat, Job, JobStatus
-from studio.ttapi.actions import Action
 from tests.dashboard import history
 
 pytestmark = pytest.mark.django_db

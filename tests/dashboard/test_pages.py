@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from contract.producer import Action
 from studio import dashboard, ledger
 from studio.models import ActivityEvent, Job, JobStatus, Song, Verb
 from studio.models.activity import record
-from studio.ttapi.actions import Action
 from tests.conftest import make_user
 from tests.dashboard import history
 

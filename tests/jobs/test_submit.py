@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from contract.errors import PayloadInvalid
 from studio import jobs, tasks
 from studio.models import Job, JobStatus, Song
-from studio.ttapi.errors import PayloadInvalid
 
 from .conftest import music_body
 

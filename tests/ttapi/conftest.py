@@ -1,6 +1,6 @@
 import pytest
 
-from studio.ttapi.config import DEFAULT_MODELS
+from contract.producer import DEFAULT_MODELS
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,10 @@ import logging
 import httpx
 import pytest
 
-from studio.ttapi import errors
-from studio.ttapi.actions import Action
+from contract import errors
+from contract.parsing import JobResult, SubmitResult
+from contract.producer import Action
 from studio.ttapi.client import Client
-from studio.ttapi.results import JobResult, SubmitResult
 
 KEY = "sk-secret-key-0123456789"
 JOB_ID = "ed1a1b01-7d64-4c8a-acaa-71185d23a2f3"

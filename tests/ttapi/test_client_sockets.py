@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from studio.ttapi import errors
+from contract import errors
 from studio.ttapi.client import Client
 
 ACCEPTED = json.dumps({"status": "SUCCESS", "data": {"jobId": "j1"}}).encode()

@@ -10,8 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from studio.ttapi import Client
-from studio.ttapi.errors import (
+from contract.errors import (
     ActionRetired,
     BadKey,
     BadRequest,
@@ -25,7 +24,8 @@ from studio.ttapi.errors import (
     ServerError,
     Timeout,
 )
-from studio.ttapi.results import JobResult
+from contract.parsing import JobResult
+from studio.ttapi import Client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,9 +5,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from studio.ttapi.actions import Action
-from studio.ttapi.errors import PayloadInvalid
-from studio.ttapi.payloads import DEFAULT_MODELS, FIELDS, validate
+from contract.errors import PayloadInvalid
+from contract.producer import DEFAULT_MODELS, FIELDS, Action
+from studio.ttapi.validation import validate
 
 PROMPTED = [
     Action.MUSIC,

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studio.ttapi.errors import MalformedResult, Rejected
-from studio.ttapi.results import JobResult, Music, parse_job_result, parse_submit
+from contract.errors import MalformedResult, Rejected
+from contract.parsing import JobResult, Music, parse_job_result, parse_submit
 
 JOB_ID = "ed1a1b01-7d64-4c8a-acaa-71185d23a2f3"
 

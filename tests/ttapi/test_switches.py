@@ -1,6 +1,6 @@
 import pytest
 
-from studio.ttapi.actions import Action
+from contract.producer import Action
 from studio.ttapi.switches import disabled_actions, disabled_reason, is_enabled
 
 

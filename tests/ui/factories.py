@@ -3,8 +3,8 @@
 import uuid
 from itertools import count
 
+from contract.producer import Action
 from studio.models import ArchiveStatus, Job, JobStatus, Relation, Song
-from studio.ttapi.actions import Action
 
 _n = count(1)
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from contract.producer import Action
 from studio.models import Job, JobStatus, LyricsDraft
-from studio.ttapi.actions import Action
 from tests.ui.factories import make_job
 
 CREATE = reverse("create")

@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from contract.producer import Action
 from studio.models import Asset, AssetKind, Job
-from studio.ttapi.actions import Action
 from studio.views.upload import signed_link
 from tests.ui.factories import make_song
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contract.producer import Action
 from studio.models import Asset, AssetKind, Job, JobStatus, Relation, Song
-from studio.ttapi.actions import Action
 from tests.ui.factories import make_job, make_song
 
 

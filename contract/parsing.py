@@ -1,4 +1,4 @@
-"""Loose parsing of the provider's answers into typed results.
+"""Loose parsing of the provider's answers (submit answers, job results) into typed results.
 
 The provider sends numbers as strings and strings as numbers, leaves fields out or null,
 and documents only the music action's result. Everything here tolerates that; only a body
