@@ -8,6 +8,7 @@ that is not a job result at all raises MalformedResult. The raw body is always k
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -36,7 +37,7 @@ _FILE_URL_KEYS = (
     "audioUrl",
     "audio_url",
 )
-_VIDEO_URL_KEYS = ("videoUrl", "video_url")
+VIDEO_URL_KEYS = ("videoUrl", "video_url")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Music:
     duration: float | None
     created_at: datetime | None
     raw: dict
+    lyrics_id: str = ""  # Flow Music: the id of the clip's lyrics
+    wav_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,11 @@ class JobResult:
         return self.status in FINISHED
 
 
-# Loose readers: each returns a typed value or an empty one, never raises.
+# Loose readers: each returns a typed value or an empty one, never raises. The public ones
+# are shared with the engines' own result readers.
 
 
-def _str(value: Any) -> str:
+def text_of(value: Any) -> str:
     if value is None or isinstance(value, dict | list | tuple):
         return ""
     if isinstance(value, bool):
@@ -97,15 +101,15 @@ def _str(value: Any) -> str:
         return ""
 
 
-def _first(mapping: dict, keys: tuple[str, ...]) -> str:
+def first_text(mapping: dict, keys: tuple[str, ...]) -> str:
     for key in keys:
-        text = _str(mapping.get(key))
+        text = text_of(mapping.get(key))
         if text:
             return text
     return ""
 
 
-def _float(value: Any) -> float | None:
+def number_of(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
@@ -118,14 +122,14 @@ def _float(value: Any) -> float | None:
 
 
 def _progress(value: Any) -> int | None:
-    number = _float(value)
+    number = number_of(value)
     if number is None:
         return None
     return max(0, min(100, round(number)))
 
 
 def _decimal(value: Any) -> Decimal | None:
-    number = _float(value)
+    number = number_of(value)
     if number is None:
         return None
     if isinstance(value, int):
@@ -138,7 +142,7 @@ def _decimal(value: Any) -> Decimal | None:
     return Decimal(str(number))
 
 
-def _datetime(value: Any) -> datetime | None:
+def moment_of(value: Any) -> datetime | None:
     try:
         if isinstance(value, int | float) and not isinstance(value, bool):
             seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
@@ -152,7 +156,7 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def _status(value: Any) -> str | None:
-    word = _str(value).upper().replace(" ", "_")
+    word = text_of(value).upper().replace(" ", "_")
     if word in _SUCCESS_WORDS:
         return SUCCESS
     if word in _FAILED_WORDS:
@@ -161,7 +165,7 @@ def _status(value: Any) -> str | None:
 
 
 def _job_id(body: dict, data: dict) -> str:
-    return _first(data, _JOB_ID_KEYS) or _first(body, _JOB_ID_KEYS)
+    return first_text(data, _JOB_ID_KEYS) or first_text(body, _JOB_ID_KEYS)
 
 
 def _data(body: dict) -> dict:
@@ -169,11 +173,11 @@ def _data(body: dict) -> dict:
     if isinstance(data, dict):
         return data
     # A webhook may post the job fields without the envelope.
-    return body if _first(body, _JOB_ID_KEYS) else {}
+    return body if first_text(body, _JOB_ID_KEYS) else {}
 
 
-def _music_entries(data: dict) -> list[dict]:
-    musics = data.get("musics")
+def _song_entries(data: dict, key: str) -> list[dict]:
+    musics = data.get(key)
     if isinstance(musics, dict):
         musics = [musics]
     if not isinstance(musics, list):
@@ -183,23 +187,23 @@ def _music_entries(data: dict) -> list[dict]:
 
 def _music(entry: dict) -> Music:
     return Music(
-        music_id=_first(entry, ("musicId", "music_id", "id")),
-        title=_str(entry.get("title")),
-        lyrics=_str(entry.get("lyrics")),
-        image_url=_first(entry, ("imageUrl", "image_url")),
-        audio_url=_first(entry, ("audioUrl", "audio_url")),
-        video_url=_first(entry, _VIDEO_URL_KEYS),
-        sound=_str(entry.get("sound")),
-        seed=_str(entry.get("seed")),
-        duration=_duration(entry),
-        created_at=_datetime(entry.get("createdAt", entry.get("created_at"))),
+        music_id=first_text(entry, ("musicId", "music_id", "id")),
+        title=text_of(entry.get("title")),
+        lyrics=text_of(entry.get("lyrics")),
+        image_url=first_text(entry, ("imageUrl", "image_url")),
+        audio_url=first_text(entry, ("audioUrl", "audio_url")),
+        video_url=first_text(entry, VIDEO_URL_KEYS),
+        sound=text_of(entry.get("sound")),
+        seed=text_of(entry.get("seed")),
+        duration=duration_of(entry),
+        created_at=moment_of(entry.get("createdAt", entry.get("created_at"))),
         raw=entry,
     )
 
 
-def _duration(entry: dict) -> float | None:
-    for key in ("durations", "duration"):
-        seconds = _float(entry.get(key))
+def duration_of(entry: dict, keys: tuple[str, ...] = ("durations", "duration")) -> float | None:
+    for key in keys:
+        seconds = number_of(entry.get(key))
         if seconds is not None and seconds >= 0:
             return seconds
     return None
@@ -214,8 +218,8 @@ def _lyrics_text(value: Any) -> str:
                 return text
         return ""
     if isinstance(value, dict):
-        return _first(value, ("lyrics", "text", "content"))
-    return _str(value)
+        return first_text(value, ("lyrics", "text", "content"))
+    return text_of(value)
 
 
 def parse_submit(body: Any) -> SubmitResult:
@@ -227,14 +231,19 @@ def parse_submit(body: Any) -> SubmitResult:
     if job_id:
         return SubmitResult(job_id=job_id, raw=body)
     if _status(body.get("status")) == FAILED:
-        reason = _str(body.get("message"))
+        reason = text_of(body.get("message"))
         message = f"The music service refused the request: {reason}" if reason else None
         raise Rejected(message, status=200, raw=body)
     raise MalformedResult("The music service accepted the request without a job id.", raw=body)
 
 
-def parse_job_result(body: Any) -> JobResult:
-    """A fetch answer or webhook body, read as loosely as the provider writes it."""
+def parse_job_result(
+    body: Any, *, songs: str = "musics", read_song: Callable[[dict], Music] = _music
+) -> JobResult:
+    """A fetch answer or webhook body, read as loosely as the provider writes it.
+
+    `songs` names the list of results (`musics` on the Producer API) and `read_song` reads
+    one of its entries."""
     if not isinstance(body, dict):
         raise MalformedResult(raw=body if isinstance(body, str) else repr(body))
     data = _data(body)
@@ -243,23 +252,23 @@ def parse_job_result(body: Any) -> JobResult:
         raise MalformedResult("The music service sent a result without a job id.", raw=body)
 
     status = _status(body.get("status")) or _status(data.get("status")) or ON_QUEUE
-    entries = _music_entries(data)
-    musics = tuple(m for m in map(_music, entries) if m.music_id)
+    entries = _song_entries(data, songs)
+    musics = tuple(m for m in map(read_song, entries) if m.music_id)
     first = entries[0] if entries else {}
-    message = _str(body.get("message")) or _str(data.get("message"))
+    message = text_of(body.get("message")) or text_of(data.get("message"))
 
     return JobResult(
         job_id=job_id,
         status=status,
-        action=_str(data.get("action")),
+        action=text_of(data.get("action")),
         progress=_progress(data.get("progress", body.get("progress"))),
         quota=_decimal(data.get("quota")),
         message=message,
-        mv=_str(data.get("mv")),
+        mv=text_of(data.get("mv")),
         musics=musics,
-        title=_str(data.get("title")) or _str(first.get("title")),
-        lyrics=_lyrics_text(data.get("lyrics")) or _str(first.get("lyrics")),
-        file_url=_first(data, _FILE_URL_KEYS) or _first(first, _FILE_URL_KEYS),
-        video_url=_first(data, _VIDEO_URL_KEYS) or _first(first, _VIDEO_URL_KEYS),
+        title=text_of(data.get("title")) or text_of(first.get("title")),
+        lyrics=_lyrics_text(data.get("lyrics")) or text_of(first.get("lyrics")),
+        file_url=first_text(data, _FILE_URL_KEYS) or first_text(first, _FILE_URL_KEYS),
+        video_url=first_text(data, VIDEO_URL_KEYS) or first_text(first, VIDEO_URL_KEYS),
         raw=body,
     )

@@ -65,7 +65,8 @@ SONG_ACTIONS = frozenset(
 FREE_ACTIONS = frozenset({Action.UPLOAD, Action.VIDEO})
 
 # The models the provider documents, newest first; FUZZ-2.0 is the provider's default.
-DEFAULT_MODELS: tuple[str, ...] = (
+# Lyria 3 preview is Lyria 3 behind this API (Flow Music's own API is `contract.flowmusic`).
+FUZZ_MODELS: tuple[str, ...] = (
     "FUZZ-2.0 Pro",
     "FUZZ-2.0",
     "FUZZ-2.0 Raw",
@@ -75,6 +76,9 @@ DEFAULT_MODELS: tuple[str, ...] = (
     "FUZZ-1.1",
     "FUZZ-0.8",
 )
+LYRIA_PREVIEW = "Lyria 3 preview"
+DEFAULT_MODEL = "FUZZ-2.0"
+DEFAULT_MODELS: tuple[str, ...] = (*FUZZ_MODELS, LYRIA_PREVIEW)
 
 PROMPT_FIELDS = ("sound_prompt", "lyrics_text", "instrumental")
 GEN_FIELDS = (

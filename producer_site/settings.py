@@ -217,7 +217,8 @@ TTAPI_API_KEY = env.str("TTAPI_API_KEY", default="")
 TTAPI_BASE_URL = env.str("TTAPI_BASE_URL", default="https://api.ttapi.io").rstrip("/")
 TTAPI_TIMEOUT = env.float("TTAPI_TIMEOUT", default=30.0)
 TTAPI_DISABLED_ACTIONS = env.list("TTAPI_DISABLED_ACTIONS", default=[])
-# Model names offered and accepted; empty means the eight FUZZ models the provider documents.
+# Producer API model names offered and accepted; empty means the ones the provider documents
+# (the eight FUZZ models and Lyria 3 preview).
 TTAPI_MODELS = env.list("TTAPI_MODELS", default=[])
 # Running jobs one workspace may have at once; more wait with a clear message.
 WORKSPACE_MAX_RUNNING_JOBS = env.int("WORKSPACE_MAX_RUNNING_JOBS", default=10)

@@ -6,7 +6,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from contract.errors import PayloadInvalid
-from contract.producer import DEFAULT_MODELS, FIELDS, Action
+from contract.producer import DEFAULT_MODELS, FIELDS, FUZZ_MODELS, Action
 from studio.ttapi.validation import validate
 
 PROMPTED = [
@@ -49,7 +49,8 @@ def test_smallest_valid_params_pass(action):
 
 def test_every_action_has_fields():
     assert set(FIELDS) == set(Action)
-    assert len(DEFAULT_MODELS) == 8
+    assert len(FUZZ_MODELS) == 8
+    assert DEFAULT_MODELS[:8] == FUZZ_MODELS and DEFAULT_MODELS[8:] == ("Lyria 3 preview",)
 
 
 def test_music_cleaned_exactly_as_sent():
@@ -136,7 +137,7 @@ def test_cover_strength_only_on_swaps(action):
     assert "cover_strength" in errors_of(action, {**base(action), "cover_strength": 0.5})
 
 
-def test_models_default_to_the_eight_fuzz_models():
+def test_models_default_to_the_eight_fuzz_models_and_lyria_3_preview():
     for name in DEFAULT_MODELS:
         assert validate("music", {"sound_prompt": "x", "mv": name})["mv"] == name
     assert "mv" in errors_of("music", {"sound_prompt": "x", "mv": "FUZZ-3.0"})
