@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from studio.models import Job, Membership, Profile, Role, Song, Workspace
+from studio.models.projects import Project
 from studio.workspaces import create_workspace
 
 
@@ -81,6 +82,13 @@ def job_for(request: HttpRequest, job_id: UUID | str) -> tuple[Job, Role]:
     if job is None:
         raise Http404
     return job, _role_in(request, job.workspace_id)
+
+
+def project_for(request: HttpRequest, project_id: UUID | str) -> tuple[Project, Role]:
+    project = Project.objects.filter(pk=project_id).select_related("workspace").first()
+    if project is None:
+        raise Http404
+    return project, _role_in(request, project.workspace_id)
 
 
 def require_editor(role: Role) -> None:

@@ -12,6 +12,7 @@ from studio.models.music import (
     Song,
 )
 from studio.models.ops import Heartbeat
+from studio.models.projects import Project, ProjectSong
 from studio.models.workspaces import Invitation, Membership, Profile, Role, Workspace
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "LyricsDraft",
     "Membership",
     "Profile",
+    "Project",
+    "ProjectSong",
     "Relation",
     "Role",
     "Song",

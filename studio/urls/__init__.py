@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("studio.urls.accounts")),
     path("", include("studio.urls.workspaces")),
     path("", include("studio.urls.songs")),
+    path("", include("studio.urls.projects")),
     path("", include("studio.urls.staff")),
 ]
