@@ -2,6 +2,7 @@ from django.http import HttpRequest
 
 from studio.access import current_workspace
 from studio.models import Membership
+from studio.reviews import unread_count
 
 
 def workspace(request: HttpRequest) -> dict:
@@ -15,4 +16,5 @@ def workspace(request: HttpRequest) -> dict:
         "my_memberships": Membership.objects.filter(user=request.user)
         .select_related("workspace")
         .order_by("workspace__name"),
+        "unread_mentions": unread_count(request.user),
     }

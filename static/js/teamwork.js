@@ -100,8 +100,93 @@
     }
   }
 
+  // Reviews: the song's player is the waveform (window.studioWave) when it loaded, else
+  // the page's audio element.
+  function mainAudio() {
+    return $("#main-audio") || $("#share-audio") || $("audio");
+  }
+  function currentTime() {
+    const wave = window.studioWave;
+    if (wave && typeof wave.getCurrentTime === "function") return wave.getCurrentTime();
+    const audio = mainAudio();
+    return audio ? audio.currentTime : 0;
+  }
+  function seek(seconds) {
+    const wave = window.studioWave;
+    if (wave && typeof wave.setTime === "function") {
+      wave.setTime(seconds);
+      return;
+    }
+    const audio = mainAudio();
+    if (audio) audio.currentTime = seconds;
+  }
+  // 74.36 -> "1:14.4": what the comment form reads back to the tenth of a second.
+  function clock(seconds) {
+    const tenths = Math.max(0, Math.round((seconds || 0) * 10));
+    const minutes = Math.floor(tenths / 600);
+    const rest = (tenths % 600) / 10;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest.toFixed(rest % 1 ? 1 : 0);
+  }
+
+  // Markers sit on the waveform at their share of the song's length.
+  function placeMarkers() {
+    const strip = $("#review-markers");
+    if (!strip) return;
+    const wave = $("#waveform");
+    if (wave && strip.parentNode !== wave) wave.appendChild(strip);
+    const audio = mainAudio();
+    const duration = parseFloat(strip.dataset.duration) || (audio && audio.duration) || 0;
+    if (!duration) return;
+    $$(".review-marker", strip).forEach((marker) => {
+      const at = parseFloat(marker.dataset.at) || 0;
+      const end = parseFloat(marker.dataset.end);
+      marker.style.left = Math.min(100, (at / duration) * 100) + "%";
+      if (!isNaN(end)) marker.style.width = Math.max(0, ((end - at) / duration) * 100) + "%";
+    });
+    strip.classList.add("placed");
+  }
+
+  function initReviews() {
+    placeMarkers();
+    document.addEventListener("click", (event) => {
+      const target = event.target.closest(".review-marker, [data-seek]");
+      if (!target) return;
+      event.preventDefault();
+      event.stopPropagation();
+      seek(parseFloat(target.dataset.at || target.dataset.seek) || 0);
+      const comment = target.dataset.comment && document.getElementById(target.dataset.comment);
+      if (comment) {
+        $$(".thread.current").forEach((node) => node.classList.remove("current"));
+        comment.classList.add("current");
+      }
+    }, true);
+    // "Pin to the playhead": the moment playing now, or the section selected on the wave.
+    const pin = $("#pin-playhead");
+    if (!pin) return;
+    pin.hidden = false;
+    pin.addEventListener("click", () => {
+      const at = $("#id_at");
+      const end = $("#id_end");
+      let start = currentTime();
+      let stop = null;
+      const wave = window.studioWave;
+      if (wave && typeof wave.getActivePlugins === "function") {
+        wave.getActivePlugins().forEach((plugin) => {
+          if (typeof plugin.getRegions !== "function") return;
+          const region = plugin.getRegions()[0];
+          if (region && region.end > region.start) { start = region.start; stop = region.end; }
+        });
+      }
+      if (at) at.value = clock(start);
+      if (end) end.value = stop === null ? "" : clock(stop);
+      const body = $("#id_body");
+      if (body) body.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     initQueue();
     initReorder();
+    initReviews();
   });
 })();

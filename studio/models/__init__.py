@@ -13,6 +13,7 @@ from studio.models.music import (
 )
 from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
+from studio.models.reviews import Comment, Mention, ReviewStatus
 from studio.models.workspaces import Invitation, Membership, Profile, Role, Workspace
 
 __all__ = [
@@ -20,16 +21,19 @@ __all__ = [
     "ArchiveStatus",
     "Asset",
     "AssetKind",
+    "Comment",
     "Heartbeat",
     "Invitation",
     "Job",
     "JobStatus",
     "LyricsDraft",
     "Membership",
+    "Mention",
     "Profile",
     "Project",
     "ProjectSong",
     "Relation",
+    "ReviewStatus",
     "Role",
     "Song",
     "Verb",

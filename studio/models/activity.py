@@ -21,6 +21,7 @@ class Verb(models.TextChoices):
     KEY_CHANGED = "key_changed", "changed the API key"
     BUDGET_CHANGED = "budget_changed", "changed the budget"
     WORKSPACE_RENAMED = "workspace_renamed", "renamed the workspace"
+    REVIEW_STATUS = "review_status", "set a song's review status"
 
 
 class ActivityEvent(models.Model):

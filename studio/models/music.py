@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from contract.producer import Action
+from studio.models.reviews import ReviewStatus
 from studio.models.workspaces import Workspace
 
 
@@ -159,6 +160,9 @@ class Song(models.Model):
     archive_attempts = models.PositiveSmallIntegerField(default=0)
     archive_next_at = models.DateTimeField(null=True, blank=True)  # next copy attempt due
     favourite = models.BooleanField(default=False)
+    review_status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -176,6 +180,9 @@ class Song(models.Model):
             models.Index(fields=["workspace", "-created_at"], name="song_ws_created"),
             models.Index(fields=["workspace", "relation", "-created_at"], name="song_ws_relation"),
             models.Index(fields=["workspace", "favourite", "-created_at"], name="song_ws_fav"),
+            models.Index(
+                fields=["workspace", "review_status", "-created_at"], name="song_ws_review"
+            ),
             models.Index(fields=["workspace", "title"], name="song_ws_title"),
             models.Index(fields=["archive_status"], name="song_archive_status"),
         ]

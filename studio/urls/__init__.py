@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("studio.urls.workspaces")),
     path("", include("studio.urls.songs")),
     path("", include("studio.urls.projects")),
+    path("", include("studio.urls.reviews")),
     path("", include("studio.urls.staff")),
 ]

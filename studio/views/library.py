@@ -15,8 +15,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contract.producer import SONG_ACTIONS
+from studio import reviews
 from studio.access import current_workspace
-from studio.models import ArchiveStatus, Job, JobStatus, Membership, Relation, Role, Song, Workspace
+from studio.models import (
+    ArchiveStatus,
+    Job,
+    JobStatus,
+    Membership,
+    Relation,
+    ReviewStatus,
+    Role,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES
 from studio.ttapi import config
 
@@ -43,6 +54,7 @@ CARD_FIELDS = (
     "duration",
     "peaks",
     "favourite",
+    "review_status",
     "created_at",
     "image_url",
     "image_file",
@@ -115,6 +127,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     model = params.get("model", "")
     member = params.get("member", "")
     favourites = params.get("fav") == "1"
+    review = params.get("review", "")
     sort = params.get("sort", "new")
     if sort not in SORTS:
         sort = "new"
@@ -138,6 +151,9 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     if favourites:
         songs = songs.filter(favourite=True)
         jobs = jobs.none()
+    if review in ReviewStatus.values:
+        songs = songs.filter(review_status=review)
+        jobs = jobs.none()
     if status == "running":
         songs = songs.none()
         jobs = jobs.filter(status__in=RUNNING_STATUSES)
@@ -155,9 +171,10 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     start = (number - 1) * PAGE_SIZE
     rows = list(songs[start : start + PAGE_SIZE + 1])
     page = Page(number, rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE)
+    reviews.attach_counts(page.object_list)
     query = params.copy()
     query.pop("page", None)
-    filtering = any((q, status, relation, model, member, favourites))
+    filtering = any((q, status, relation, model, member, favourites, review))
     # Job cards belong to the top of the first page.
     job_list = list(jobs[:MAX_JOB_CARDS]) if number == 1 else []
     return {
@@ -177,6 +194,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
             "model": model,
             "member": member,
             "fav": favourites,
+            "review": review,
             "sort": sort,
         },
     }
@@ -200,6 +218,7 @@ def library(request: HttpRequest) -> HttpResponse:
         models=config.models(),
         sorts=[(key, label) for key, (_, label) in SORTS.items()],
         statuses=STATUSES.items(),
+        review_statuses=ReviewStatus.choices,
     )
     return render(request, "studio/library.html", context)
 

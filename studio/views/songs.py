@@ -24,6 +24,7 @@ from studio.models.music import RUNNING_STATUSES
 from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
 from studio.ttapi import switches
 from studio.views.library import POLL_STOP, card_state, known_states
+from studio.views.reviews import review_context
 
 FAILED_SHOWN_FOR = timedelta(hours=24)
 
@@ -152,6 +153,7 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
         rename_form=RenameForm(initial={"title": song.title}),
         nav="library",
     )
+    context.update(review_context(request, song, role))
     return render(request, "studio/song.html", context, status=status)
 
 
