@@ -44,6 +44,7 @@ def post_comment(
     at: float | None = None,
     end: float | None = None,
     parent: Comment | None = None,
+    share=None,
     song_url: str = "",
 ) -> Comment:
     """Save a comment (a reply when `parent` is given) and mail each member it mentions."""
@@ -57,6 +58,7 @@ def post_comment(
             parent=parent,
             author=author,
             guest_name=guest_name,
+            share=share,
             body=body,
             at_seconds=None if parent else at,
             end_seconds=None if parent else end,

@@ -433,3 +433,6 @@ class ActivityEventAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
     readonly_fields = ["name", "seen_at"]
+
+
+from studio.admin import teamwork  # noqa: E402, F401  (projects, reviews, share links)

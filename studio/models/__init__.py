@@ -14,6 +14,7 @@ from studio.models.music import (
 from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
 from studio.models.reviews import Comment, Mention, ReviewStatus
+from studio.models.shares import ShareLink
 from studio.models.workspaces import Invitation, Membership, Profile, Role, Workspace
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Relation",
     "ReviewStatus",
     "Role",
+    "ShareLink",
     "Song",
     "Verb",
     "Workspace",

@@ -28,6 +28,10 @@ class Comment(models.Model):
     )
     # A guest of a share link has no account, only the name they gave.
     guest_name = models.CharField(max_length=60, blank=True, default="")
+    # The share link a guest's comment came through: guests see only those.
+    share = models.ForeignKey(
+        "studio.ShareLink", models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
     body = models.TextField()
     # Seconds into the song: a moment (at), or a section (at to end).
     at_seconds = models.FloatField(null=True, blank=True)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("studio.urls.songs")),
     path("", include("studio.urls.projects")),
     path("", include("studio.urls.reviews")),
+    path("", include("studio.urls.shares")),
     path("", include("studio.urls.staff")),
 ]

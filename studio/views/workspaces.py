@@ -31,6 +31,7 @@ from studio.members import (
 from studio.models import Invitation, Membership, Role, Verb, Workspace
 from studio.models.activity import record
 from studio.views.accounts import is_safe_url
+from studio.views.shares import settings_context as share_settings
 from studio.workspace_forms import (
     ApiKeyForm,
     BudgetForm,
@@ -106,6 +107,7 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
         "key_unreadable": workspace.has_api_key and not workspace.get_api_key(),
         "nav": "settings",
     }
+    ctx.update(share_settings(request, workspace, role))
     return render(request, "studio/workspaces/settings.html", ctx, status=status)
 
 
