@@ -15,7 +15,7 @@ import httpx
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from emulator import clock, faults, results
+from emulator import answers, clock, faults
 from emulator.models import HookState, Job
 
 logger = logging.getLogger(__name__)
@@ -70,11 +70,11 @@ def _post(client: httpx.Client, url: str, body: dict) -> bool:
 
 def bodies(job: Job) -> list[dict]:
     """What the hook posts, in order: the final body, doubled or chased by a stale one."""
-    final = results.job_body(job, clock.state_of(job))
+    final = answers.job_body(job, clock.state_of(job))
     if job.fault == faults.HOOK_TWICE:
         return [final, final]
     if job.fault == faults.HOOK_OUT_OF_ORDER:
-        stale = results.job_body(job, clock.State(clock.ON_QUEUE, 50))
+        stale = answers.job_body(job, clock.State(clock.ON_QUEUE, 50))
         return [final, stale]
     return [final]
 

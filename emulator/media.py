@@ -1,4 +1,4 @@
-"""Encoders and decoders for the emulator's media: WAV, MP3, cover art, video."""
+"""Encoders for the emulator's media: WAV, MP3, cover art, video (decoding is in mediatools)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import lameenc
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from emulator.synth import SAMPLE_RATE, STEM_NAMES, Audio
+import mediatools
+from emulator.synth import STEM_NAMES, Audio
 from emulator.synth.ops import recipe_seed
 from emulator.synth.words import rng_for, style_for
 
@@ -128,12 +129,6 @@ def cover_png(recipe: dict, size: int = 512) -> bytes:
 # ---- video ----------------------------------------------------------------------------------
 
 
-def _ffmpeg() -> str:
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
-
-
 def _video_frame(cover: bytes, title: str) -> Image.Image:
     image = Image.open(io.BytesIO(cover)).convert("RGB").resize((VIDEO_SIZE, VIDEO_SIZE))
     if title:
@@ -174,7 +169,7 @@ def video_mp4(audio: Audio, cover: bytes, preset: str = "simple", title: str = "
                 f"[0:v][w]overlay=x=0:y={VIDEO_SIZE - 160}:shortest=1,format=yuv420p[v]"
             )
         command = [
-            _ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
+            mediatools.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
             "-loop", "1", "-framerate", str(fps), "-i", str(folder / "cover.png"),
             "-i", str(folder / "audio.wav"),
             "-filter_complex", graph, "-map", "[v]", "-map", "1:a",
@@ -187,109 +182,3 @@ def video_mp4(audio: Audio, cover: bytes, preset: str = "simple", title: str = "
         if done.returncode != 0:
             raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')[-500:]}")
         return (folder / "out.mp4").read_bytes()
-
-
-# ---- decoding -------------------------------------------------------------------------------
-
-
-def _wav_samples(data: bytes) -> np.ndarray | None:
-    """Float (n, channels) from a PCM or float WAV at our rate, or None to use ffmpeg."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        return None
-    pos, fmt, body = 12, None, None
-    while pos + 8 <= len(data):
-        cid, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
-        chunk = data[pos + 8 : pos + 8 + size]
-        if cid == b"fmt ":
-            fmt = struct.unpack("<HHIIHH", chunk[:16])
-            if fmt[0] == 0xFFFE and len(chunk) >= 26:  # extensible: the real tag is in the GUID
-                fmt = (struct.unpack("<H", chunk[24:26])[0], *fmt[1:])
-        elif cid == b"data":
-            # A streamed WAV may say 0 or 0xFFFFFFFF here: then the data runs to the end.
-            body = chunk if 0 < size <= len(data) - pos - 8 else data[pos + 8 :]
-            break
-        pos += 8 + size + (size & 1)
-    if fmt is None or body is None:
-        return None
-    tag, channels, rate, _, _, bits = fmt
-    if rate != SAMPLE_RATE or channels < 1:
-        return None
-    if tag == 1 and bits == 16:
-        x = np.frombuffer(body[: len(body) // 2 * 2], "<i2").astype(np.float32) / 32768
-    elif tag == 1 and bits == 32:
-        x = (np.frombuffer(body[: len(body) // 4 * 4], "<i4") / 2**31).astype(np.float32)
-    elif tag == 3 and bits == 32:
-        x = np.frombuffer(body[: len(body) // 4 * 4], "<f4").astype(np.float32)
-    else:
-        return None
-    return x[: len(x) // channels * channels].reshape(-1, channels)
-
-
-def _ffmpeg_samples(data: bytes) -> np.ndarray:
-    with tempfile.NamedTemporaryFile(prefix="upload-") as src:
-        src.write(data)
-        src.flush()
-        command = [
-            _ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", src.name, "-vn",
-            "-f", "f32le", "-acodec", "pcm_f32le", "-ac", "2", "-ar", str(SAMPLE_RATE), "pipe:1",
-        ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, timeout=600, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise ValueError(
-            f"not audio ffmpeg can read: {done.stderr.decode(errors='replace')[-300:]}"
-        )
-    x = np.frombuffer(done.stdout[: len(done.stdout) // 8 * 8], "<f4")
-    return x.reshape(-1, 2).copy()
-
-
-def _lowpass(x: np.ndarray, width: int) -> np.ndarray:
-    """Running mean over `width` frames (centred), per channel."""
-    pad = np.concatenate([np.zeros((width, x.shape[1])), x, np.zeros((width, x.shape[1]))])
-    c = np.cumsum(pad, axis=0)
-    half = width // 2
-    out = (c[width:] - c[:-width]) / width
-    return out[half : half + len(x)].astype(np.float32)
-
-
-def band_split(x: np.ndarray) -> dict[str, np.ndarray]:
-    """Four stems that sum to `x`: lows (bass), highs (drums), centred mids (vocals), the rest."""
-    bass = _lowpass(_lowpass(x, 220), 220)
-    highs = x - _lowpass(x, 4)
-    band = x - bass - highs
-    centre = band.mean(axis=1, keepdims=True)
-    vocals = np.repeat(centre, 2, axis=1).astype(np.float32)
-    other = (x - bass - highs - vocals).astype(np.float32)
-    return {"vocals": vocals, "drums": highs.astype(np.float32), "bass": bass, "other": other}
-
-
-def decode_audio(data: bytes) -> Audio:
-    """Decode any audio ffmpeg reads (WAV through a numpy fast path) into an `Audio`.
-
-    The signal becomes stereo at 44.1 kHz and is split into four bands (see `band_split`),
-    so the stems still sum to what was uploaded.
-    """
-    x = _wav_samples(data)
-    if x is None:
-        x = _ffmpeg_samples(data)
-    elif x.shape[1] == 1:
-        x = np.repeat(x, 2, axis=1)
-    elif x.shape[1] > 2:
-        x = x[:, :2].copy()
-    return Audio(band_split(np.ascontiguousarray(x, dtype=np.float32)), SAMPLE_RATE)
-
-
-def peaks(samples: np.ndarray, count: int = 200) -> list[float]:
-    """Max-abs per bucket, normalised to 0..1, for waveform pictures."""
-    x = np.abs(np.asarray(samples, dtype=np.float32))
-    if x.ndim == 2:
-        x = x.max(axis=1)
-    if count <= 0 or not len(x):
-        return [0.0] * max(count, 0)
-    edges = np.linspace(0, len(x), count + 1).astype(np.intp)
-    starts = np.minimum(edges[:-1], len(x) - 1)
-    buckets = np.maximum.reduceat(x, starts)
-    buckets[edges[1:] <= edges[:-1]] = 0  # fewer samples than buckets: empty ones stay flat
-    top = float(buckets.max())
-    if top <= 0:
-        return [0.0] * count
-    return [round(float(v) / top, 4) for v in buckets]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from contract.errors import PayloadInvalid
 from contract.producer import DEFAULT_MODELS, FIELDS, Action, validate
-from emulator import clock, faults, files, hooks, jobs, results
+from emulator import answers, clock, faults, files, hooks, jobs
 from emulator.models import Job, Music
 from studio.ranges import ranged_response
 
@@ -41,7 +41,7 @@ class EmulatedDrop(ConnectionAbortedError):
 
 def _error(status: int, message: str | None = None) -> JsonResponse:
     return JsonResponse(
-        results.failed(message or faults.STATUS_MESSAGES.get(status, "Error")), status=status
+        answers.failed(message or faults.STATUS_MESSAGES.get(status, "Error")), status=status
     )
 
 
@@ -137,7 +137,7 @@ def submit(request: HttpRequest, action: str) -> HttpResponse:
         return _error(exc.status, exc.message)
     hooks.schedule(job)
 
-    body = results.ok(str(job.job_id))
+    body = answers.ok(str(job.job_id))
     kind = fault.kind if fault else ""
     if kind == faults.SLOW:
         time.sleep(fault.seconds)
@@ -166,7 +166,7 @@ def fetch(request: HttpRequest) -> JsonResponse:
     job = Job.objects.filter(job_id=job_id).first() if _is_uuid(job_id) else None
     if job is None:
         return _error(404, "Job not found.")
-    return JsonResponse(results.job_body(job))
+    return JsonResponse(answers.job_body(job))
 
 
 def _is_uuid(text: str) -> bool:

@@ -7,16 +7,11 @@ the provider URL, notes the reason and schedules the next one with backoff.
 
 from __future__ import annotations
 
-import io
 import logging
-import os
 import posixpath
-import subprocess
 import tempfile
-import wave
 from datetime import timedelta
 from functools import partial
-from itertools import pairwise
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,12 +22,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+import mediatools
+from mediatools import peaks
 from studio import providers
 from studio.models import ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
 
-PEAK_COUNT = 200
 DECODE_RATE = 8000  # Hz: plenty for peaks and durations
 LEASE = timedelta(minutes=10)  # an attempt still running after this is presumed dead
 EXTENSIONS = {
@@ -82,64 +78,13 @@ def retry_delay(attempts: int) -> timedelta:
 # Audio.
 
 
-def decode(data: bytes | str) -> tuple[np.ndarray, float]:
+def decode(data: bytes) -> tuple[np.ndarray, float]:
     """Mono float samples (at their own rate for WAV, else DECODE_RATE) and the duration."""
-    if isinstance(data, bytes) and data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        try:
-            return _decode_wav(data)
-        except (wave.Error, EOFError, ValueError):
-            pass  # not plain PCM: let ffmpeg try
-    return _decode_ffmpeg(data)
-
-
-def _decode_wav(data: bytes) -> tuple[np.ndarray, float]:
-    with wave.open(io.BytesIO(data)) as wav:
-        width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
-        frames = wav.readframes(wav.getnframes())
-    dtype = {1: np.uint8, 2: np.int16, 4: np.int32}.get(width)
-    if dtype is None or rate <= 0:
-        raise ValueError("unsupported WAV sample width")
-    samples = np.frombuffer(frames, dtype=dtype).astype(np.float32)
-    if width == 1:
-        samples = samples - 128
-    samples /= float(2 ** (8 * width - 1))
-    samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels).mean(axis=1)
-    return samples, len(samples) / rate
-
-
-def _decode_ffmpeg(data: bytes | str) -> tuple[np.ndarray, float]:
-    import imageio_ffmpeg
-
-    with tempfile.TemporaryDirectory() as folder:
-        if isinstance(data, bytes):
-            path = os.path.join(folder, "input")
-            with open(path, "wb") as handle:
-                handle.write(data)
-        else:
-            path = data
-        command = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v", "error", "-nostdin", "-i", path,
-            "-f", "s16le", "-ac", "1", "-ar", str(DECODE_RATE), "-",
-        ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, timeout=300, check=False)  # noqa: S603
-    if done.returncode != 0 or not done.stdout:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no audio"]
-        raise ArchiveError(f"The audio could not be decoded ({reason[0][:200]}).")
-    samples = np.frombuffer(done.stdout, dtype=np.int16).astype(np.float32) / 32768.0
-    return samples, len(samples) / DECODE_RATE
-
-
-def peaks(samples: np.ndarray, count: int = PEAK_COUNT) -> list[float]:
-    """Max-abs per bucket, normalised to 0..1."""
-    if samples.size == 0:
-        return [0.0] * count
-    edges = np.linspace(0, samples.size, count + 1).astype(int)
-    magnitude = np.abs(samples)
-    values = np.array([magnitude[a:b].max() if b > a else 0.0 for a, b in pairwise(edges)])
-    top = values.max()
-    values = values / top if top > 0 else values
-    return [round(float(v), 3) for v in values]
+    try:
+        samples, rate = mediatools.decode(data, channels=1, rate=DECODE_RATE, any_wav_rate=True)
+    except mediatools.DecodeError as exc:
+        raise ArchiveError(f"The audio could not be decoded ({exc.reason}).") from exc
+    return samples[:, 0], len(samples) / rate
 
 
 # Copying.

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import mediatools
+from emulator.synth.bands import band_split
 from emulator.synth.ops import duration_frames, render_stems
 
 SAMPLE_RATE = 44100
@@ -90,3 +92,13 @@ def render(recipe: dict) -> Audio:
 def duration(recipe: dict) -> float:
     """Exact length in seconds of `render(recipe)`, computed without rendering."""
     return duration_frames(recipe) / SAMPLE_RATE
+
+
+def decode_audio(data: bytes) -> Audio:
+    """Decode any audio ffmpeg reads into an `Audio` at 44.1 kHz stereo (DecodeError if not).
+
+    A WAV at that rate is read sample for sample; the signal is split into four bands (see
+    `band_split`), so the stems still sum to what was decoded.
+    """
+    samples, _ = mediatools.decode(data, channels=2, rate=SAMPLE_RATE)
+    return Audio(band_split(samples), SAMPLE_RATE)

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 import numpy as np
 
+import mediatools
 from emulator.synth.arrange import STEMS, render_plan
+from emulator.synth.bands import band_split
 from emulator.synth.plan import (
     SAMPLE_RATE,
     Plan,
@@ -248,7 +250,7 @@ def score(recipe: dict) -> tuple[int, list[Piece]]:
         plan = _variation_plan(recipe)
         return plan.frames, [Piece(plan, 0, 0, plan.frames)]
     if op == "upload":
-        n = len(_upload(str(recipe.get("path", ""))).stems["other"])
+        n = len(_upload(str(recipe.get("path", "")))["other"])
         return n, [Piece(None, 0, 0, n)]
     n, pieces = score(_parent(recipe))
     if op == "extend":
@@ -312,8 +314,8 @@ def render_stems(recipe: dict) -> Stems:
     if op in ("music", "variation"):
         return render_plan(_music_plan(recipe) if op == "music" else _variation_plan(recipe))
     if op == "upload":
-        audio = _upload(str(recipe.get("path", "")))
-        return {name: audio.stems[name].copy() for name in STEMS}
+        stems = _upload(str(recipe.get("path", "")))
+        return {name: stems[name].copy() for name in STEMS}
     parent = _parent(recipe)
     n, pieces = score(parent)
     if op == "extend":
@@ -372,14 +374,13 @@ def render_stems(recipe: dict) -> Stems:
 # ---- uploads --------------------------------------------------------------------------------
 
 
-def _upload(path: str):
+def _upload(path: str) -> Stems:
     stat = os.stat(path)
     return _decoded(path, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=4)
-def _decoded(path: str, mtime_ns: int, size: int):
-    from emulator.media import decode_audio  # media imports this package
-
+def _decoded(path: str, mtime_ns: int, size: int) -> Stems:
     with open(path, "rb") as f:
-        return decode_audio(f.read())
+        samples, _ = mediatools.decode(f.read(), channels=2, rate=SR)
+    return band_split(samples)

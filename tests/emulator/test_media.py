@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from emulator import media
-from emulator.synth import SAMPLE_RATE, STEM_NAMES, Audio, duration, render
+from emulator.synth import SAMPLE_RATE, STEM_NAMES, Audio, decode_audio, duration, render
 
 RECIPE = {"op": "music", "seed": 3, "prompt": "fast energetic drum and bass", "lyrics": "go go go"}
 
@@ -46,10 +46,10 @@ def test_mp3_decodes_through_ffmpeg_to_the_duration():
     audio = song()
     data = media.mp3_bytes(audio)
     assert data[:3] == b"ID3" or data[0] == 0xFF
-    decoded = media.decode_audio(data)
+    decoded = decode_audio(data)
     assert abs(decoded.seconds - audio.seconds) < 0.1
     assert float(np.sqrt(np.mean(decoded.mix**2))) > 0.03
-    vocals = media.decode_audio(media.mp3_bytes(audio, "vocals"))
+    vocals = decode_audio(media.mp3_bytes(audio, "vocals"))
     assert abs(vocals.seconds - audio.seconds) < 0.1
 
 
@@ -84,7 +84,7 @@ def test_video_has_video_and_audio_of_the_song_length(preset, tmp_path):
 
 def test_decode_wav_fast_path_mono_and_band_split():
     clip = five_seconds()
-    decoded = media.decode_audio(media.wav_bytes(clip))
+    decoded = decode_audio(media.wav_bytes(clip))
     assert decoded.frames == clip.frames and set(decoded.stems) == set(STEM_NAMES)
     total = sum(decoded.stems.values())
     assert np.allclose(total, clip.mix, atol=1e-4)
@@ -97,25 +97,14 @@ def test_decode_wav_fast_path_mono_and_band_split():
         w.setsampwidth(2)
         w.setframerate(22050)  # another rate: goes through ffmpeg
         w.writeframes(mono.tobytes())
-    resampled = media.decode_audio(buf.getvalue())
+    resampled = decode_audio(buf.getvalue())
     assert abs(resampled.seconds - 10.0) < 0.01
     with pytest.raises(ValueError):
-        media.decode_audio(b"this is not audio at all")
-
-
-def test_peaks():
-    x = np.zeros((1000, 2), dtype=np.float32)
-    x[500, 1] = -0.5
-    x[900, 0] = 0.25
-    p = media.peaks(x, count=10)
-    assert len(p) == 10 and p[5] == 1.0 and p[9] == 0.5 and p[0] == 0.0
-    assert media.peaks(np.zeros(50), count=4) == [0.0] * 4
-    assert len(media.peaks(np.ones(3), count=8)) == 8
-    assert max(media.peaks(song().mix)) == 1.0
+        decode_audio(b"this is not audio at all")
 
 
 def test_streamed_wav_header_without_sizes_decodes():
     clip = five_seconds()
     data = bytearray(media.wav_bytes(clip))
     data[40:44] = b"\xff\xff\xff\xff"  # what a pipe writer leaves in the data size
-    assert media.decode_audio(bytes(data)).frames == clip.frames
+    assert decode_audio(bytes(data)).frames == clip.frames

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from emulator.media import decode_audio
+from emulator.synth import decode_audio
 
 # Step four of the provider's guide, verbatim but for the endpoint and key.
 SUBMIT_SAMPLE = """

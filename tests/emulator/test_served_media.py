@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from emulator.media import decode_audio
-from emulator.synth import SAMPLE_RATE
+from emulator.synth import SAMPLE_RATE, decode_audio
 
 from .helpers import run, song
 

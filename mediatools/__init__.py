@@ -1,0 +1,10 @@
+"""Audio helpers shared by the studio and the emulator: decoding files and waveform peaks.
+
+Depends on numpy and ffmpeg (through imageio-ffmpeg) only, never on Django, the studio or
+the emulator, so either side can import it.
+"""
+
+from mediatools.decoding import DecodeError, decode, ffmpeg_exe, read_wav
+from mediatools.peaks import peaks
+
+__all__ = ["DecodeError", "decode", "ffmpeg_exe", "peaks", "read_wav"]
