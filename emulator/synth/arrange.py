@@ -30,7 +30,7 @@ PATTERNS: dict[str, dict[str, str]] = {
     },
     "jazz": {"kick": "x.........o.....", "ride": "x...x..ox...x..o", "rim": "....o.......o..."},
     "ballad": {"kick": "x.......x.......", "rim": "....x.......x...", "hat": "x...x...x...x..."},
-    "trap": {"kick": "x......x..x.....", "clap": "........x.......", "hat": "xxxxxxxxxxxoxxxx"},
+    "trap": {"kick": "x.....x...x.....", "clap": "........x.......", "hat": "xoooxoooxoooxoxo"},
     "reggae": {"kick": "........x.......", "rim": "........x.......", "hat": "x.x.x.x.x.x.x.x."},
 }
 WALTZ = {"kick": "x...........", "rim": "....x...x...", "hat": "x.x.x.x.x.x."}

@@ -28,7 +28,9 @@ from emulator.synth.words import stable_int
 
 SR = SAMPLE_RATE
 FADE = int(0.03 * SR)  # crossfade at every splice
+END_FADE = int(1.5 * SR)  # fade-out where a song is cut to a requested length
 MIN_SONG_SECONDS = 30.0
+BPM_RANGE = (30.0, 300.0)  # tempos the band can play; a request outside is clamped
 BACKING = ("drums", "bass", "other")
 Stems = dict[str, np.ndarray]
 
@@ -106,7 +108,20 @@ def _weird(recipe: dict) -> float:
     return float(np.clip(_float(recipe.get("weirdness"), 0.5) or 0.0, 0.0, 1.0))
 
 
+def _bpm(recipe: dict) -> float | None:
+    bpm = _float(recipe.get("bpm"), None)
+    return None if bpm is None else float(np.clip(bpm, *BPM_RANGE))
+
+
+def _frames_of(recipe: dict, key: str) -> int | None:
+    """A requested length (`length`, `extend_s`) in frames, or None when not asked for."""
+    seconds = _float(recipe.get(key), None)
+    return None if seconds is None else max(1, round(seconds * SR))
+
+
 def _music_plan(recipe: dict) -> Plan:
+    length = _frames_of(recipe, "length")
+    bpm = _bpm(recipe)
     return compose(
         _seed(recipe),
         str(recipe.get("prompt") or ""),
@@ -114,8 +129,17 @@ def _music_plan(recipe: dict) -> Plan:
         sing=_sing(recipe),
         weirdness=_weird(recipe),
         mv=str(recipe.get("mv") or ""),
-        min_seconds=MIN_SONG_SECONDS,
+        bpm=bpm,
+        pulse=bpm is not None,
+        # A requested length: compose at least that much, then cut it to the frame.
+        target_seconds=None if length is None else length / SR,
+        min_seconds=MIN_SONG_SECONDS if length is None else length / SR,
     )
+
+
+def _music_frames(recipe: dict, plan: Plan) -> int:
+    length = _frames_of(recipe, "length")
+    return plan.frames if length is None else length
 
 
 def _variation_plan(recipe: dict) -> Plan:
@@ -196,14 +220,17 @@ def _replacement(recipe: dict, pieces: list[Piece], lo: int, hi: int) -> tuple[P
     return plan, offset
 
 
-def _extension(recipe: dict, n: int, pieces: list[Piece]) -> tuple[int, Plan, int]:
-    """Where an extension starts, its plan, and where in that plan's render to start so the
-    new bars land on the parent's beat."""
+def _extension(recipe: dict, n: int, pieces: list[Piece]) -> tuple[int, Plan, int, int]:
+    """Where an extension starts, its plan, where in that plan's render to start so the new
+    bars land on the parent's beat, and how many frames it adds (`extend_s` exactly when
+    asked for, else the whole continuation)."""
     lo, _ = _span(recipe, n)
     anchor, place = _anchor(pieces, lo)
-    cont = _continuation(recipe, anchor)
     offset = round(place % anchor.bar_frames()) if anchor is not None else 0
-    return lo, cont, min(offset, cont.frames - 1)
+    added = _frames_of(recipe, "extend_s")
+    cont = _continuation(recipe, anchor, 0.0 if added is None else (added + offset) / SR + 1.0)
+    offset = min(offset, cont.frames - 1)
+    return lo, cont, offset, cont.frames - offset if added is None else added
 
 
 def _fallback(recipe: dict, piece: Piece) -> Plan:
@@ -245,7 +272,8 @@ def score(recipe: dict) -> tuple[int, list[Piece]]:
     op = _op(recipe)
     if op == "music":
         plan = _music_plan(recipe)
-        return plan.frames, [Piece(plan, 0, 0, plan.frames)]
+        frames = _music_frames(recipe, plan)
+        return frames, [Piece(plan, 0, 0, frames)]
     if op == "variation":
         plan = _variation_plan(recipe)
         return plan.frames, [Piece(plan, 0, 0, plan.frames)]
@@ -254,8 +282,7 @@ def score(recipe: dict) -> tuple[int, list[Piece]]:
         return n, [Piece(None, 0, 0, n)]
     n, pieces = score(_parent(recipe))
     if op == "extend":
-        lo, cont, offset = _extension(recipe, n, pieces)
-        length = cont.frames - offset
+        lo, cont, offset, length = _extension(recipe, n, pieces)
         return lo + length, [*_clip(pieces, 0, lo), Piece(cont, lo, offset, length)]
     if op == "replace":
         lo, hi = _span(recipe, n)
@@ -309,20 +336,39 @@ def _zeros(n: int) -> Stems:
     return {name: np.zeros((n, 2), dtype=np.float32) for name in STEMS}
 
 
+def _cut(stem: np.ndarray, frames: int) -> np.ndarray:
+    """`stem` cut (or padded with silence) to `frames`, fading out where it was cut."""
+    if len(stem) == frames:
+        return stem
+    if len(stem) < frames:
+        return np.concatenate([stem, np.zeros((frames - len(stem), 2), np.float32)])
+    out = stem[:frames].copy()
+    fade = min(END_FADE, frames // 4)
+    if len(stem) > frames and fade > 0:
+        out[frames - fade :] *= _ramp(fade)[::-1]
+    return out
+
+
 def render_stems(recipe: dict) -> Stems:
     op = _op(recipe)
-    if op in ("music", "variation"):
-        return render_plan(_music_plan(recipe) if op == "music" else _variation_plan(recipe))
+    if op == "music":
+        plan = _music_plan(recipe)
+        frames = _music_frames(recipe, plan)
+        stems = render_plan(plan)
+        if frames == plan.frames:
+            return stems
+        return {name: _cut(stem, frames) for name, stem in stems.items()}
+    if op == "variation":
+        return render_plan(_variation_plan(recipe))
     if op == "upload":
         stems = _upload(str(recipe.get("path", "")))
         return {name: stems[name].copy() for name in STEMS}
     parent = _parent(recipe)
     n, pieces = score(parent)
     if op == "extend":
-        lo, cont, offset = _extension(recipe, n, pieces)
+        lo, cont, offset, length = _extension(recipe, n, pieces)
         base = render_stems(parent)
-        new = {name: stem[offset:] for name, stem in render_plan(cont).items()}
-        length = cont.frames - offset
+        new = {name: _cut(stem[offset:], length) for name, stem in render_plan(cont).items()}
         out = {}
         for name in STEMS:
             stem = np.empty((lo + length, 2), dtype=np.float32)

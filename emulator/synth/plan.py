@@ -290,10 +290,12 @@ def compose(
     intro: bool = True,
     mv: str = "",
     min_seconds: float = 0.0,
+    pulse: bool = False,
 ) -> Plan:
-    """A new song; key and tempo may be imposed (extend, replace)."""
+    """A new song; key and tempo may be imposed (extend, replace, a requested tempo with
+    `pulse`: see `style_for`)."""
     rng = rng_for("compose", seed, prompt, lyrics)
-    style = style_for(prompt, seed)
+    style = style_for(prompt, seed, pulse)
     if mv.endswith(("0.8", "1.0")):
         style = replace(style, brightness=style.brightness * 0.7)
     if bpm is None:

@@ -262,8 +262,12 @@ def _has(text: str, phrase: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text) is not None
 
 
-def style_for(prompt: str, seed: int) -> Style:
-    """The style a prompt asks for; words it does not settle are chosen by the seed."""
+def style_for(prompt: str, seed: int, pulse: bool = False) -> Style:
+    """The style a prompt asks for; words it does not settle are chosen by the seed.
+
+    `pulse` (a tempo was asked for) gives a drumless genre a soft kit, so the tempo can be
+    heard; "no drums" in the prompt still has the last word.
+    """
     text = " ".join(prompt.lower().split())
     found = [(text.find(w), g) for w, g in GENRE_WORDS.items() if _has(text, w)]
     if found:
@@ -272,6 +276,8 @@ def style_for(prompt: str, seed: int) -> Style:
         pool = ("pop", "pop", "ballad", "rock", "hiphop", "lofi", "house", "folk", "funk", "jazz")
         genre = pool[stable_int("genre", seed) % len(pool)]
     style = GENRES[genre]
+    if pulse and style.drums == "none":
+        style = replace(style, drums="ballad")
     lo, hi = style.bpm_range
     sad = sum(_has(text, w) for w in SAD)
     happy = sum(_has(text, w) for w in HAPPY)
