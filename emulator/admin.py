@@ -14,8 +14,8 @@ class MusicInline(admin.TabularInline):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ("job_id", "action", "state", "fault", "price", "created_at")
-    list_filter = ("action", "outcome", "hook_state")
+    list_display = ("job_id", "api", "action", "state", "fault", "price", "created_at")
+    list_filter = ("api", "action", "outcome", "hook_state")
     search_fields = ("job_id",)
     readonly_fields = ("job_id", "created_at")
     inlines = [MusicInline]

@@ -6,11 +6,14 @@ against `finishes_at`, so the emulator needs no worker.
 
 import hashlib
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
+
+from contract.engines import Engine
 
 
 class Outcome(models.TextChoices):
@@ -34,6 +37,8 @@ def key_digest(api_key: str) -> str:
 class Job(models.Model):
     job_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     key_digest = models.CharField(max_length=64, db_index=True)
+    # Which API took the job: its action names and answer shapes are its own.
+    api = models.CharField(max_length=12, choices=Engine.choices, default=Engine.PRODUCER)
     action = models.CharField(max_length=24)
     params = models.JSONField(default=dict, blank=True)  # the request, as validated
     fault = models.CharField(max_length=40, blank=True, default="")
@@ -52,6 +57,7 @@ class Job(models.Model):
     )
     hook_deliveries = models.PositiveSmallIntegerField(default=0)  # bodies accepted
     hook_sent_at = models.DateTimeField(null=True, blank=True)
+    fetches = models.PositiveIntegerField(default=0)  # GET fetch answers given (fetch faults)
 
     class Meta:
         ordering = ["-created_at"]
@@ -65,6 +71,11 @@ class Job(models.Model):
 
     def succeeded(self, now=None) -> bool:
         return self.outcome == Outcome.SUCCESS and self.finished(now)
+
+    def files_expire_at(self):
+        """When the job's result files stop being served (404), or None when they are kept."""
+        seconds = self.extra.get("expire_seconds")
+        return None if seconds is None else self.finishes_at + timedelta(seconds=seconds)
 
     @property
     def charged(self) -> Decimal:

@@ -30,6 +30,15 @@ PRICES: dict[str, Decimal] = {
     "generate-video": Decimal(0),
 }
 
+# Flow Music: the same price per song; the contract leaves it to the account's plan.
+FLOW_PRICES: dict[str, Decimal] = {
+    "generations": Decimal(3),
+    "cover": Decimal(3),
+    "extend": Decimal(3),
+    "replace": Decimal(3),
+    "stems": Decimal(3),
+}
+
 # API action -> synthesiser op, for the actions that make a new song from a recipe.
 SONG_OPS: dict[str, str] = {
     "music": "music",
@@ -56,6 +65,18 @@ FIELDS = {
 # Fields that do not change the music: left out of the seed a request picks.
 NOT_MUSICAL = ("hook_url", "is_storage", "cover_art_url")
 STEM_TITLES = {"vocals": "Vocals", "drums": "Drums", "bass": "Bass", "other": "Other"}
+# Flow Music's stems, in the order its resellers list them.
+FLOW_STEMS = ("drums", "bass", "vocals", "other")
+# Flow Music action -> synthesiser op, and request field -> recipe field per action.
+FLOW_OPS = {"generations": "music", "cover": "cover", "extend": "extend", "replace": "replace"}
+FLOW_FIELDS = {
+    "generations": {"sound_prompt": "prompt", "lyrics": "lyrics", "model": "mv", "bpm": "bpm",
+                    "length": "length"},
+    "cover": {"instruction": "prompt", "model": "mv"},
+    "extend": {"instruction": "prompt", "model": "mv", "extend_from_s": "starts",
+               "extend_s": "extend_s"},
+    "replace": {"instruction": "prompt", "model": "mv", "start_s": "starts", "end_s": "ends"},
+}  # fmt: skip
 SEED_MODULO = 2**31
 
 
@@ -100,6 +121,39 @@ def song(action: str, params: dict, parent: Music | None) -> dict:
     }
 
 
+def flow_song(action: str, params: dict, parent: Music | None) -> dict:
+    """Recipe, title, lyrics and sound of a Flow Music clip (not stems).
+
+    The instruction of an edit steers its new material the way a sound prompt does (its
+    words pick genre, tempo and instruments); a cover keeps the source's words, an extend
+    or a replace its key and tempo.
+    """
+    seed = seed_for(f"flowmusic-{action}", params)
+    recipe: dict = {"op": FLOW_OPS[action], "seed": seed}
+    for field, key in FLOW_FIELDS[action].items():
+        if field in params:
+            recipe[key] = params[field]
+    title = params.get("title", "")
+    prompt = params.get("sound_prompt", "") or params.get("instruction", "")
+    words = params.get("lyrics", "")
+    if action == "generations" and not words:
+        written_title, words = lyricist.write(prompt)  # Lyria writes words for a prompt
+        title = title or written_title
+        recipe["lyrics"] = words
+    if parent is not None:
+        recipe["parent"] = parent.recipe
+        title = title or parent.title
+        if action == "cover":
+            words = parent.lyrics
+    return {
+        "recipe": recipe,
+        "title": title or lyricist.title_for(prompt, words),
+        "lyrics": words,
+        "sound": prompt,
+        "seed": seed,
+    }
+
+
 def upload(path: str, audio_url: str) -> dict:
     name = audio_url.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "Upload"
     return {
@@ -113,3 +167,7 @@ def upload(path: str, audio_url: str) -> dict:
 
 def stem_title(parent_title: str, stem: str) -> str:
     return f"{parent_title or 'Untitled'} ({STEM_TITLES[stem]})"
+
+
+def flow_stem_title(parent_title: str, stem: str) -> str:
+    return f"{parent_title or 'Untitled'} - {stem}"

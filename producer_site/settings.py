@@ -236,7 +236,7 @@ ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=6)
 ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=256 * 1024)
 
-# The built-in emulator of the Producer API, mounted at /emulator/.
+# The built-in emulator of the Producer and Flow Music APIs, mounted at /emulator/.
 # Off by default in production: anyone could otherwise make it fetch URLs and post webhooks.
 EMULATOR_ENABLED = env.bool("EMULATOR_ENABLED", default=not PRODUCTION)
 EMULATOR_BASE_URL = env.str(
@@ -251,6 +251,11 @@ EMULATOR_FAULT_SEED = env.str("EMULATOR_FAULT_SEED", default="")
 # How long the `slow` fault holds an answer (seconds).
 EMULATOR_SLOW_SECONDS = env.float("EMULATOR_SLOW_SECONDS", default=3.0)
 EMULATOR_MEDIA_ROOT = Path(env.str("EMULATOR_MEDIA_ROOT", default=str(MEDIA_ROOT / "emulator")))
+# Result files answer 404 this many seconds after their job ended, as the provider's CDN
+# links expire (0: kept).
+EMULATOR_FILES_EXPIRE_SECONDS = env.float("EMULATOR_FILES_EXPIRE_SECONDS", default=0.0)
+# Quota each key may spend (charged plus running jobs); past it, 402 (0: unlimited).
+EMULATOR_KEY_BALANCE = env.int("EMULATOR_KEY_BALANCE", default=0)
 
 LOGGING = {
     "version": 1,
