@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MV = "FUZZ-2.0"
 # Actions that may work on a stem (a layer) rather than a whole song.
 STEM_PARENT_ACTIONS = frozenset({"download", "generate-video"})
-UPLOAD_TIMEOUT = 15.0
+UPLOAD_TIMEOUT = 60.0  # a studio may render the file on its first request
 UPLOAD_SUFFIXES = (".mp3", ".wav", ".ogg", ".flac", ".m4a", ".aac", ".webm", ".opus")
 
 
