@@ -187,3 +187,14 @@ def test_hook_url_gets_the_fetch_shaped_body(emulator, monkeypatch):
     assert body["url"] == HOOK and body["status"] == "SUCCESS"
     assert body["jobId"] == body["data"]["jobId"] == job_id
     assert body["data"]["hookUrl"] == HOOK and body["data"]["clips"][0]["duration"] == 4.0
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [{"length": 6, "bpm": 100, "seed": 42}, {"length": "6", "bpm": "100", "seed": "42"}],
+)
+def test_request_numbers_come_as_numbers_or_as_strings(emulator, numbers):
+    item = clip(emulator, sound_prompt="pop", **numbers)
+    assert item["duration"] == 6.0 and item["seed"] == "42"
+    job = Job.objects.get(musics__music_id=item["clip_id"])
+    assert job.params["bpm"] == "100" and job.params["length"] == 6  # as the contract types them
