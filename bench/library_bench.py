@@ -1,5 +1,6 @@
-"""The library at 10,000 songs and 50 running jobs: server time and size of the page, and
-server time of the poll that keeps the running cards fresh.
+"""The library at 10,000 songs and 50 running jobs, with a team's reviews and projects:
+server time, size and query count of the page, and server time of the poll that keeps the
+running cards fresh.
 
     .venv/bin/python bench/library_bench.py            # PostgreSQL if it answers, else SQLite
     .venv/bin/python bench/library_bench.py --songs 2000 --runs 10 --sqlite
@@ -34,6 +35,7 @@ from _common import (
 )
 
 PAGE_MS, PAGE_KB, POLL_MS = 50, 80, 10
+PAGE_QUERIES = 12  # as tests/ui/test_library.py holds it
 CHANGED = 5
 
 
@@ -76,6 +78,7 @@ def seed(songs: int, running: int) -> tuple[object, list]:
             Song.objects.bulk_create(batch)
             batch = []
     Song.objects.bulk_create(batch)
+    review(workspace, members, rng)
     jobs = Job.objects.bulk_create(
         Job(
             workspace=workspace,
@@ -90,10 +93,46 @@ def seed(songs: int, running: int) -> tuple[object, list]:
     return owner, jobs
 
 
+def review(workspace, members: list, rng) -> None:
+    """What a team's review leaves behind: statuses, comment threads on one song in five
+    (some resolved), and projects of 40 songs each."""
+    from django.utils import timezone
+
+    from studio.models import Comment, Project, ProjectSong, ReviewStatus, Song
+
+    ids = list(Song.objects.filter(workspace=workspace).values_list("id", flat=True))
+    statuses = list(ReviewStatus.values)
+    for status in statuses[1:]:
+        chosen = rng.sample(ids, len(ids) // 8)
+        Song.objects.filter(id__in=chosen).update(review_status=status)
+    comments = []
+    for song_id in rng.sample(ids, len(ids) // 5):
+        for n in range(rng.randint(1, 4)):
+            comments.append(
+                Comment(
+                    song_id=song_id,
+                    author=rng.choice(members),
+                    body=f"Note {n}: the chorus at 1:12 is off",
+                    at_seconds=rng.uniform(0, 60) if n % 2 == 0 else None,
+                    resolved_at=timezone.now() if rng.random() < 0.3 else None,
+                )
+            )
+    Comment.objects.bulk_create(comments, batch_size=1000)
+    for n in range(25):
+        project = Project.objects.create(workspace=workspace, name=f"Release {n}")
+        chosen = rng.sample(ids, 40)
+        ProjectSong.objects.bulk_create(
+            ProjectSong(project=project, song_id=song_id, position=i)
+            for i, song_id in enumerate(chosen)
+        )
+    note(f"{len(comments)} comments, 25 projects of 40 songs")
+
+
 def measure(songs: int, running: int, runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from studio.models import Job
 
@@ -116,6 +155,9 @@ def measure(songs: int, running: int, runs: int) -> None:
 
     for _ in range(3):  # warm caches, templates, connections
         timed("/")
+    with CaptureQueriesContext(connection) as queries:
+        timed("/")
+    page_queries = len(queries)  # now: the next requests empty the connection's log
     page = [timed("/") for _ in range(runs)]
     size_kb = len(page[-1][1]) / 1024
     assert page[-1][1].count(b'name="j"') == running
@@ -132,6 +174,7 @@ def measure(songs: int, running: int, runs: int) -> None:
 
     report("library_page_ms", median(ms for ms, _ in page), "ms", f"<= {PAGE_MS}")
     report("library_page_kb", size_kb, "KB", f"<= {PAGE_KB}")
+    report("library_page_queries", page_queries, "queries", f"<= {PAGE_QUERIES}")
     report("library_poll_ms", median(polls), "ms", f"<= {POLL_MS}")
 
 
