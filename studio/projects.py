@@ -60,15 +60,22 @@ def remove_song(project: Project, song_id) -> bool:
 
 
 def _order(project: Project) -> list:
+    """The live songs' ids in play order: what the project's page shows and a drag sends."""
     return list(
-        ProjectSong.objects.filter(project=project)
+        ProjectSong.objects.filter(project=project, song__deleted_at__isnull=True)
         .order_by("position", "added_at")
         .values_list("song_id", flat=True)
     )
 
 
 def _renumber(project: Project, song_ids: list) -> None:
+    """Number the given songs 0, 1, 2 ...; songs in the trash keep their turn after them."""
     entries = {e.song_id: e for e in ProjectSong.objects.filter(project=project)}
+    rest = sorted(
+        (e for e in entries.values() if e.song_id not in set(song_ids)),
+        key=lambda e: (e.position, e.added_at),
+    )
+    song_ids = [*song_ids, *(e.song_id for e in rest)]
     changed = []
     for position, song_id in enumerate(song_ids):
         entry = entries[song_id]

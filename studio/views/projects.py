@@ -35,13 +35,13 @@ def _back(request: HttpRequest, project: Project) -> HttpResponse:
     return redirect("project", project.id)
 
 
-def _song_in(request: HttpRequest, project: Project, song_id: str) -> Song:
-    """The posted song, if it is a live song of the project's workspace."""
+def _song_in(request: HttpRequest, workspace: Workspace, song_id: str) -> Song:
+    """The posted song, if it is a live song of the workspace."""
     try:
         song, _role = song_for(request, uuid.UUID(song_id))
     except ValueError:
         raise Http404("No such song.") from None
-    if song.workspace_id != project.workspace_id:
+    if song.workspace_id != workspace.id:
         raise Http404("No such song in this workspace.")
     return song
 
@@ -52,13 +52,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None)
     if request.method == "POST":
         require_editor(role)
+        song_id = request.POST.get("song", "")
+        # The song is checked before the project exists: a bad one makes nothing.
+        song = _song_in(request, workspace, song_id) if song_id else None
         if form.is_valid():
             project = Project.objects.create(
                 workspace=workspace, name=form.cleaned_data["name"], created_by=request.user
             )
-            song_id = request.POST.get("song", "")
-            if song_id:
-                projects.add_song(project, _song_in(request, project, song_id))
+            if song is not None:
+                projects.add_song(project, song)
                 messages.success(request, f"Created “{project.name}” with the song in it.")
                 return _back(request, project)
             messages.success(request, f"Created “{project.name}”.")
@@ -116,7 +118,7 @@ def project_delete(request: HttpRequest, project_id) -> HttpResponse:
 def project_add(request: HttpRequest, project_id) -> HttpResponse:
     project, role = project_for(request, project_id)
     require_editor(role)
-    song = _song_in(request, project, request.POST.get("song", ""))
+    song = _song_in(request, project.workspace, request.POST.get("song", ""))
     try:
         added = projects.add_song(project, song)
     except projects.ProjectFull as exc:

@@ -165,3 +165,23 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     assert archive.read("03 outro.wav") == b"RIFF outro audio" * 10_000
     assert "02 Not yet: not copied to the studio yet" in archive.read("MISSING.txt").decode()
     assert archive.testzip() is None
+
+
+def test_songs_in_the_trash_do_not_block_reordering(team, project, editor_client):
+    a, gone, b, c = filled(team, project, "A", "Gone", "B", "C")
+    editor_client.post(reverse("song_delete", args=[gone.id]))
+    data = {"song": [str(c.id), str(b.id), str(a.id)]}
+    assert editor_client.post(url("project_order", project), data).status_code == 204
+    assert order(project) == ["C", "B", "A"]
+    editor_client.post(url("project_move", project), {"song": str(c.id), "direction": "down"})
+    assert order(project) == ["B", "C", "A"]
+    last = ProjectSong.objects.order_by("-position").first()
+    assert last.song == gone and last.position == 3
+
+
+def test_a_new_project_with_a_foreign_song_is_not_made(team, editor_client):
+    elsewhere = make_user("eve")
+    foreign = make_song(Workspace.objects.get(memberships__user=elsewhere), elsewhere)
+    response = editor_client.post(reverse("project_list"), {"name": "X", "song": str(foreign.id)})
+    assert response.status_code == 404
+    assert not Project.objects.exists()
