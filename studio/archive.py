@@ -10,21 +10,24 @@ from __future__ import annotations
 import logging
 import posixpath
 import tempfile
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
 import numpy as np
 from django.conf import settings
 from django.core.files import File
 from django.db import models, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
 
 import mediatools
 from mediatools import peaks
-from studio import providers
+from studio import providers, queueing
 from studio.models import ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
@@ -235,7 +238,63 @@ def retry_archiving(song_or_asset: Song | Asset) -> None:
         archive_error="",
         archive_next_at=timezone.now() + LEASE,
     )
-    from studio import tasks
+    ids = ([str(song_or_asset.pk)], []) if model is Song else ([], [str(song_or_asset.pk)])
+    transaction.on_commit(partial(queueing.enqueue_quietly, archive_files, *ids))
 
-    task = tasks.archive_song if model is Song else tasks.archive_asset
-    transaction.on_commit(partial(tasks.enqueue_quietly, task, str(song_or_asset.pk)))
+
+# Queueing.
+
+
+@task()
+def archive_files(song_ids: list[str], asset_ids: list[str]) -> int:
+    """A result's files, one task per job; each row is claimed on its own."""
+    done = 0
+    for copy, ids in ((archive_song, song_ids), (archive_asset, asset_ids)):
+        for pk in ids:
+            try:
+                done += bool(copy(pk))
+            except Exception:  # the sweep tries this one again; go on with the others
+                logger.exception("Archiving %s failed", pk)
+    return done
+
+
+def archive_later(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] = ()) -> None:
+    """Queue the copy of a result's files.
+
+    When the queue is a table of this database (django-tasks-db), the task is written in
+    the caller's transaction: it exists exactly when the result does, for one INSERT. Any
+    other backend (which may run the task at once, over HTTP) gets it after commit.
+    """
+    args = archive_args(song_ids, asset_ids)
+    if not (args[0] or args[1]):
+        return
+    if queueing.in_this_database(archive_files):
+        archive_files.enqueue(*args)
+    else:
+        transaction.on_commit(partial(queueing.enqueue_quietly, archive_files, *args))
+
+
+def archive_args(
+    song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] = ()
+) -> tuple[list[str], list[str]]:
+    """`archive_files`' arguments: the ids as text, as the task's JSON arguments hold them."""
+    return [str(pk) for pk in song_ids], [str(pk) for pk in asset_ids]
+
+
+def archive_row(song_ids: Iterable[UUID | str], asset_ids: Iterable[UUID | str] = ()):
+    """The queue row `archive_files.enqueue` would write, unsaved, or None when the queue is
+    not a table of this database: for a statement that records a result and queues its
+    archiving at once (`outputs.record_songs_at_once`)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    if not queueing.in_this_database(archive_files):
+        return None
+    return DBTaskResult(
+        args_kwargs={"args": list(archive_args(song_ids, asset_ids)), "kwargs": {}},
+        priority=archive_files.priority,
+        task_path=archive_files.module_path,
+        queue_name=archive_files.queue_name,
+        backend_name=archive_files.get_backend().alias,
+        # django-tasks-db stores "no run_after" as its far date (set by a pre_save signal).
+        run_after=archive_files.run_after or get_date_max(),
+    )

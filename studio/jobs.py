@@ -7,7 +7,7 @@ The invariants of DESIGN.md live here:
 2. Status only moves forward: every change is a compare-and-set `.filter(status__in=...)`.
 3. No HTTP call inside a database transaction; tasks are enqueued with `on_commit` (a
    result's archiving goes into the same transaction when the queue is a table of the same
-   database: see `tasks.archive_later`).
+   database: see `archive.archive_later`).
 4. Every failure leaves a readable sentence in `Job.error`.
 """
 
@@ -24,13 +24,14 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
 from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
 from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
-from studio import ledger, providers, results, rows
+from studio import ledger, outputs, providers, queueing, rows
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 from studio.ttapi.switches import disabled_reason
@@ -63,6 +64,11 @@ def resend_delay(attempt: int) -> timedelta:
 def send_lease() -> timedelta:
     """How long a claimed send may take before the sweep decides the sender died."""
     return timedelta(seconds=2 * settings.TTAPI_TIMEOUT + 60)
+
+
+def poll_lease() -> timedelta:
+    """A claimed poll not finished by then is taken again (JOB_POLL_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.JOB_POLL_LEASE_SECONDS)
 
 
 def max_age() -> timedelta:
@@ -143,7 +149,7 @@ def submit(
             # If the send task is lost, the sweep sends the job once this passes.
             next_poll_at=timezone.now() + timedelta(seconds=30),
         )
-        transaction.on_commit(partial(_enqueue_send, job.pk))
+        transaction.on_commit(partial(queueing.enqueue_quietly, send_job, str(job.pk)))
     return job
 
 
@@ -188,15 +194,6 @@ def _check_limits(workspace: Workspace, action: Action) -> None:
             f"This workspace has spent {spent:g} of its {budget} credits this month{held}, "
             f"and this needs about {cost:g}: an owner can raise the monthly budget."
         )
-
-
-def _enqueue_send(job_id: UUID) -> None:
-    from studio import tasks  # tasks imports this module
-
-    try:
-        tasks.send_job.enqueue(str(job_id))
-    except Exception:  # the sweep sends it later
-        logger.exception("Could not enqueue the send of job %s", job_id)
 
 
 def hook_url(job: Job) -> str:
@@ -253,6 +250,11 @@ def send(job: Job | UUID | str) -> Job:
         save_sent(job, sent.job_id)
     job.refresh_from_db()
     return job
+
+
+@task()
+def send_job(job_id: str) -> str:
+    return send(job_id).status
 
 
 def save_sent(job: Job, provider_job_id: str) -> None:
@@ -440,7 +442,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
     relax = connection.vendor == "postgresql" and not connection.in_atomic_block
     if connection.vendor == "postgresql":
         # A song result, the common case, as one statement: one round trip instead of eight.
-        moved = results.record_songs_at_once(job, result, _won_sql(job, changes), relax=relax)
+        moved = outputs.record_songs_at_once(job, result, _won_sql(job, changes), relax=relax)
         if moved is not None:
             return moved
     with transaction.atomic():
@@ -448,7 +450,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
             return False
         if relax:  # before commit is enough; a repeat that lost the race never needs it
             _relax_commit()
-        problem = results.record_outputs(job, result)
+        problem = outputs.record_outputs(job, result)
         if problem:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
             _cas(job, Q(status=S.SUCCESS), status=S.FAILED, error=_short(problem))

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from studio import archive, providers, tasks
+from studio import archive, providers
 from studio.models import ArchiveStatus, Asset, Song
+from studio.sweep import sweep
 
 
 def wav_bytes(seconds=1.0, rate=8000) -> bytes:
@@ -80,8 +81,8 @@ def test_failures_retry_with_backoff_then_succeed(song, files):
     assert "HTTP 503" in song.archive_error and song.audio_url
     first_wait = song.archive_next_at - timezone.now()
     assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
-    assert tasks.sweep()["archived"] == 0  # not due yet
-    assert tasks.sweep(song.archive_next_at + timedelta(seconds=1))["archived"] == 1
+    assert sweep()["archived"] == 0  # not due yet
+    assert sweep(song.archive_next_at + timedelta(seconds=1))["archived"] == 1
     song.refresh_from_db()
     assert song.archive_status == ArchiveStatus.DONE and not song.archive_error
 

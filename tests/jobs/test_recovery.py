@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from studio import jobs, tasks
+from studio import jobs
 from studio.models import Heartbeat, Job, JobStatus, Song
+from studio.sweep import sweep
 
 from .conftest import music_entry
 
@@ -54,21 +55,21 @@ def test_crash_recovered_by_the_webhook(crashed, fake_api):
     crashed.refresh_from_db()
     assert crashed.provider_job_id == provider_id and crashed.status == JobStatus.SUCCESS
     assert Song.objects.get().job == crashed
-    tasks.sweep(timezone.now() + timedelta(hours=1))
+    sweep(timezone.now() + timedelta(hours=1))
     assert len(fake_api.posts) == 1  # never sent twice
 
 
 def test_crash_recovered_by_the_sweep(crashed, fake_api):
-    tasks.sweep()  # within the send's lease: maybe still sending, leave it
+    sweep()  # within the send's lease: maybe still sending, leave it
     crashed.refresh_from_db()
     assert crashed.status == JobStatus.SUBMITTING
-    tasks.sweep(crashed.submitted_at + jobs.send_lease() + timedelta(seconds=1))
+    sweep(crashed.submitted_at + jobs.send_lease() + timedelta(seconds=1))
     crashed.refresh_from_db()
     assert crashed.status == JobStatus.UNKNOWN and "stopped while sending" in crashed.error
     assert len(fake_api.posts) == 1
     # No webhook within the max age: FAILED, warning that the provider may have made it.
     Job.objects.filter(pk=crashed.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    tasks.sweep(timezone.now() + timedelta(hours=1))
+    sweep(timezone.now() + timedelta(hours=1))
     crashed.refresh_from_db()
     assert crashed.status == JobStatus.FAILED and "may have created it" in crashed.error
     assert len(fake_api.posts) == 1
@@ -81,18 +82,18 @@ def test_polling_backs_off_and_stops_when_done(team, fake_api):
     now = job.next_poll_at
     for _ in range(4):
         now += timedelta(milliseconds=1)
-        tasks.sweep(now)
+        sweep(now)
         job.refresh_from_db()
         delays.append((job.next_poll_at - now).total_seconds())
         now = job.next_poll_at
     assert len(fake_api.fetches) == 4
     assert delays == sorted(delays) and delays[0] >= 2.9 and delays[-1] > delays[0]
     fake_api.finish(job.provider_job_id)
-    tasks.sweep(now + timedelta(milliseconds=1))
+    sweep(now + timedelta(milliseconds=1))
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCESS and job.next_poll_at is None
     for hours in (1, 2, 3):
-        tasks.sweep(now + timedelta(hours=hours))
+        sweep(now + timedelta(hours=hours))
     assert len(fake_api.fetches) == 5  # nothing more once done
     assert Heartbeat.objects.filter(name="worker").exists()
 
@@ -107,11 +108,11 @@ def test_a_killed_workers_jobs_are_picked_up(team, fake_api):
     job.refresh_from_db()
     due = job.next_poll_at + timedelta(milliseconds=1)
     # A worker claims the poll, then dies before fetching.
-    assert jobs.claim(job, tasks.poll_lease(), due)
-    assert not jobs.claim(job, tasks.poll_lease(), due)  # nobody else takes it meanwhile
-    assert tasks.sweep(due + timedelta(seconds=30))["polled"] == 0
+    assert jobs.claim(job, jobs.poll_lease(), due)
+    assert not jobs.claim(job, jobs.poll_lease(), due)  # nobody else takes it meanwhile
+    assert sweep(due + timedelta(seconds=30))["polled"] == 0
     fake_api.finish(job.provider_job_id)
-    assert tasks.sweep(due + tasks.poll_lease() + timedelta(seconds=1))["polled"] == 1
+    assert sweep(due + jobs.poll_lease() + timedelta(seconds=1))["polled"] == 1
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCESS and len(fake_api.fetches) == 1
 
@@ -120,7 +121,7 @@ def test_gives_up_after_the_max_age(team, fake_api, settings):
     settings.JOB_MAX_AGE_MINUTES = 5
     job = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=6))
-    tasks.sweep(timezone.now() + timedelta(seconds=5))
+    sweep(timezone.now() + timedelta(seconds=5))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.failed_locally
     assert "No result after 5 minutes" in job.error and job.next_poll_at is None
@@ -151,7 +152,7 @@ def test_two_workers_never_poll_the_same_job(team, fake_api):
     def worker():
         try:
             barrier.wait()
-            tasks.sweep(due)
+            sweep(due)
         finally:
             connection.close()
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django_tasks_db.models import DBTaskResult
 
-from studio import jobs, results, rows, tasks
+from studio import archive, jobs, outputs, rows
 from studio.models import ActivityEvent, Job, JobStatus, Relation, Song
 
 from .conftest import music_body, music_entry
@@ -71,7 +71,7 @@ def test_one_statement_writes_what_the_general_path_writes(db, team, queue_in_db
 
     assert jobs.apply_result(one, result(one)) is True
     with monkeypatch.context() as patch:
-        patch.setattr(results, "record_songs_at_once", lambda *args, **kwargs: None)
+        patch.setattr(outputs, "record_songs_at_once", lambda *args, **kwargs: None)
         assert jobs.apply_result(general, result(general)) is True
 
     assert written(one) == written(general)
@@ -127,8 +127,8 @@ def test_rows_get_reads_what_the_orm_reads(db, team):
 
 
 def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
-    enqueued = tasks.archive_files.enqueue(["s1", "s2"], ["a1"])
-    ours = tasks.archive_row(["s1", "s2"], ["a1"])
+    enqueued = archive.archive_files.enqueue(["s1", "s2"], ["a1"])
+    ours = archive.archive_row(["s1", "s2"], ["a1"])
     rows.insert(DBTaskResult, [ours])
     theirs, mine = (DBTaskResult.objects.get(pk=pk) for pk in (enqueued.id, ours.pk))
     assert model_to_dict(mine, exclude=["id", "enqueued_at"]) == model_to_dict(
@@ -139,4 +139,4 @@ def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
 
 def test_archive_row_only_for_a_queue_in_this_database(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    assert tasks.archive_row(["s1"]) is None
+    assert archive.archive_row(["s1"]) is None

@@ -11,8 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from contract.errors import PayloadInvalid
-from studio import jobs, tasks
+from studio import jobs, queueing
 from studio.models import Job, JobStatus, Song
+from studio.sweep import sweep
 
 from .conftest import music_body
 
@@ -177,7 +178,7 @@ def test_ambiguous_outcomes_are_unknown_and_never_resent(team, fake_api, answer)
     # The sweep, even long after, never posts it again; past the max age it fails, warning.
     later = timezone.now() + timedelta(minutes=31)
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=31))
-    tasks.sweep(later)
+    sweep(later)
     job.refresh_from_db()
     assert len(fake_api.posts) == 1
     assert job.status == JobStatus.FAILED and job.failed_locally
@@ -190,10 +191,10 @@ def test_busy_provider_queues_the_job_and_sends_it_again(team, fake_api, status)
     job = submit(team)
     assert job.status == JobStatus.SUBMITTING and job.submitted_at is None
     assert "sends it again automatically" in job.error
-    tasks.sweep()  # not due yet
+    sweep()  # not due yet
     assert len(fake_api.posts) == 1
     fake_api.submit_reply = None
-    tasks.sweep(job.next_poll_at + timedelta(seconds=1))
+    sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
     assert len(fake_api.posts) == 2 and job.status == JobStatus.ON_QUEUE and not job.error
 
@@ -206,7 +207,7 @@ def test_busy_provider_gives_up_after_the_limit(team, fake_api, settings):
         job.refresh_from_db()
         if job.status != JobStatus.SUBMITTING:
             break
-        tasks.sweep(job.next_poll_at + timedelta(seconds=1))
+        sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
     assert len(fake_api.posts) == 3
     assert job.status == JobStatus.FAILED and "Gave up after 3 attempts" in job.error
@@ -225,10 +226,10 @@ def test_retry_makes_a_new_job_with_the_same_request(team, fake_api):
 
 
 def test_lost_send_task_is_sent_by_the_sweep(team, fake_api, monkeypatch):
-    monkeypatch.setattr(jobs, "_enqueue_send", lambda job_id: None)  # the queue lost it
+    monkeypatch.setattr(queueing, "enqueue_quietly", lambda *args: None)  # the queue lost it
     job = submit(team)
     assert job.status == JobStatus.SUBMITTING and not fake_api.requests
-    tasks.sweep(job.next_poll_at + timedelta(seconds=1))
+    sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
     assert job.status == JobStatus.ON_QUEUE and len(fake_api.posts) == 1
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from studio import tasks
+from studio import archive, jobs
 from studio.models import ActivityEvent, Job, JobStatus, Song, Verb
 
 from .conftest import music_body, music_entry
@@ -64,7 +64,7 @@ def test_one_archive_task_per_result_written_in_its_transaction(db, team, queue_
     job = make_job(team)
     deliver(job, music_body("prov-1", musics=[music_entry("a"), music_entry("b")]))
     (queued,) = DBTaskResult.objects.all()
-    assert queued.task_path == tasks.archive_files.module_path
+    assert queued.task_path == archive.archive_files.module_path
     songs = {str(pk) for pk in Song.objects.filter(job=job).values_list("pk", flat=True)}
     assert set(queued.args_kwargs["args"][0]) == songs and queued.args_kwargs["args"][1] == []
     deliver(job, music_body("prov-1", musics=[music_entry("a"), music_entry("b")]))
@@ -74,10 +74,10 @@ def test_one_archive_task_per_result_written_in_its_transaction(db, team, queue_
 def test_archive_after_commit_with_a_queue_outside_the_database(db, team, monkeypatch):
     # The immediate backend would copy files inside the transaction: it waits for commit.
     ran = []
-    monkeypatch.setattr(tasks.archive, "archive_song", lambda pk: ran.append(pk) or True)
+    monkeypatch.setattr(archive, "archive_song", lambda pk: ran.append(pk) or True)
     job = make_job(team)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tasks.transaction, "on_commit", lambda fn, **kw: ran.append("later"))
+        patch.setattr(archive.transaction, "on_commit", lambda fn, **kw: ran.append("later"))
         deliver(job, music_body("prov-1", musics=[music_entry("a")]))
     assert ran == ["later"]
 
@@ -111,4 +111,4 @@ def test_songs_in_bulk_keep_lineage_events_and_known_songs(db, team, queue_in_db
 
 def test_poll_lease_is_a_setting(settings):
     settings.JOB_POLL_LEASE_SECONDS = 20
-    assert tasks.poll_lease().total_seconds() == 20
+    assert jobs.poll_lease().total_seconds() == 20

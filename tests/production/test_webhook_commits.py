@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from studio import jobs, results
+from studio import jobs, outputs
 from studio.models import Job, JobStatus, Song
 
 pytestmark = pytest.mark.skipif(
@@ -76,7 +76,7 @@ def test_lazy_commits_only_for_refetchable_results(
     team, modes, monkeypatch, provider_job_id, one_statement
 ):
     if not one_statement:  # the path every other result takes
-        monkeypatch.setattr(results, "record_songs_at_once", lambda *args, **kwargs: None)
+        monkeypatch.setattr(outputs, "record_songs_at_once", lambda *args, **kwargs: None)
     job = new_job(team, provider_job_id)
     url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     body = json.dumps(result("prov-1"))

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from studio.tasks import sweep
+from studio.sweep import sweep
 
 logger = logging.getLogger("studio.worker")
 

@@ -4,7 +4,7 @@ Called once per job, inside the transaction whose compare-and-set moved the job 
 so a result delivered twice never records twice. Songs are still upserted by musicId: two
 jobs may name the same song (an upload sent twice). A result's songs and their activity
 events are written in bulk, and its files are queued for archiving in one task
-(`tasks.archive_later`).
+(`archive.archive_later`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from contract.parsing import JobResult, Music
 from contract.producer import SONG_ACTIONS, Action
-from studio import rows
+from studio import archive, rows
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 
@@ -64,9 +64,7 @@ def _parent(job: Job) -> Song | None:
 
 
 def _archive_later(songs: list[Song] = (), assets: list[Asset] = ()) -> None:
-    from studio import tasks  # tasks imports jobs, which imports this module
-
-    tasks.archive_later([s.pk for s in songs], [a.pk for a in assets])
+    archive.archive_later([s.pk for s in songs], [a.pk for a in assets])
 
 
 def _clip(text: str, length: int) -> str:
@@ -131,15 +129,13 @@ def record_songs_at_once(
     already recorded are filled in after it. Returns whether the job moved, or None for a
     result this does not take (no song, or not a song action): the general path records it.
     """
-    from studio import tasks  # tasks imports jobs, which imports this module
-
     action = Action(job.action)
     if action not in SONG_ACTIONS:
         return None
     wanted, parent = _wanted_songs(job, result, action)
     if not wanted:
         return None
-    queued = tasks.archive_row([song.pk for song in wanted])
+    queued = archive.archive_row([song.pk for song in wanted])
     with connection.cursor() as cursor:
         cursor.execute(
             _at_once_sql(won[0], queue=queued is not None),
