@@ -31,7 +31,7 @@ from django.utils import timezone
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
 from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
 from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
-from studio import ledger, outputs, providers, queueing, rows
+from studio import archive, db, ledger, outputs, providers, queueing
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 from studio.ttapi.switches import disabled_reason
@@ -408,19 +408,6 @@ def _quota(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _relax_commit() -> None:
-    """On PostgreSQL, this transaction's commit does not wait for its flush to the disk.
-
-    Called in the outermost transaction of a result that won the job, whose provider id is
-    stored (and committed): if the database crashed before flushing (a fraction of a second),
-    the job would still be running with that id and its next poll would apply the same result
-    again. Waiting for the flush is most of a delivery's time. `SET LOCAL` ends with the
-    transaction.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def _apply_success(job: Job, result: JobResult) -> bool:
     """Move the job to SUCCESS and record its outputs, in one transaction.
 
@@ -439,33 +426,28 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         "next_poll_at": None,
         "updated_at": now,
     }
-    relax = connection.vendor == "postgresql" and not connection.in_atomic_block
-    if connection.vendor == "postgresql":
-        # A song result, the common case, as one statement: one round trip instead of eight.
-        moved = outputs.record_songs_at_once(job, result, _won_sql(job, changes), relax=relax)
-        if moved is not None:
-            return moved
+    # Only the outermost transaction is relaxed (see `db.relax_commit`): never a caller's.
+    relax = not connection.in_atomic_block
+    new = outputs.new_songs(job, result)
+    if new is not None:  # the common case
+        queue = archive.archive_row([song.pk for song in new.songs])
+        inserted = db.record_songs(
+            job, LATE_RESULT_OK, changes, new.songs, new.events, queue, relax=relax
+        )
+        if inserted is None:
+            return False
+        outputs.after_songs(job, new, inserted, queued=queue is not None)
+        return True
     with transaction.atomic():
         if not _cas(job, LATE_RESULT_OK, **changes):
             return False
         if relax:  # before commit is enough; a repeat that lost the race never needs it
-            _relax_commit()
+            db.relax_commit()
         problem = outputs.record_outputs(job, result)
         if problem:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
             _cas(job, Q(status=S.SUCCESS), status=S.FAILED, error=_short(problem))
     return True
-
-
-def _won_sql(job: Job, changes: dict[str, Any]) -> tuple[str, list]:
-    """`_cas(job, LATE_RESULT_OK, **changes)` as SQL returning the job's id when it moved."""
-    sets, params = rows.assignments(Job, changes)
-    running = ", ".join(["%s"] * len(RUNNING_STATUSES))
-    sql = (
-        f"UPDATE {rows.table(Job)} SET {sets} WHERE id = %s "  # noqa: S608
-        f"AND (status IN ({running}) OR (status = %s AND failed_locally)) RETURNING id"
-    )
-    return sql, [*params, job.pk, *RUNNING_STATUSES, S.FAILED]
 
 
 def mark_failed(job: Job, reason: str) -> bool:

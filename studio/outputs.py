@@ -1,25 +1,24 @@
 """What a finished job leaves behind: songs, files (stems, downloads, videos), lyrics drafts.
 
-Called once per job, inside the transaction whose compare-and-set moved the job to SUCCESS,
-so a result delivered twice never records twice. Songs are still upserted by musicId: two
-jobs may name the same song (an upload sent twice). A result's songs and their activity
-events are written in bulk, and its files are queued for archiving in one task
-(`archive.archive_later`).
+Written once per job, with the compare-and-set that moved the job to SUCCESS, so a result
+delivered twice never records twice. A song result's rows are built here (`new_songs`) and
+written by `studio.db.record_songs`; songs are still upserted by musicId, as two jobs may
+name the same song (an upload sent twice). Files are queued for archiving in one task per
+result (`archive.archive_later`).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
-from django.db import connection
 from django.utils import timezone
 
 from contract.parsing import JobResult, Music
 from contract.producer import SONG_ACTIONS, Action
-from studio import archive, rows
+from studio import archive
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 
@@ -28,11 +27,11 @@ ARCHIVE_GRACE_SECONDS = 120  # the sweep copies files whose archive task was los
 
 
 def record_outputs(job: Job, result: JobResult) -> str:
-    """Create what the result holds. Returns a reason when it holds nothing usable."""
+    """Create what a result without new songs holds (files, lyrics). Returns a reason when it
+    holds nothing usable."""
     action = Action(job.action)
-    if action in SONG_ACTIONS:
-        songs = _record_songs(job, result, action)
-        return "" if songs else "The music service finished but sent no song."
+    if action in SONG_ACTIONS:  # a result with songs is written by `db.record_songs`
+        return "The music service finished but sent no song."
     if action == Action.LYRICS:
         return _lyrics(job, result)
     parent = _parent(job)
@@ -96,100 +95,34 @@ def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Son
     return list(wanted.values()), parent
 
 
-def _record_songs(job: Job, result: JobResult, action: Action) -> list[Song]:
-    """Insert the result's new songs at once; songs already known get what they lack."""
-    wanted, parent = _wanted_songs(job, result, action)
-    if not wanted:
-        return []
-    # A musicId another job already recorded is skipped; the insert names the rows it made.
-    inserted = rows.insert(Song, wanted, skip_conflicts_on=("workspace", "music_id"))
-    return _after_insert(job, wanted, inserted, action, parent)
+@dataclass
+class NewSongs:
+    """A song result's rows, unsaved: one song per musicId, an activity event for each."""
+
+    songs: list[Song]
+    events: list[ActivityEvent]
 
 
-def _after_insert(
-    job: Job, wanted: list[Song], inserted: set, action: Action, parent: Song | None
-) -> list[Song]:
-    new = [song for song in wanted if song.pk in inserted]
-    known = [_fill_known(job, song) for song in wanted if song.pk not in inserted]
-    if new:
-        rows.insert(ActivityEvent, _events(job, new, action, parent))
-    _archive_later([*new, *(song for song, filled in known if filled)])
-    return [*new, *(song for song, _ in known)]
-
-
-def record_songs_at_once(
-    job: Job, result: JobResult, won: tuple[str, list], *, relax: bool = False
-) -> bool | None:
-    """PostgreSQL: move the job, record its new songs, their events and their archiving task
-    in one statement (one round trip; one transaction unless the caller holds one).
-
-    `won` is the job's compare-and-set, an UPDATE returning the job's id: the rest is written
-    only if it moved the job, so a delivery that lost the race writes nothing. With `relax`,
-    the commit does not wait for the disk (see `jobs._relax_commit`). Songs another job
-    already recorded are filled in after it. Returns whether the job moved, or None for a
-    result this does not take (no song, or not a song action): the general path records it.
-    """
+def new_songs(job: Job, result: JobResult) -> NewSongs | None:
+    """The rows a song result writes (`db.record_songs`); None for a result of another action
+    or one with no usable song, which `record_outputs` records."""
     action = Action(job.action)
     if action not in SONG_ACTIONS:
         return None
     wanted, parent = _wanted_songs(job, result, action)
     if not wanted:
         return None
-    queued = archive.archive_row([song.pk for song in wanted])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _at_once_sql(won[0], queue=queued is not None),
-            [
-                *won[1],
-                relax,
-                rows.as_json(wanted),
-                rows.as_json(_events(job, wanted, action, parent)),
-                *([rows.as_json([queued])] if queued is not None else []),
-            ],
-        )
-        moved, _, inserted = cursor.fetchone()
-    if not moved:
-        return False
-    inserted = set(inserted)
-    new = [song for song in wanted if song.pk in inserted]
-    known = [_fill_known(job, song) for song in wanted if song.pk not in inserted]
+    return NewSongs(wanted, _events(job, wanted, action, parent))
+
+
+def after_songs(job: Job, new: NewSongs, inserted: set, *, queued: bool) -> None:
+    """After the songs were written: those another job already recorded get what they lack,
+    and their files are copied. `queued`: the new songs' copy was written with them; else
+    it is queued here too."""
+    known = [_fill_known(job, song) for song in new.songs if song.pk not in inserted]
     filled = [song for song, filled in known if filled]
-    # Queued with the result when the queue is this database: songs that were known already
-    # are skipped by that task (no row has their id), so they get one of their own.
-    _archive_later(filled if queued is not None else [*new, *filled])
-    return True
-
-
-@cache
-def _at_once_sql(won: str, *, queue: bool) -> str:
-    """The statement of `record_songs_at_once`. Rows travel as JSON arrays, so its text is the
-    same for every result; only the models' own names are formatted in."""
-    from django_tasks_db.models import DBTaskResult
-
-    def insert(model, name: str, condition: str) -> str:
-        return (
-            f"{name} AS (INSERT INTO {rows.table(model)} ({rows.columns(model)}) "  # noqa: S608
-            f"SELECT {rows.columns(model)} "
-            f"FROM jsonb_populate_recordset(NULL::{rows.table(model)}, %s::jsonb) AS v "
-            f"WHERE {condition}"
-        )
-
-    song_id = connection.ops.quote_name(ActivityEvent._meta.get_field("song").column)
-    unique = rows.columns(Song, ("workspace", "music_id"))
-    parts = [
-        f"won AS ({won})",
-        # set_config(…, true) is SET LOCAL: it ends with the transaction.
-        "relaxed AS (SELECT set_config('synchronous_commit', 'off', true) FROM won WHERE %s)",
-        insert(Song, "new", "EXISTS (SELECT FROM won)")
-        + f" ON CONFLICT ({unique}) DO NOTHING RETURNING id)",
-        insert(ActivityEvent, "logged", f"v.{song_id} IN (SELECT id FROM new))"),  # noqa: S608
-    ]
-    if queue:
-        parts.append(insert(DBTaskResult, "queued", "EXISTS (SELECT FROM new))"))
-    return (
-        f"WITH {', '.join(parts)} SELECT EXISTS (SELECT FROM won), "  # noqa: S608
-        "(SELECT count(*) FROM relaxed), ARRAY(SELECT id FROM new)"
-    )
+    fresh = [] if queued else [song for song in new.songs if song.pk in inserted]
+    _archive_later([*fresh, *filled])
 
 
 def _song_fields(job: Job, params: dict, result: JobResult, music: Music) -> dict:

@@ -13,7 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contract.errors import MalformedResult
-from studio import jobs, rows
+from studio import jobs
+from studio.db import rows
 from studio.keyedlock import KeyedLock
 from studio.models import Job
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from studio import outputs
+from studio import db as studio_db
 from studio.models import Asset, Job, JobStatus, Song
 from studio.views import hooks
 
@@ -198,14 +198,14 @@ def test_duplicates_in_one_process_are_applied_one_after_the_other(team, monkeyp
         workspace=team.workspace, action="music", provider_job_id="prov-1", status="ON_QUEUE"
     )
     built = []
-    record = outputs.record_songs_at_once
+    record = studio_db.record_songs
 
     def slow_record(*args, **kwargs):  # the first delivery takes its time
         built.append(threading.current_thread().name)
         time.sleep(0.2)
         return record(*args, **kwargs)
 
-    monkeypatch.setattr(outputs, "record_songs_at_once", slow_record)
+    monkeypatch.setattr(studio_db, "record_songs", slow_record)
     answers: list[str] = []
     barrier = threading.Barrier(2)
 

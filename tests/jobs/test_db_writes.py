@@ -1,5 +1,5 @@
-"""A song result written in one statement (PostgreSQL) leaves exactly the rows the general path
-leaves; the plain-SQL helpers it is built from agree with the ORM on both databases."""
+"""studio.db: a song result written in one statement (PostgreSQL) leaves exactly the rows the
+ORM path (every database) leaves; the plain-SQL helpers they use agree with the ORM."""
 
 import json
 
@@ -8,7 +8,9 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django_tasks_db.models import DBTaskResult
 
-from studio import archive, jobs, outputs, rows
+from studio import archive, jobs
+from studio import db as studio_db
+from studio.db import general, postgresql, rows
 from studio.models import ActivityEvent, Job, JobStatus, Relation, Song
 
 from .conftest import music_body, music_entry
@@ -16,6 +18,18 @@ from .conftest import music_body, music_entry
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's"
 )
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(postgresql, id="postgresql", marks=postgres_only),
+        pytest.param(general, id="general"),
+    ]
+)
+def writer(request, monkeypatch):
+    """Each way of writing a song result, chosen in place of the database's own."""
+    monkeypatch.setattr(studio_db, "writes", lambda: request.param)
+    return request.param
 
 
 @pytest.fixture
@@ -56,9 +70,9 @@ def written(job: Job) -> dict:
 
 
 @postgres_only
-def test_one_statement_writes_what_the_general_path_writes(db, team, queue_in_db, monkeypatch):
+def test_one_statement_writes_what_the_orm_path_writes(db, team, queue_in_db, monkeypatch):
     parent = Song.objects.create(workspace=team.workspace, music_id="parent", title="Parent")
-    one, general = remix_job(team, parent, "prov-1"), remix_job(team, parent, "prov-2")
+    one, orm = remix_job(team, parent, "prov-1"), remix_job(team, parent, "prov-2")
 
     def result(job):
         return music_body(
@@ -69,13 +83,14 @@ def test_one_statement_writes_what_the_general_path_writes(db, team, queue_in_db
             ],
         )
 
+    assert studio_db.writes() is postgresql  # this database's own
     assert jobs.apply_result(one, result(one)) is True
     with monkeypatch.context() as patch:
-        patch.setattr(outputs, "record_songs_at_once", lambda *args, **kwargs: None)
-        assert jobs.apply_result(general, result(general)) is True
+        patch.setattr(studio_db, "writes", lambda: general)
+        assert jobs.apply_result(orm, result(orm)) is True
 
-    assert written(one) == written(general)
-    songs = Song.objects.filter(job__in=[one, general])
+    assert written(one) == written(orm)
+    songs = Song.objects.filter(job__in=[one, orm])
     assert {song.relation for song in songs} == {Relation.EXTEND}
     assert all(song.parent_id == parent.pk and song.root_id == parent.pk for song in songs)
     # One archive task each, naming that result's songs, alike in every other column.
@@ -85,20 +100,19 @@ def test_one_statement_writes_what_the_general_path_writes(db, team, queue_in_db
             Song.objects.filter(pk__in=task.args_kwargs["args"][0]).values_list("job", flat=True)
         )
         tasks_by_job[job_id] = task
-    assert set(tasks_by_job) == {one.pk, general.pk}
+    assert set(tasks_by_job) == {one.pk, orm.pk}
     mine, theirs = (
         model_to_dict(tasks_by_job[job.pk], exclude=["id", "args_kwargs", "enqueued_at"])
-        for job in (one, general)
+        for job in (one, orm)
     )
     assert mine == theirs
-    for job in (one, general):
+    for job in (one, orm):
         assert sorted(tasks_by_job[job.pk].args_kwargs["args"][0]) == sorted(
             str(pk) for pk in Song.objects.filter(job=job).values_list("pk", flat=True)
         )
 
 
-@postgres_only
-def test_a_lost_race_writes_nothing(db, team, queue_in_db):
+def test_a_lost_race_writes_nothing(db, team, queue_in_db, writer):
     job = remix_job(team, Song.objects.create(workspace=team.workspace, music_id="p"), "prov-1")
     stale = Job.objects.get(pk=job.pk)  # read before the other delivery won
     body = music_body("prov-1", musics=[music_entry("x", "X")])
@@ -140,3 +154,18 @@ def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
 def test_archive_row_only_for_a_queue_in_this_database(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     assert archive.archive_row(["s1"]) is None
+
+
+def test_known_songs_are_filled_in_not_written_again(db, team, queue_in_db, writer):
+    parent = Song.objects.create(workspace=team.workspace, music_id="p")
+    other = remix_job(team, parent, "prov-0")
+    known = Song.objects.create(workspace=team.workspace, job=other, music_id="known", title="")
+    job = remix_job(team, parent, "prov-1")
+    body = music_body("prov-1", musics=[music_entry("new", "New"), music_entry("known", "Known")])
+    assert jobs.apply_result(job, body) is True
+    assert set(Song.objects.values_list("music_id", flat=True)) == {"p", "new", "known"}
+    known.refresh_from_db()
+    assert (known.job, known.title) == (other, "Known")  # filled in, lineage kept
+    assert list(ActivityEvent.objects.values_list("song__music_id", flat=True)) == ["new"]
+    queued = {pk for task in DBTaskResult.objects.all() for pk in task.args_kwargs["args"][0]}
+    assert {str(known.pk), str(Song.objects.get(music_id="new").pk)} <= queued

@@ -87,26 +87,6 @@ def _json_plan(model: type[models.Model]) -> list[tuple[str, str, Field, bool]]:
     ]
 
 
-def assignments(model: type[models.Model], changes: dict[str, Any]) -> tuple[str, list[Any]]:
-    """`"col" = %s, …` for an UPDATE of the named fields, and the values in order."""
-    fields = _fields(model, tuple(changes))
-    params = [
-        f.get_db_prep_save(value, connection)
-        for f, value in zip(fields, changes.values(), strict=True)
-    ]
-    return _assign_sql(model, tuple(changes)), params
-
-
-@cache
-def _fields(model: type[models.Model], names: tuple[str, ...]) -> list[Field]:
-    return [model._meta.get_field(name) for name in names]
-
-
-@cache
-def _assign_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
-    return ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in _fields(model, names))
-
-
 def get[M: models.Model](model: type[M], pk: Any, *, skip: tuple[str, ...] = ()) -> M | None:
     """The row with this primary key, fields in `skip` deferred, or None: what
     `model.objects.defer(*skip).filter(pk=pk).first()` returns, from one plain SELECT."""
