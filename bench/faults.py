@@ -165,10 +165,10 @@ def main() -> int:
         elapsed = time.monotonic() - began
 
         from django.conf import settings
+        from django.db.models import Sum
 
         from emulator.models import Job as EmulatorJob
         from emulator.models import charged_total
-        from studio import ledger
         from studio.models import Job
 
         statuses = Counter(Job.objects.values_list("status", flat=True))
@@ -180,7 +180,7 @@ def main() -> int:
         if where:
             note(f"studio 5xx by path: {dict(where)}")
         made, lost, doubled = songs_checked()
-        studio_quota = ledger.spent()
+        studio_quota = Job.objects.aggregate(total=Sum("quota"))["total"] or 0
         emulator_quota = charged_total(settings.EMULATOR_API_KEY)
         faults = Counter(EmulatorJob.objects.exclude(fault="").values_list("fault", flat=True))
         note(f"faults on jobs the emulator created: {dict(faults)}")

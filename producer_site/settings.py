@@ -229,10 +229,14 @@ JOB_POLL_FIRST_SECONDS = env.float("JOB_POLL_FIRST_SECONDS", default=2.0)
 JOB_POLL_MAX_SECONDS = env.float("JOB_POLL_MAX_SECONDS", default=60.0)
 # A claimed poll not finished by then is taken again by another worker.
 JOB_POLL_LEASE_SECONDS = env.float("JOB_POLL_LEASE_SECONDS", default=120.0)
-# Sends refused with 429/499 (nothing created) are tried again this many times in all.
+# Sends refused with 429/499 (nothing created) are tried again this many times in all,
+# the first after JOB_RESEND_SECONDS, then twice as long each time (capped at 5 minutes).
 JOB_MAX_SUBMIT_ATTEMPTS = env.int("JOB_MAX_SUBMIT_ATTEMPTS", default=8)
+JOB_RESEND_SECONDS = env.float("JOB_RESEND_SECONDS", default=15.0)
 # Copying result files into storage: attempts before giving up (the provider URL is kept).
 ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=6)
+# A failed copy is tried again after this many seconds, then twice as long each time (≤ 1 h).
+ARCHIVE_RETRY_SECONDS = env.float("ARCHIVE_RETRY_SECONDS", default=30.0)
 ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=256 * 1024)
 

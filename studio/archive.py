@@ -65,16 +65,16 @@ class ArchiveError(Exception):
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "ARCHIVE_MAX_ATTEMPTS", 6))
+    return settings.ARCHIVE_MAX_ATTEMPTS
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "ARCHIVE_MAX_BYTES", 1024 * 1024 * 1024))
+    return settings.ARCHIVE_MAX_BYTES
 
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min ... capped at an hour."""
-    base = float(getattr(settings, "ARCHIVE_RETRY_SECONDS", 30.0))
+    base = settings.ARCHIVE_RETRY_SECONDS
     return timedelta(seconds=min(3600.0, base * 2 ** max(0, attempts - 1)))
 
 

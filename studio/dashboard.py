@@ -1,50 +1,37 @@
-"""The figures behind the staff dashboard and the workspace usage page.
+"""The figures behind the staff dashboard: jobs per period, status and action, finish times,
+failure reasons, quota per workspace, what needs attention and the worker's health.
 
 Pure query functions: each runs a fixed number of aggregate queries whatever the size of the
-history, so the pages stay fast at hundreds of thousands of jobs (see bench/dashboard_bench.py).
+history, so the page stays fast at hundreds of thousands of jobs (see bench/dashboard_bench.py).
+The SQL each database gets its own way is in studio/db/dialect.py.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import wraps
-from itertools import pairwise
 
-from django.db import connection, transaction
-from django.db.models import (
-    Aggregate,
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from contract.producer import Action
-from studio import ledger
-from studio.models import (
-    ArchiveStatus,
-    Asset,
-    Heartbeat,
-    Job,
-    JobStatus,
-    Membership,
-    Song,
-    Workspace,
+from studio.db.dialect import (
+    Microseconds,
+    PercentilesDisc,
+    Seconds,
+    Unindexed,
+    bucket_of,
+    plain_rows,
+    planned_for_the_period,
 )
+from studio.db.vendor import on_postgresql
+from studio.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, period, slot_of
+from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
 
-ZERO = Decimal(0)
+__all__ = ["DEFAULT_PERIOD", "PERIODS", "period", "staff_dashboard"]
+
 # Jobs normally finish within a few minutes; past this one is shown as stuck (the poller
 # gives up later, at JOB_MAX_AGE_MINUTES).
 STUCK_AFTER = timedelta(minutes=10)
@@ -52,65 +39,6 @@ STUCK_AFTER = timedelta(minutes=10)
 WORKER_SILENT_AFTER = timedelta(minutes=2)
 # Failure messages are grouped on their first characters: the rest often holds ids.
 REASON_LENGTH = 120
-
-
-def planned_for_the_period[**P, T](figures: Callable[P, T]) -> Callable[P, T]:
-    """Run `figures` with query plans made for the period asked for.
-
-    On PostgreSQL a query repeated on a connection is prepared (DATABASE_PREPARE_THRESHOLD),
-    and the server may then keep one generic plan, made without knowing the dates, that
-    reads far more of the table than a short period needs. SET LOCAL lasts for this
-    transaction only.
-    """
-
-    @wraps(figures)
-    def planned(*args: P.args, **kwargs: P.kwargs) -> T:
-        if connection.vendor != "postgresql":
-            return figures(*args, **kwargs)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-            return figures(*args, **kwargs)
-
-    return planned
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str
-    label: str
-    start: datetime
-    end: datetime
-    unit: str  # "hour" or "day": the size of a chart bucket
-
-    @property
-    def buckets(self) -> list[datetime]:
-        step = timedelta(hours=1) if self.unit == "hour" else timedelta(days=1)
-        out, at = [], self.start
-        while at <= self.end:
-            out.append(at)
-            at += step
-        return out
-
-
-PERIODS = {"24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days"}
-DEFAULT_PERIOD = "7d"
-
-
-def period(key: str, now: datetime | None = None) -> Period:
-    """The period named `key` (unknown keys fall back to the default), ending now."""
-    now = timezone.localtime(now or timezone.now())
-    if key not in PERIODS:
-        key = DEFAULT_PERIOD
-    if key == "24h":
-        start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
-        return Period(key, PERIODS[key], start, now, "hour")
-    days = 7 if key == "7d" else 30
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return Period(key, PERIODS[key], midnight - timedelta(days=days - 1), now, "day")
-
-
-# --- Staff dashboard -------------------------------------------------------------------
 
 
 @dataclass
@@ -161,73 +89,6 @@ class JobFigures:
         return self.failed / finished if finished else None
 
 
-class Slot(Func):
-    """floor((column - start) / step) with native date arithmetic: the bucket of a datetime
-    when every bucket lasts the same time (always in UTC; elsewhere unless DST shifts)."""
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, start: datetime, step: timedelta) -> None:
-        super().__init__(F(column), Value(start))
-        self.seconds = step.total_seconds()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"CAST((julianday(%(expressions)s)) * {86400 / self.seconds!r} AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # date_part() works in double precision; EXTRACT() returns numeric, twice as slow here.
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"FLOOR(date_part('epoch', %(expressions)s) / {self.seconds!r})::int",
-            arg_joiner=" - ",
-            **extra,
-        )
-
-
-def bucket_of(field: str, buckets: list[datetime]) -> Func | Case | Value:
-    """The index of the bucket a datetime falls in (buckets: their local starts, in order).
-
-    Native arithmetic when the buckets are all the same length; a CASE over the edges when a
-    daylight-saving change makes one shorter. Either way no Python call per row, which is
-    what Trunc() costs on SQLite (about ten times slower at 100,000 jobs).
-    """
-    steps = {b - a for a, b in pairwise(buckets)}
-    if not steps:
-        return Value(0, output_field=IntegerField())
-    if len(steps) == 1:
-        return Slot(field, buckets[0], steps.pop())
-    whens = [When(**{f"{field}__lt": edge}, then=Value(i)) for i, edge in enumerate(buckets[1:])]
-    return Case(*whens, default=Value(len(buckets) - 1), output_field=IntegerField())
-
-
-def _slot(index: int, buckets: list[datetime]) -> datetime:
-    # A job created a moment after the period's end (while the page loads) joins the last one.
-    return buckets[min(max(index, 0), len(buckets) - 1)]
-
-
-class Unindexed(Func):
-    """A column, written `+column` on SQLite: SQLite's way to keep the planner off the
-    indexes on that column. Without ANALYZE statistics it reads a whole period through
-    job_status_poll or job_action_created (one table lookup per job, to save a sort of a few
-    hundred groups) rather than range-scan the covering index job_created_cover: 3 to 10 times
-    slower. PostgreSQL gets the plain column."""
-
-    template = "%(expressions)s"
-
-    def __init__(self, column: str) -> None:
-        super().__init__(F(column))
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
-
-
 def job_figures(p: Period) -> JobFigures:
     """Counts and quota per bucket, status and action: one grouped query."""
     buckets = p.buckets
@@ -251,7 +112,7 @@ def job_figures(p: Period) -> JobFigures:
     by_status: dict = defaultdict(int)
     for row in rows:
         bucket, action, status, n = (
-            _slot(row["bucket"], buckets),
+            slot_of(row["bucket"], buckets),
             row["job_action"],
             row["job_status"],
             row["n"],
@@ -265,7 +126,7 @@ def job_figures(p: Period) -> JobFigures:
         quota_series[bucket] += spent
         stats = actions.get(action)
         if stats is None:
-            stats = actions[action] = ActionStats(action, _action_label(action))
+            stats = actions[action] = ActionStats(action, action_label(action))
         stats.total += n
         stats.quota += spent
         if status == JobStatus.SUCCESS:
@@ -282,55 +143,6 @@ def job_figures(p: Period) -> JobFigures:
     return figures
 
 
-def _action_label(action: str) -> str:
-    try:
-        return Action(action).label
-    except ValueError:
-        return action
-
-
-class Seconds(Func):
-    """Seconds from one datetime column to another, with each database's native arithmetic
-    (Django's own datetime subtraction calls back into Python for every row on SQLite)."""
-
-    output_field = FloatField()
-    template = "date_part('epoch', %(expressions)s)"
-    arg_joiner = " - "
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(end), F(start))
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
-class PercentilesDisc(Aggregate):
-    """PostgreSQL's percentile_disc(ARRAY[f, ...]) WITHIN GROUP (ORDER BY expression): the
-    nearest-rank percentiles, the values at ranks ceil(f n), as a list. One aggregate for
-    all the fractions sorts each group once (two aggregates cost about half as much again)."""
-
-    function = "percentile_disc"
-    template = (
-        "%(function)s(ARRAY[%(fractions)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
-    )
-
-    def __init__(self, expression, fractions: tuple[float, ...], **extra) -> None:
-        from django.contrib.postgres.fields import ArrayField  # needs psycopg: PostgreSQL only
-
-        super().__init__(
-            expression,
-            fractions=", ".join(repr(float(f)) for f in fractions),
-            output_field=ArrayField(FloatField()),
-            **extra,
-        )
-
-
 def _timed_jobs(p: Period):
     return Job.objects.alias(job_status=Unindexed("status")).filter(
         created_at__gte=p.start, job_status=JobStatus.SUCCESS, finished_at__isnull=False
@@ -344,7 +156,7 @@ def finish_times(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
     on PostgreSQL (one in-memory sort per action, a row per action comes back); elsewhere
     every duration, as an integer, sorted here.
     """
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         return _finish_times_postgresql(p)
     return _finish_times_sorted(p)
 
@@ -371,31 +183,6 @@ def _finish_times_postgresql(p: Period) -> dict[str, tuple[timedelta, timedelta,
     }
 
 
-class Microseconds(Func):
-    """Whole microseconds from one datetime column to another, exactly. On SQLite: the whole
-    seconds of each text value (its first 19 characters, so a fraction never rounds into
-    them) plus the difference of the fractions; julianday() keeps milliseconds only."""
-
-    output_field = IntegerField()
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
-    arg_joiner = " - "
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(end), F(start))
-
-    def as_sqlite(self, compiler, connection, **extra):
-        end, end_params = compiler.compile(self.source_expressions[0])
-        start, start_params = compiler.compile(self.source_expressions[1])
-        seconds = "unixepoch" if connection.Database.sqlite_version_info >= (3, 38) else "strftime"
-        fmt = "'%%s', " if seconds == "strftime" else ""
-        sql = (
-            f"((CAST({seconds}({fmt}substr({end}, 1, 19)) AS INTEGER)"
-            f" - CAST({seconds}({fmt}substr({start}, 1, 19)) AS INTEGER)) * 1000000"
-            f" + CAST(substr({end}, 21, 6) AS INTEGER) - CAST(substr({start}, 21, 6) AS INTEGER))"
-        )
-        return sql, (*end_params, *end_params, *start_params, *start_params)
-
-
 def _finish_times_sorted(p: Period) -> dict[str, tuple[timedelta, timedelta, int]]:
     """Every duration read as an integer, sorted per action here and the two ranks picked.
     On SQLite about half the time of window functions over the same jobs, which sort them
@@ -407,14 +194,9 @@ def _finish_times_sorted(p: Period) -> dict[str, tuple[timedelta, timedelta, int
         .values_list("job_action", "took")
         .order_by()
     )
-    # Straight from the cursor: two plain columns need no conversion, and Django's row by
-    # row iteration would cost a third of the time here at 100,000 jobs.
-    sql, params = rows.query.sql_with_params()
     durations: dict[str, list[int]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for action, took in cursor.fetchall():
-            durations[action].append(took)
+    for action, took in plain_rows(rows):
+        durations[action].append(took)
     out = {}
     for action, took in durations.items():
         took.sort()
@@ -547,131 +329,3 @@ def staff_dashboard(key: str, now: datetime | None = None) -> Dashboard:
         attention=attention(now),
         worker=worker_health(now),
     )
-
-
-# --- Workspace usage -------------------------------------------------------------------
-
-
-@dataclass
-class MemberUsage:
-    user_id: int | None
-    name: str
-    role: str = ""
-    spent: Decimal = ZERO
-    jobs: int = 0
-
-
-@dataclass
-class Usage:
-    since: datetime
-    spent: Decimal
-    budget: int | None
-    reserved: Decimal  # what running jobs will probably charge, held against the budget
-    members: list[MemberUsage]
-    actions: list[dict]
-    daily: dict[datetime, Decimal]
-    days: list[datetime]
-    top_jobs: list[Job]
-
-    @property
-    def share(self) -> float | None:
-        """The part of the budget spent (1.0 = all of it), or None without a budget."""
-        if not self.budget:
-            return None
-        return float(self.spent) / self.budget
-
-    @property
-    def job_count(self) -> int:
-        return sum(m.jobs for m in self.members)
-
-    @property
-    def average(self) -> Decimal:
-        return self.spent / self.job_count if self.job_count else ZERO
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.budget is None else max(ZERO, Decimal(self.budget) - self.spent)
-
-
-@planned_for_the_period
-def workspace_usage(workspace, now: datetime | None = None, top: int = 10) -> Usage:
-    """Quota the workspace spent this calendar month: per member, per action, per day.
-
-    The same rule as the ledger (and so as the budget stop in jobs.submit): a job counts in
-    the month it was created, for the quota the provider reported.
-    """
-    now = timezone.localtime(now or timezone.now())
-    since = ledger.month_start(now)
-    charged = Job.objects.filter(workspace=workspace, created_at__gte=since, quota__isnull=False)
-    rows = (
-        charged.values("user_id", "user__username", "action")
-        .annotate(spent=Sum("quota"), n=Count("pk"))
-        .order_by()
-    )
-    members: dict[int | None, MemberUsage] = {
-        m.user_id: MemberUsage(m.user_id, m.user.get_username(), m.get_role_display())
-        for m in Membership.objects.filter(workspace=workspace).select_related("user")
-    }
-    actions: dict[str, dict] = {}
-    spent = ZERO
-    for row in rows:
-        amount = row["spent"] or ZERO
-        spent += amount
-        member = members.get(row["user_id"])
-        if member is None:  # a former member, or a deleted account
-            name = row["user__username"] or "deleted account"
-            member = members[row["user_id"]] = MemberUsage(row["user_id"], name, "former member")
-        member.spent += amount
-        member.jobs += row["n"]
-        entry = actions.setdefault(
-            row["action"],
-            {
-                "action": row["action"],
-                "label": _action_label(row["action"]),
-                "spent": ZERO,
-                "jobs": 0,
-            },
-        )
-        entry["spent"] += amount
-        entry["jobs"] += row["n"]
-    days, at = [], since
-    while at <= now:
-        days.append(at)
-        at = timezone.localtime(at + timedelta(days=1)).replace(hour=0)
-    daily_rows = (
-        charged.annotate(day=bucket_of("created_at", days))
-        .values("day")
-        .annotate(spent=Sum("quota"))
-        .order_by()
-    )
-    daily: dict[datetime, Decimal] = defaultdict(Decimal)
-    for row in daily_rows:
-        daily[_slot(row["day"], days)] += row["spent"] or ZERO
-    top_jobs = list(
-        charged.filter(quota__gt=0)
-        .select_related("user", "parent")
-        .order_by("-quota", "-created_at")[:top]
-    )
-    return Usage(
-        since=since,
-        spent=spent,
-        budget=workspace.monthly_budget,
-        reserved=ledger.running_estimate(workspace),
-        members=sorted(members.values(), key=lambda m: (-m.spent, m.name)),
-        actions=sorted(actions.values(), key=lambda a: (-a["spent"], a["label"])),
-        daily=daily,
-        days=days,
-        top_jobs=top_jobs,
-    )
-
-
-def job_summary(job: Job) -> str:
-    """A few words saying what a job was about: its title, prompt or the song it worked on."""
-    params = job.params if isinstance(job.params, dict) else {}
-    for key in ("title", "prompt", "tags", "style"):
-        text = params.get(key)
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    if job.parent_id and job.parent:
-        return f"{job.get_action_display()} of {job.parent}"
-    return job.get_action_display()

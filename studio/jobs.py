@@ -45,20 +45,16 @@ ERROR_LIMIT = 1000
 LATE_RESULT_OK = Q(status__in=RUNNING_STATUSES) | Q(status=S.FAILED, failed_locally=True)
 
 
-def _setting(name: str, default: float) -> float:
-    return getattr(settings, name, default)
-
-
 def poll_delay(poll_count: int) -> timedelta:
     """2 s, 3 s, 4.5 s ... capped at JOB_POLL_MAX_SECONDS (60 s)."""
-    first = _setting("JOB_POLL_FIRST_SECONDS", 2.0)
-    cap = _setting("JOB_POLL_MAX_SECONDS", 60.0)
+    first = settings.JOB_POLL_FIRST_SECONDS
+    cap = settings.JOB_POLL_MAX_SECONDS
     return timedelta(seconds=min(cap, first * 1.5 ** min(poll_count, 30)))
 
 
 def resend_delay(attempt: int) -> timedelta:
     """Wait before sending again after 429/499: 15 s, 30 s, 60 s ... capped at 5 minutes."""
-    return timedelta(seconds=min(300.0, _setting("JOB_RESEND_SECONDS", 15.0) * 2 ** (attempt - 1)))
+    return timedelta(seconds=min(300.0, settings.JOB_RESEND_SECONDS * 2 ** (attempt - 1)))
 
 
 def send_lease() -> timedelta:
@@ -76,7 +72,7 @@ def max_age() -> timedelta:
 
 
 def max_submit_attempts() -> int:
-    return int(_setting("JOB_MAX_SUBMIT_ATTEMPTS", 8))
+    return settings.JOB_MAX_SUBMIT_ATTEMPTS
 
 
 class SubmitRefused(Exception):

@@ -20,14 +20,6 @@ class JobStatus(models.TextChoices):
     FAILED = "FAILED", "Failed"
 
 
-# Status only moves forward: a result may replace a status of lower rank, never higher.
-STATUS_RANK = {
-    JobStatus.SUBMITTING: 0,
-    JobStatus.UNKNOWN: 1,
-    JobStatus.ON_QUEUE: 2,
-    JobStatus.SUCCESS: 3,
-    JobStatus.FAILED: 3,
-}
 RUNNING_STATUSES = (JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN)
 FINAL_STATUSES = (JobStatus.SUCCESS, JobStatus.FAILED)
 

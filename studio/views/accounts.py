@@ -22,7 +22,7 @@ from studio.models import Invitation
 
 def client_address(request: HttpRequest) -> str:
     """The caller's address; behind NUM_PROXIES proxies, the one the outermost proxy saw."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
+    proxies = settings.NUM_PROXIES
     if proxies:
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
         hops = [h for h in hops if h]

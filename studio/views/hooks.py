@@ -29,7 +29,7 @@ WAIT_SECONDS = 10.0
 
 
 def max_body() -> int:
-    return int(getattr(settings, "WEBHOOK_MAX_BYTES", 256 * 1024))
+    return settings.WEBHOOK_MAX_BYTES
 
 
 def _answer(status: int, message: str, **extra) -> JsonResponse:

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from studio import charts, dashboard
+from studio import charts
 from studio.access import require_editor
+from studio.usage import job_summary, workspace_usage
 from studio.views.activity import chosen_workspace
 
 # Owners are warned from this share of the monthly budget on.
@@ -21,9 +22,9 @@ DAILY_SERIES = [charts.Series("quota", "Quota", "c-quota")]
 def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpResponse:
     workspace, role = chosen_workspace(request, workspace_id)
     require_editor(role)
-    usage = dashboard.workspace_usage(workspace)
+    usage = workspace_usage(workspace)
     for job in usage.top_jobs:
-        job.summary = dashboard.job_summary(job)
+        job.summary = job_summary(job)
     share = usage.share
     top_member = max((m.spent for m in usage.members), default=0)
     top_action = max((a["spent"] for a in usage.actions), default=0)

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from contract.producer import Action
-from studio import dashboard
+from studio import dashboard, ledger
 from studio.models import Heartbeat, Job, JobStatus
+from studio.usage import workspace_usage
 from tests.dashboard import history
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +182,7 @@ def test_worker_health(db):
 
 def test_usage_of_this_month(team):
     now = timezone.now()
-    start = dashboard.ledger.month_start(now)
+    start = ledger.month_start(now)
     ws = team.workspace
     made = [
         (team.owner, Action.MUSIC, 3, start + timedelta(minutes=5)),
@@ -199,8 +200,8 @@ def test_usage_of_this_month(team):
             quota=quota,
             created_at=created,
         )
-    usage = dashboard.workspace_usage(ws, now)
-    assert usage.spent == Decimal("11.5") == dashboard.ledger.month_spent(ws, now)
+    usage = workspace_usage(ws, now)
+    assert usage.spent == Decimal("11.5") == ledger.month_spent(ws, now)
     members = {m.name: (m.spent, m.jobs) for m in usage.members}
     assert members == {
         "alice": (Decimal(6), 2),
@@ -217,4 +218,4 @@ def test_usage_of_this_month(team):
     assert usage.job_count == 4
     assert usage.share is None  # no budget
     ws.monthly_budget = 10
-    assert dashboard.workspace_usage(ws, now).share == pytest.approx(1.15)
+    assert workspace_usage(ws, now).share == pytest.approx(1.15)

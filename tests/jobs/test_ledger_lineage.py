@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from studio import jobs, ledger, lineage
-from studio.models import Heartbeat, Job, JobStatus, Song, Workspace
+from studio.models import Heartbeat, Job, JobStatus, Song
 
 
 def job(team, action="music", quota="3", user=None, days_ago=0, workspace=None) -> Job:
@@ -21,31 +21,6 @@ def job(team, action="music", quota="3", user=None, days_ago=0, workspace=None) 
         quota=Decimal(quota) if quota is not None else None,
         created_at=timezone.now() - timedelta(days=days_ago),
     )
-
-
-def test_sums_per_user_action_day_and_workspace(team):
-    other = Workspace.objects.create(name="Other")
-    job(team)
-    job(team, "extend", "3.5", user=team.owner)
-    job(team, "stems", "2", days_ago=1)
-    job(team, "generate-video", None)
-    job(team, workspace=other, quota="10")
-    assert ledger.spent(team.workspace) == Decimal("8.5")
-    assert ledger.spent() == Decimal("18.5")
-    by_user = ledger.spent(team.workspace, by="user")
-    assert [(r["key"], r["quota"], r["jobs"]) for r in by_user] == [
-        ("bob", Decimal("5"), 3), ("alice", Decimal("3.5"), 1),
-    ]  # fmt: skip
-    assert by_user[0]["id"] == team.editor.pk
-    by_action = {r["key"]: (r["quota"], r["jobs"]) for r in ledger.spent(by="action")}
-    assert by_action["music"] == (Decimal("13"), 2) and by_action["generate-video"][1] == 1
-    days = ledger.spent(team.workspace, by="day")
-    assert [r["jobs"] for r in days] == [1, 3] and days[0]["key"] < days[1]["key"]
-    assert {r["key"] for r in ledger.spent(by="workspace")} == {team.workspace.name, "Other"}
-    since = timezone.now() - timedelta(hours=1)
-    assert ledger.spent(team.workspace, since=since) == Decimal("6.5")
-    with pytest.raises(ValueError):
-        ledger.spent(by="colour")
 
 
 def test_month_spent_starts_on_the_first(team):
