@@ -68,6 +68,16 @@ def current_workspace(request: HttpRequest) -> tuple[Workspace, Role]:
     return request._current_workspace
 
 
+def workspace_from_url(
+    request: HttpRequest, workspace_id: UUID | str | None
+) -> tuple[Workspace, Role]:
+    """The workspace the URL names (404 unless a member), else the current one: pages that
+    exist both for the current workspace and, by id, for any of the person's."""
+    if workspace_id is None:
+        return current_workspace(request)
+    return workspace_for(request, workspace_id)
+
+
 def song_for(request: HttpRequest, song_id: UUID | str) -> tuple[Song, Role]:
     song = (
         Song.objects.filter(pk=song_id, deleted_at__isnull=True).select_related("workspace").first()

@@ -28,6 +28,27 @@ class Series:
     css: str  # the class that colours it
 
 
+@dataclass(frozen=True)
+class Bar:
+    """A row of a bar table (templates/studio/_bar_table.html): credits and a job count."""
+
+    label: str
+    value: Number
+    jobs: int
+    note: str = ""
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class BarTable:
+    bars: list[Bar]
+
+    @property
+    def top(self) -> Number:
+        """The longest bar: every other is drawn against it."""
+        return max((bar.value for bar in self.bars), default=0)
+
+
 def nice_ceiling(value: float) -> float:
     """The smallest 1, 2, 2.5 or 5 x 10^k at or above `value` (at least 1): a readable axis top."""
     if value <= 1:

@@ -6,8 +6,24 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from contract.errors import PayloadInvalid
 from contract.producer import MAX_LENGTH, PRESETS, SLIDERS, Action
+from studio import jobs
+from studio.models import Job
 from studio.ttapi import config
+
+
+def submit(form: forms.Form, action: Action, params: dict, **where: Any) -> Job | None:
+    """Submit the job a valid form asks for (`jobs.submit`, with `workspace`, `user` and
+    `parent` in `where`); when it is refused, the reasons go onto the form and None is
+    returned, for the page to show them again."""
+    try:
+        return jobs.submit(action, params, **where)
+    except PayloadInvalid as exc:
+        form.add_api_errors(exc.errors)
+    except jobs.SubmitRefused as exc:
+        form.add_error(None, exc.message)
+    return None
 
 
 class Slider(forms.NumberInput):
@@ -278,6 +294,10 @@ class UploadForm(forms.Form):
                 "Only audio files (MP3, WAV, OGG, FLAC, M4A) can be uploaded."
             )
         return upload
+
+    def add_api_errors(self, errors: dict[str, str]) -> None:
+        """Above the form: the API's `audio_url` may be the link to an uploaded file."""
+        self.add_error(None, "; ".join(errors.values()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -9,17 +9,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from studio.access import current_workspace, workspace_for
-from studio.models import ActivityEvent, Role, Verb, Workspace
+from studio.access import workspace_from_url
+from studio.models import ActivityEvent, Verb
 
 PER_PAGE = 50
-
-
-def chosen_workspace(request: HttpRequest, workspace_id: UUID | None) -> tuple[Workspace, Role]:
-    """The workspace named in the URL (404 unless a member), else the active one."""
-    if workspace_id is None:
-        return current_workspace(request)
-    return workspace_for(request, workspace_id)
 
 
 def song_url(event: ActivityEvent) -> str:
@@ -36,7 +29,7 @@ def song_url(event: ActivityEvent) -> str:
 @login_required
 @require_GET
 def activity_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpResponse:
-    workspace, role = chosen_workspace(request, workspace_id)
+    workspace, role = workspace_from_url(request, workspace_id)
     events = (
         ActivityEvent.objects.filter(workspace=workspace)
         .select_related("actor", "song")

@@ -6,12 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contract.errors import PayloadInvalid
 from contract.producer import Action
-from studio import jobs
 from studio.access import current_workspace, job_for, require_editor
 from studio.models import JobStatus, LyricsDraft
-from studio.song_forms import CreateForm, LyricsForm
+from studio.song_forms import CreateForm, LyricsForm, submit
 from studio.ttapi import switches
 
 
@@ -24,16 +22,11 @@ def create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                jobs.submit(Action.MUSIC, form.params(), workspace=workspace, user=request.user)
-            except PayloadInvalid as exc:
-                form.add_api_errors(exc.errors)
-            except jobs.SubmitRefused as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Your song is on its way: it appears below.")
-                return redirect("library")
+        if form.is_valid() and submit(
+            form, Action.MUSIC, form.params(), workspace=workspace, user=request.user
+        ):
+            messages.success(request, "Your song is on its way: it appears below.")
+            return redirect("library")
     context = {
         "form": form,
         "lyrics_form": LyricsForm(),
@@ -53,14 +46,9 @@ def lyrics_start(request: HttpRequest) -> HttpResponse:
     form = LyricsForm(request.POST)
     context: dict = {"lyrics_form": form}
     if form.is_valid():
-        try:
-            context["job"] = jobs.submit(
-                Action.LYRICS, form.params(), workspace=workspace, user=request.user
-            )
-        except PayloadInvalid as exc:
-            form.add_api_errors(exc.errors)
-        except jobs.SubmitRefused as exc:
-            form.add_error(None, exc.message)
+        context["job"] = submit(
+            form, Action.LYRICS, form.params(), workspace=workspace, user=request.user
+        )
     return render(request, "studio/create.html#lyrics_status", context)
 
 

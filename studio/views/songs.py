@@ -21,7 +21,7 @@ from studio.access import job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
-from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm
+from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
 from studio.ttapi import switches
 from studio.views.library import POLL_STOP, card_state, known_states
 from studio.views.reviews import review_context
@@ -182,13 +182,9 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, song, role, form, status=400)
     params = {"music_id": song.music_id, **form.params()}
-    try:
-        jobs.submit(form.action, params, workspace=song.workspace, user=request.user, parent=song)
-    except PayloadInvalid as exc:
-        form.add_api_errors(exc.errors)
-        return _page(request, song, role, form, status=400)
-    except jobs.SubmitRefused as exc:
-        form.add_error(None, exc.message)
+    if not submit(
+        form, form.action, params, workspace=song.workspace, user=request.user, parent=song
+    ):
         return _page(request, song, role, form, status=400)
     messages.success(request, f"{form.action.label} started. It shows below while it runs.")
     return redirect(reverse("song", args=[song.id]) + "#song-jobs")

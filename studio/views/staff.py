@@ -5,8 +5,11 @@ Staff only; everyone else, signed in or not, gets 404 (nothing tells them it exi
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -56,7 +59,6 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     used_actions = {s.action for s in jobs.actions}
     action_series = [s for s in ACTION_SERIES if s.key in used_actions]
     quota_values = {b: {"quota": v} for b, v in jobs.quota_series.items()}
-    top_spend = data.workspaces[0]["spent"] if data.workspaces else 0
     return render(
         request,
         "studio/staff/dashboard.html",
@@ -87,7 +89,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                 unit=p.unit,
                 title=f"Quota spent per {p.unit}",
             ),
-            "top_spend": top_spend,
+            "workspace_bars": charts.BarTable(
+                [
+                    charts.Bar(
+                        w["workspace__name"],
+                        w["spent"],
+                        w["jobs"],
+                        href=reverse("admin:studio_workspace_change", args=[w["workspace_id"]]),
+                    )
+                    for w in data.workspaces
+                ]
+            ),
         },
     )
 
@@ -104,32 +116,23 @@ def _tell(request: HttpRequest, outcome: operations.Outcome) -> HttpResponseRedi
     return _back(request)
 
 
-@staff_required
-@require_POST
-def job_reconcile(request: HttpRequest, job_id) -> HttpResponse:
-    return _tell(request, operations.reconcile(get_object_or_404(Job, pk=job_id)))
+# The buttons of "Needs attention": each one's URL (under /staff/), the row it acts on and
+# what it does to it. The URL names are "staff_" and the key (studio/urls/staff.py).
+ACTS: dict[str, tuple[str, type[Model], Callable[[Any, Any], operations.Outcome]]] = {
+    "job_reconcile": ("jobs/<uuid:pk>/reconcile/", Job, lambda job, _: operations.reconcile(job)),
+    "job_repoll": ("jobs/<uuid:pk>/repoll/", Job, lambda job, _: operations.repoll(job)),
+    "job_fail": ("jobs/<uuid:pk>/fail/", Job, operations.mark_failed),
+    "song_archive": ("songs/<uuid:pk>/archive/", Song, lambda s, _: operations.retry_archiving(s)),
+    "asset_archive": (
+        "assets/<uuid:pk>/archive/",
+        Asset,
+        lambda a, _: operations.retry_archiving(a),
+    ),
+}
 
 
 @staff_required
 @require_POST
-def job_repoll(request: HttpRequest, job_id) -> HttpResponse:
-    return _tell(request, operations.repoll(get_object_or_404(Job, pk=job_id)))
-
-
-@staff_required
-@require_POST
-def job_fail(request: HttpRequest, job_id) -> HttpResponse:
-    job = get_object_or_404(Job, pk=job_id)
-    return _tell(request, operations.mark_failed(job, request.user))
-
-
-@staff_required
-@require_POST
-def song_archive(request: HttpRequest, song_id) -> HttpResponse:
-    return _tell(request, operations.retry_archiving(get_object_or_404(Song, pk=song_id)))
-
-
-@staff_required
-@require_POST
-def asset_archive(request: HttpRequest, asset_id) -> HttpResponse:
-    return _tell(request, operations.retry_archiving(get_object_or_404(Asset, pk=asset_id)))
+def act(request: HttpRequest, act: str, pk: UUID) -> HttpResponse:
+    _, model, operation = ACTS[act]
+    return _tell(request, operation(get_object_or_404(model, pk=pk), request.user))

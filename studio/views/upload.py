@@ -16,12 +16,10 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_safe
 
-from contract.errors import PayloadInvalid
 from contract.producer import Action
-from studio import jobs
 from studio.access import current_workspace, require_editor
 from studio.ranges import ranged_response
-from studio.song_forms import UploadForm
+from studio.song_forms import UploadForm, submit
 from studio.ttapi import switches
 
 LINK_SALT = "studio.upload-link"
@@ -57,15 +55,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 audio_url = signed_link(
                     request, store_upload(workspace.id, form.cleaned_data["file"])
                 )
-            try:
-                jobs.submit(
-                    Action.UPLOAD, {"audio_url": audio_url}, workspace=workspace, user=request.user
-                )
-            except PayloadInvalid as exc:
-                form.add_error(None, "; ".join(exc.errors.values()))
-            except jobs.SubmitRefused as exc:
-                form.add_error(None, exc.message)
-            else:
+            params = {"audio_url": audio_url}
+            if submit(form, Action.UPLOAD, params, workspace=workspace, user=request.user):
                 messages.success(request, "Uploading: the song appears below once it is in.")
                 return redirect("library")
     context = {

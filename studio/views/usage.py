@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from studio import charts
-from studio.access import require_editor
+from studio.access import require_editor, workspace_from_url
 from studio.usage import job_summary, workspace_usage
-from studio.views.activity import chosen_workspace
 
 # Owners are warned from this share of the monthly budget on.
 WARN_AT = 0.8
@@ -20,14 +19,12 @@ DAILY_SERIES = [charts.Series("quota", "Quota", "c-quota")]
 @login_required
 @require_GET
 def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpResponse:
-    workspace, role = chosen_workspace(request, workspace_id)
+    workspace, role = workspace_from_url(request, workspace_id)
     require_editor(role)
     usage = workspace_usage(workspace)
     for job in usage.top_jobs:
         job.summary = job_summary(job)
     share = usage.share
-    top_member = max((m.spent for m in usage.members), default=0)
-    top_action = max((a["spent"] for a in usage.actions), default=0)
     return render(
         request,
         "studio/usage.html",
@@ -39,8 +36,12 @@ def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpRe
             "percent": None if share is None else round(share * 100),
             "over": share is not None and share >= 1,
             "near": share is not None and WARN_AT <= share < 1,
-            "top_member": top_member,
-            "top_action": top_action,
+            "member_bars": charts.BarTable(
+                [charts.Bar(m.name, m.spent, m.jobs, m.role.lower()) for m in usage.members]
+            ),
+            "action_bars": charts.BarTable(
+                [charts.Bar(a["label"], a["spent"], a["jobs"]) for a in usage.actions]
+            ),
             "daily_chart": charts.bar_chart(
                 usage.days,
                 DAILY_SERIES,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from studio.access import current_workspace, require_owner, workspace_for
+from studio.access import current_workspace, require_owner, workspace_for, workspace_from_url
 from studio.members import (
     MembershipError,
     accept_invitation,
@@ -43,12 +43,6 @@ from studio.workspace_forms import (
 from studio.workspaces import create_workspace, switch_workspace
 
 log = logging.getLogger(__name__)
-
-
-def _workspace(request: HttpRequest, workspace_id) -> tuple[Workspace, Role]:
-    if workspace_id is None:
-        return current_workspace(request)
-    return workspace_for(request, workspace_id)
 
 
 def key_source(workspace: Workspace) -> str:
@@ -114,7 +108,7 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
 @login_required
 @sensitive_post_parameters("api_key")
 def workspace_settings(request: HttpRequest, workspace_id=None) -> HttpResponse:
-    workspace, role = _workspace(request, workspace_id)
+    workspace, role = workspace_from_url(request, workspace_id)
     if request.method != "POST":
         return _settings_page(request, workspace, role)
     require_owner(role)
@@ -206,7 +200,7 @@ def _members_page(request, workspace: Workspace, role: Role, invite_form=None, s
 
 @login_required
 def workspace_members(request: HttpRequest, workspace_id=None) -> HttpResponse:
-    workspace, role = _workspace(request, workspace_id)
+    workspace, role = workspace_from_url(request, workspace_id)
     return _members_page(request, workspace, role)
 
 
