@@ -427,9 +427,8 @@ def _apply_success(job: Job, result: JobResult) -> bool:
     new = outputs.new_songs(job, result)
     if new is not None:  # the common case
         queue = archive.archive_row([song.pk for song in new.songs])
-        inserted = db.record_songs(
-            job, LATE_RESULT_OK, changes, new.songs, new.events, queue, relax=relax
-        )
+        write = db.SongWrite(job, LATE_RESULT_OK, changes, new.songs, new.events, queue)
+        inserted = db.record_songs(write, relax=relax)
         if inserted is None:
             return False
         outputs.after_songs(job, new, inserted, queued=queue is not None)

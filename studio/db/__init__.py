@@ -6,8 +6,8 @@ in this package, and so does the one question of which database this is (`vendor
 
 - `record_songs`: a song result (the job moved to SUCCESS, its new songs, their events and
   the task that copies their files). On PostgreSQL one statement (`postgresql`); elsewhere
-  the ORM in one transaction (`general`). tests/core/test_db.py proves the two leave the same
-  rows.
+  the ORM in one transaction (`general`). tests/jobs/test_db_writes.py proves both leave the
+  same rows.
 - `relax_commit`: this transaction's commit does not wait for the disk (PostgreSQL only).
 - `rows`: model rows as plain SQL for any database (an INSERT that says which rows it made).
 - `dialect`: expressions and query plans each database gets its own way, for the figures.
@@ -15,14 +15,11 @@ in this package, and so does the one question of which database this is (`vendor
 
 from __future__ import annotations
 
-from django.db.models import Q
-from django_tasks_db.models import DBTaskResult
-
 from studio.db import general, postgresql
+from studio.db.song_write import SongWrite
 from studio.db.vendor import on_postgresql, relax_commit
-from studio.models import ActivityEvent, Job, Song
 
-__all__ = ["on_postgresql", "record_songs", "relax_commit", "writes"]
+__all__ = ["SongWrite", "on_postgresql", "record_songs", "relax_commit", "writes"]
 
 
 def writes():
@@ -30,21 +27,12 @@ def writes():
     return postgresql if on_postgresql() else general
 
 
-def record_songs(
-    job: Job,
-    moved_if: Q,
-    changes: dict,
-    songs: list[Song],
-    events: list[ActivityEvent],
-    queue: DBTaskResult | None,
-    *,
-    relax: bool,
-) -> set | None:
-    """Move the job (`changes`, if it still matches `moved_if`) and write its new songs, the
-    events of those that are new and, when there is one, the queue row copying their files.
+def record_songs(write: SongWrite, *, relax: bool) -> set | None:
+    """Move the job and write its new songs, the events of those that are new and, when
+    there is one, the queue row copying their files.
 
     Songs whose musicId this workspace already has are skipped. Returns the ids of the songs
     written, or None when the job did not move (another delivery won): then nothing is
     written. With `relax`, the commit does not wait for the disk (see `vendor.relax_commit`).
     """
-    return writes().record_songs(job, moved_if, changes, songs, events, queue, relax=relax)
+    return writes().record_songs(write, relax=relax)

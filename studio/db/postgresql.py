@@ -16,30 +16,23 @@ from django.db.models.sql import UpdateQuery
 from django_tasks_db.models import DBTaskResult
 
 from studio.db import rows
+from studio.db.song_write import SongWrite
 from studio.db.vendor import RELAXED_COMMIT
 from studio.models import ActivityEvent, Job, Song
 
 
-def record_songs(
-    job: Job,
-    moved_if: Q,
-    changes: dict,
-    songs: list[Song],
-    events: list[ActivityEvent],
-    queue: DBTaskResult | None,
-    *,
-    relax: bool,
-) -> set | None:
+def record_songs(write: SongWrite, *, relax: bool) -> set | None:
     """See `studio.db.record_songs`; one transaction unless the caller holds one."""
-    won, won_params = _job_update(job, moved_if, changes)
+    won, won_params = _job_update(write.job, write.moved_if, write.changes)
+    queue = write.queue
     with connection.cursor() as cursor:
         cursor.execute(
             _statement(won, queue=queue is not None),
             [
                 *won_params,
                 relax,
-                rows.as_json(songs),
-                rows.as_json(events),
+                rows.as_json(write.songs),
+                rows.as_json(write.events),
                 *([rows.as_json([queue])] if queue is not None else []),
             ],
         )
