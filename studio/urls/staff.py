@@ -1,5 +1,6 @@
 from django.urls import path
 
+from studio.urls.patterns import for_a_workspace
 from studio.views import activity, staff, usage
 
 urlpatterns = [
@@ -8,12 +9,6 @@ urlpatterns = [
         path(f"staff/{where}", staff.act, {"act": act}, name=f"staff_{act}")
         for act, (where, _, _) in staff.ACTS.items()
     ),
-    path("workspace/activity/", activity.activity_page, name="workspace_activity"),
-    path("workspace/usage/", usage.usage_page, name="workspace_usage"),
-    path(
-        "workspaces/<uuid:workspace_id>/activity/",
-        activity.activity_page,
-        name="workspace_activity_for",
-    ),
-    path("workspaces/<uuid:workspace_id>/usage/", usage.usage_page, name="workspace_usage_for"),
+    *for_a_workspace("activity", activity.activity_page, "workspace_activity"),
+    *for_a_workspace("usage", usage.usage_page, "workspace_usage"),
 ]

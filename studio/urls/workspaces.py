@@ -1,25 +1,15 @@
 from django.urls import path
 
+from studio.urls.patterns import for_a_workspace
 from studio.views import workspaces as views
 
 urlpatterns = [
     path("workspaces/", views.workspace_list, name="workspace_list"),
     path("workspaces/new/", views.workspace_create, name="workspace_create"),
-    # The active workspace's pages; the ones below name the workspace in the URL.
-    path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
-    path("workspace/members/", views.workspace_members, name="workspace_members"),
+    *for_a_workspace("settings", views.workspace_settings, "workspace_settings"),
+    *for_a_workspace("members", views.workspace_members, "workspace_members"),
     path("workspaces/<uuid:workspace_id>/switch/", views.workspace_switch, name="workspace_switch"),
-    path(
-        "workspaces/<uuid:workspace_id>/settings/",
-        views.workspace_settings,
-        name="workspace_settings_for",
-    ),
     path("workspaces/<uuid:workspace_id>/delete/", views.workspace_delete, name="workspace_delete"),
-    path(
-        "workspaces/<uuid:workspace_id>/members/",
-        views.workspace_members,
-        name="workspace_members_for",
-    ),
     path("workspaces/<uuid:workspace_id>/leave/", views.workspace_leave, name="workspace_leave"),
     path("workspaces/<uuid:workspace_id>/invite/", views.workspace_invite, name="workspace_invite"),
     path(
