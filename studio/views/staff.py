@@ -4,7 +4,7 @@ Staff only; everyone else, signed in or not, gets 404 (nothing tells them it exi
 """
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 from uuid import UUID
 
@@ -59,6 +59,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     used_actions = {s.action for s in jobs.actions}
     action_series = [s for s in ACTION_SERIES if s.key in used_actions]
     quota_values = {b: {"quota": v} for b, v in jobs.quota_series.items()}
+    chart = partial(charts.bar_chart, p.buckets, unit=p.unit)
     return render(
         request,
         "studio/staff/dashboard.html",
@@ -66,29 +67,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "nav": "staff",
             "d": data,
             "periods": dashboard.PERIODS,
-            "status_chart": charts.bar_chart(
-                p.buckets,
-                STATUS_SERIES,
-                _status_values(jobs),
-                unit=p.unit,
-                title=f"Jobs per {p.unit} by status",
+            "status_chart": chart(
+                STATUS_SERIES, _status_values(jobs), title=f"Jobs per {p.unit} by status"
             ),
             "status_legend": charts.legend(STATUS_SERIES),
-            "action_chart": charts.bar_chart(
-                p.buckets,
-                action_series,
-                jobs.action_series,
-                unit=p.unit,
-                title=f"Jobs per {p.unit} by action",
+            "action_chart": chart(
+                action_series, jobs.action_series, title=f"Jobs per {p.unit} by action"
             ),
             "action_legend": charts.legend(action_series),
-            "quota_chart": charts.bar_chart(
-                p.buckets,
-                QUOTA_SERIES,
-                quota_values,
-                unit=p.unit,
-                title=f"Quota spent per {p.unit}",
-            ),
+            "quota_chart": chart(QUOTA_SERIES, quota_values, title=f"Quota spent per {p.unit}"),
             "workspace_bars": charts.BarTable(
                 [
                     charts.Bar(
