@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from contract.producer import Action
+from django.conf import settings
 
-from .config import setting
+from contract.producer import Action
 
 
 def _normalise(name: object) -> str:
@@ -21,7 +21,7 @@ def _normalise(name: object) -> str:
 
 def disabled_actions() -> dict[str, str]:
     """Action value -> reason, for every action switched off."""
-    value = setting("TTAPI_DISABLED_ACTIONS", ())
+    value = settings.TTAPI_DISABLED_ACTIONS
     if isinstance(value, str):
         value = value.split(",")
     reasons: dict[str, str] = {}
