@@ -46,3 +46,12 @@ def test_a_comment_pinned_on_the_waveform_is_a_marker_that_seeks(studio, login, 
         "at => Math.abs(window.studioWave.getCurrentTime() - at) < 0.25", arg=comment.at_seconds
     )
     expect(page.locator(f"#comment-{comment.id}")).to_have_class("thread current")
+
+    # The library card shows the open thread and the review status an editor set.
+    page.select_option("#id_review_status", "in_review")
+    page.click(".review-status-form button[type=submit]")
+    page.goto(studio.url + "/")
+    card = page.locator(f"#song-{song.id}")
+    expect(card.locator(".comment-count")).to_have_text("1 comment")
+    expect(card.locator(".review-badge")).to_have_text("In review")
+    shot(page, "library-review-card")
