@@ -40,7 +40,11 @@ class ActivityEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="event_ws_created")]
+        # The log pages by cursor on (created_at, id) (studio.keyset).
+        indexes = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="event_ws_created"),
+            models.Index(fields=["workspace", "verb", "-created_at", "-id"], name="event_ws_verb"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()} {self.subject}"

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, FloatField, Func
 from django.utils import timezone
 
 from contract.producer import Action
@@ -68,6 +69,8 @@ class Job(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="job_ws_created"),
+            # The library's job cards: a workspace's running and failed jobs, not all of them.
+            models.Index(fields=["workspace", "status", "-created_at"], name="job_ws_status"),
             models.Index(fields=["status", "next_poll_at"], name="job_status_poll"),
             models.Index(fields=["action", "created_at"], name="job_action_created"),
             # Covers the staff dashboard's scans of a period (index-only on both databases).
@@ -119,6 +122,18 @@ def media_path(instance: models.Model, filename: str) -> str:
     return f"ws/{instance.workspace_id}/{uuid.uuid4().hex}/{filename}"
 
 
+class LengthKey(Func):
+    """The "Longest" sort's key: the duration, 0 when unknown, so it is never NULL (unknown
+    lengths sort last on every database) and pages by cursor pass it in one row comparison.
+
+    The 0 is written into the SQL, not bound: PostgreSQL matches a query's expression to an
+    index's only when both are the same text, and a bound value is not known when planning.
+    """
+
+    template = "COALESCE(%(expressions)s, 0.0)"
+    output_field = FloatField()
+
+
 class Song(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by song_unique_music_id and song_ws_*, which start with it.
@@ -168,14 +183,31 @@ class Song(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "music_id"], name="song_unique_music_id")
         ]
+        # One per sort and per filter of the library, each ending in the sort key the
+        # library pages by (studio.keyset), so no page reads more than its own rows.
         indexes = [
-            models.Index(fields=["workspace", "-created_at"], name="song_ws_created"),
-            models.Index(fields=["workspace", "relation", "-created_at"], name="song_ws_relation"),
-            models.Index(fields=["workspace", "favourite", "-created_at"], name="song_ws_fav"),
+            models.Index(fields=["workspace", "-created_at", "-id"], name="song_ws_created"),
             models.Index(
-                fields=["workspace", "review_status", "-created_at"], name="song_ws_review"
+                fields=["workspace", "relation", "-created_at", "-id"], name="song_ws_relation"
             ),
-            models.Index(fields=["workspace", "title"], name="song_ws_title"),
+            models.Index(
+                fields=["workspace", "favourite", "-created_at", "-id"], name="song_ws_fav"
+            ),
+            models.Index(
+                fields=["workspace", "review_status", "-created_at", "-id"], name="song_ws_review"
+            ),
+            models.Index(fields=["workspace", "model", "-created_at", "-id"], name="song_ws_model"),
+            models.Index(
+                fields=["workspace", "created_by", "-created_at", "-id"], name="song_ws_creator"
+            ),
+            models.Index(fields=["workspace", "title", "created_at", "id"], name="song_ws_title"),
+            models.Index(
+                F("workspace"),
+                LengthKey("duration").desc(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="song_ws_length",
+            ),
             models.Index(fields=["archive_status"], name="song_archive_status"),
         ]
 

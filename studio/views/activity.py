@@ -3,16 +3,18 @@
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from studio.access import workspace_from_url
+from studio.keyset import BadCursor, Order, paginate
 from studio.models import ActivityEvent, Verb
 
 PER_PAGE = 50
+NEWEST_FIRST = Order(("created_at", "id"), descending=True)  # index event_ws_created
 
 
 def song_url(event: ActivityEvent) -> str:
@@ -40,9 +42,13 @@ def activity_page(request: HttpRequest, workspace_id: UUID | None = None) -> Htt
         events = events.filter(verb=verb)
     else:
         verb = ""
-    page = Paginator(events.order_by("-created_at", "-id"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    try:
+        page = paginate(events, NEWEST_FIRST, request.GET, PER_PAGE)
+    except BadCursor:
+        return HttpResponseBadRequest(
+            "This page link is not valid (cut short or edited). Open the activity log again "
+            "to start from the newest events."
+        )
     for event in page.object_list:
         event.song_url = song_url(event)
     return render(
@@ -55,5 +61,7 @@ def activity_page(request: HttpRequest, workspace_id: UUID | None = None) -> Htt
             "page": page,
             "verb": verb,
             "verbs": Verb.choices,
+            "query": urlencode({"verb": verb}) if verb else "",
+            "pager_words": ("Newer", "Older"),
         },
     )

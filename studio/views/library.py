@@ -2,12 +2,11 @@
 poll request per page that keeps the running cards up to date."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 from contract.producer import SONG_ACTIONS
 from studio import reviews
 from studio.access import current_workspace
+from studio.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.models import (
     ArchiveStatus,
     Job,
@@ -28,7 +28,7 @@ from studio.models import (
     Song,
     Workspace,
 )
-from studio.models.music import RUNNING_STATUSES
+from studio.models.music import RUNNING_STATUSES, LengthKey
 from studio.ttapi import config
 
 PAGE_SIZE = 24
@@ -37,11 +37,21 @@ FAILED_SHOWN_FOR = timedelta(hours=24)
 POLL_STOP = 286  # htmx stops polling on this status
 COPYING = "COPYING"  # the state a song card reports while its files are archived
 
+# Each sort is a keyset order backed by an index of Song's (studio.keyset), and the words
+# of its "previous"/"next" links.
 SORTS = {
-    "new": ("-created_at", "Newest"),
-    "old": ("created_at", "Oldest"),
-    "title": ("title", "Title"),
-    "long": ("-duration", "Longest"),
+    "new": (Order(("created_at", "id"), descending=True), "Newest", ("Newer", "Older")),
+    "old": (Order(("created_at", "id"), descending=False), "Oldest", ("Older", "Newer")),
+    "title": (Order(("title", "created_at", "id"), descending=False), "Title", ("Back", "More")),
+    "long": (
+        Order(
+            ("length_key", "created_at", "id"),
+            descending=True,
+            annotations={"length_key": LengthKey("duration")},
+        ),
+        "Longest",
+        ("Longer", "Shorter"),
+    ),
 }
 STATUSES = {"ready": "Ready", "running": "Running", "failed": "Failed"}
 
@@ -63,27 +73,6 @@ CARD_FIELDS = (
     "archive_status",
     "created_by__username",
 )
-
-
-@dataclass
-class Page:
-    number: int
-    object_list: list
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
 
 
 def song_cards(workspace: Workspace) -> QuerySet[Song]:
@@ -163,22 +152,18 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     elif status == "ready":
         jobs = jobs.none()
 
-    field = SORTS[sort][0]
-    songs = songs.order_by(field, "-created_at") if field != "-created_at" else songs
-    number = int(params["page"]) if params.get("page", "").isdigit() else 1
-    number = min(max(number, 1), 10_000)
-    # One row more than a page tells whether there is a next page, without a COUNT(*).
-    start = (number - 1) * PAGE_SIZE
-    rows = list(songs[start : start + PAGE_SIZE + 1])
-    page = Page(number, rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE)
+    order, _, pager_words = SORTS[sort]
+    page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
     reviews.attach_counts(page.object_list)
     query = params.copy()
-    query.pop("page", None)
+    for name in (AFTER, BEFORE, "page"):
+        query.pop(name, None)
     filtering = any((q, status, relation, model, member, favourites, review))
     # Job cards belong to the top of the first page.
-    job_list = list(jobs[:MAX_JOB_CARDS]) if number == 1 else []
+    job_list = list(jobs[:MAX_JOB_CARDS]) if page.is_first else []
     return {
         "page": page,
+        "pager_words": pager_words,
         "jobs": job_list,
         "running": any(job.is_running for job in job_list)
         or any(
@@ -204,7 +189,13 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
-    context = _filtered(request, workspace)
+    try:
+        context = _filtered(request, workspace)
+    except BadCursor:
+        return HttpResponseBadRequest(
+            "This page link is not valid (cut short or edited). Open the library again to "
+            "start from the first page."
+        )
     context["role"] = role
     context["nav"] = "library"
     if request.htmx and request.htmx.target == "results":
@@ -216,7 +207,7 @@ def library(request: HttpRequest) -> HttpResponse:
         .order_by("user__username"),
         relations=Relation.choices,
         models=config.models(),
-        sorts=[(key, label) for key, (_, label) in SORTS.items()],
+        sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
         statuses=STATUSES.items(),
         review_statuses=ReviewStatus.choices,
     )

@@ -1,5 +1,7 @@
 """Who may see the staff dashboard, the usage page and the activity log, and what they show."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -232,9 +234,16 @@ def test_activity_is_newest_first_and_paginated(team, owner_client):
     page = owner_client.get(reverse("workspace_activity")).content.decode()
     assert page.index("Song number 000") < page.index("Song number 001")
     assert "Song number 049" in page and "Song number 050" not in page
-    page2 = owner_client.get(reverse("workspace_activity"), {"page": 2}).content.decode()
-    assert "Song number 050" in page2
+    assert 'rel="prev"' not in page
+    older = re.search(r'<a href="\?([^"]*)" rel="next">Older', page).group(1)
+    page2 = owner_client.get(reverse("workspace_activity") + "?" + html.unescape(older))
+    page2 = page2.content.decode()
+    assert "Song number 050" in page2 and "Song number 059" in page2
+    assert "Song number 049" not in page2 and 'rel="next"' not in page2
+    assert 'rel="prev">← Newer' in page2
     assert owner_client.get(reverse("workspace_activity"), {"page": "x"}).status_code == 200
+    bad = owner_client.get(reverse("workspace_activity"), {"after": "x"})
+    assert bad.status_code == 400 and b"page link is not valid" in bad.content
     filtered = owner_client.get(reverse("workspace_activity"), {"verb": "member_left"})
     assert "Song number" not in filtered.content.decode()
 
