@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.signals import post_migrate
+
+SEARCH_MIGRATION = ("studio", "0009_song_search")
+
+
+def _search_after_migrate(sender, using: str, **kwargs) -> None:
+    """SQLite drops a table's triggers when a migration rebuilds it: put search's back."""
+    from studio import search
+
+    connection = connections[using]
+    if SEARCH_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        search.install(connection)
 
 
 class StudioConfig(AppConfig):
@@ -8,3 +22,5 @@ class StudioConfig(AppConfig):
 
     def ready(self) -> None:
         from studio import signals  # noqa: F401
+
+        post_migrate.connect(_search_after_migrate, sender=self)

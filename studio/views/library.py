@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contract.producer import SONG_ACTIONS
-from studio import reviews
+from studio import reviews, search
 from studio.access import current_workspace
 from studio.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.models import (
@@ -124,9 +124,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     songs = song_cards(workspace)
     jobs = job_cards(workspace)
     if q:
-        songs = songs.filter(
-            Q(title__icontains=q) | Q(prompt__icontains=q) | Q(lyrics__icontains=q)
-        )
+        songs = search.matching(songs, q)
         jobs = jobs.none()
     if relation in Relation.values:
         songs = songs.filter(relation=relation)

@@ -1,0 +1,181 @@
+"""Library search: the songs whose title, prompt or lyrics hold every word searched for, each
+word as the start of a word ("synthw" finds "synthwave"), in any case.
+
+`matching(songs, text)` is the one function the views call. Its way of searching is chosen
+once per database:
+
+- PostgreSQL: a stored, generated `search` tsvector column on the songs table (title, prompt
+  and lyrics, weighted in that order) with a GIN index, queried with a prefix tsquery;
+- SQLite with FTS5: the `studio_song_fts` table, kept in step with the songs table by
+  triggers, queried with prefix terms;
+- otherwise the plain filter: every word contained in one of the three fields.
+
+The hand-written SQL of the first two lives here and nowhere else; the plain filter is the
+ORM's, and tests check that all three find the same songs. The columns, table and triggers
+are made by migration 0009 (`install`); `install` runs again after every migrate, because
+SQLite drops a table's triggers when a migration rebuilds the table.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.db import OperationalError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+MAX_WORDS = 8  # more words than this in one search only narrow it; the rest are ignored
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a search, lower-cased; punctuation only separates them."""
+    return WORD.findall(text.lower())[:MAX_WORDS]
+
+
+# --- The plain filter (any database) --------------------------------------------------------
+
+
+def plain(songs: QuerySet, terms: list[str]) -> QuerySet:
+    for term in terms:
+        songs = songs.filter(
+            Q(title__icontains=term) | Q(prompt__icontains=term) | Q(lyrics__icontains=term)
+        )
+    return songs
+
+
+# --- PostgreSQL: a generated tsvector column with a GIN index ------------------------------
+
+# 'simple': no stemming and no stop words, so a prefix of any word finds it, as on SQLite.
+PG_COLUMN = """
+ALTER TABLE studio_song ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A')
+    || setweight(to_tsvector('simple'::regconfig, coalesce(prompt, '')), 'B')
+    || setweight(to_tsvector('simple'::regconfig, coalesce(lyrics, '')), 'C')
+) STORED
+"""
+PG_INDEX = "CREATE INDEX IF NOT EXISTS song_search ON studio_song USING gin (search)"
+PG_DROP = [
+    "DROP INDEX IF EXISTS song_search",
+    "ALTER TABLE studio_song DROP COLUMN IF EXISTS search",
+]
+
+
+def postgresql(songs: QuerySet, terms: list[str]) -> QuerySet:
+    # Each word is \w+ only, so quoted it is one tsquery term; :* makes it a prefix.
+    query = " & ".join(f"'{term}':*" for term in terms)
+    hit = RawSQL(
+        "studio_song.search @@ to_tsquery('simple'::regconfig, %s)",
+        [query],
+        output_field=BooleanField(),
+    )
+    return songs.filter(hit)
+
+
+# --- SQLite: an FTS5 table kept in step by triggers -----------------------------------------
+
+FTS_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS studio_song_fts USING fts5("
+    "song_id UNINDEXED, title, prompt, lyrics, tokenize = 'unicode61 remove_diacritics 0')"
+)
+# Rows are keyed by the song's id, not SQLite's rowid: VACUUM may renumber a table's rowids.
+_FTS_ADD = (
+    "INSERT INTO studio_song_fts (song_id, title, prompt, lyrics) "
+    "VALUES (new.id, new.title, new.prompt, new.lyrics);"
+)
+_FTS_REMOVE = "DELETE FROM studio_song_fts WHERE song_id = old.id;"
+FTS_TRIGGERS = {
+    "studio_song_fts_insert": f"AFTER INSERT ON studio_song BEGIN {_FTS_ADD} END",
+    "studio_song_fts_delete": f"AFTER DELETE ON studio_song BEGIN {_FTS_REMOVE} END",
+    "studio_song_fts_update": (
+        "AFTER UPDATE OF title, prompt, lyrics ON studio_song "
+        "WHEN old.title IS NOT new.title OR old.prompt IS NOT new.prompt "
+        f"OR old.lyrics IS NOT new.lyrics BEGIN {_FTS_REMOVE} {_FTS_ADD} END"
+    ),
+}
+FTS_FILL = [
+    "DELETE FROM studio_song_fts",
+    "INSERT INTO studio_song_fts (song_id, title, prompt, lyrics) "
+    "SELECT id, title, prompt, lyrics FROM studio_song",
+]
+
+
+def fts5(songs: QuerySet, terms: list[str]) -> QuerySet:
+    # Each word quoted (\w+ holds no quote), a trailing * for a prefix; spaces mean AND.
+    query = " ".join(f'"{term}"*' for term in terms)
+    hit = RawSQL(
+        "studio_song.id IN (SELECT song_id FROM studio_song_fts WHERE studio_song_fts MATCH %s)",
+        [query],
+        output_field=BooleanField(),
+    )
+    return songs.filter(hit)
+
+
+# --- Installing, and choosing once per database ---------------------------------------------
+
+
+def _sqlite_names(cursor, kind: str) -> set[str]:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
+    return {name for (name,) in cursor.fetchall()}
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Make what the database's search needs, if missing (safe to run again)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PG_COLUMN)
+            cursor.execute(PG_INDEX)
+        elif connection.vendor == "sqlite":
+            if "studio_song" not in _sqlite_names(cursor, "table"):
+                return
+            try:
+                cursor.execute(FTS_TABLE)
+            except OperationalError:  # SQLite built without FTS5: the plain filter serves
+                return
+            present = _sqlite_names(cursor, "trigger")
+            missing = [name for name in FTS_TRIGGERS if name not in present]
+            for name in missing:
+                cursor.execute(f"CREATE TRIGGER {name} {FTS_TRIGGERS[name]}")
+            if missing:  # new, or the songs table was rebuilt: copy the text afresh
+                for statement in FTS_FILL:
+                    cursor.execute(statement)
+    _chosen.pop(connection.alias, None)
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for statement in PG_DROP:
+                cursor.execute(statement)
+        elif connection.vendor == "sqlite":
+            for name in FTS_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS studio_song_fts")
+    _chosen.pop(connection.alias, None)
+
+
+Search = Callable[[QuerySet, list[str]], QuerySet]
+_chosen: dict[str, Search] = {}
+
+
+def chosen(alias: str) -> Search:
+    """The way this database searches, decided on first use and kept."""
+    if alias not in _chosen:
+        connection = connections[alias]
+        way: Search = plain
+        if connection.vendor == "postgresql":
+            way = postgresql
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                if "studio_song_fts" in _sqlite_names(cursor, "table"):
+                    way = fts5
+        _chosen[alias] = way
+    return _chosen[alias]
+
+
+def matching(songs: QuerySet, text: str) -> QuerySet:
+    """The songs among `songs` that match every word of `text` (all of them without one)."""
+    terms = words(text)
+    if not terms:
+        return songs
+    return chosen(songs.db)(songs, terms)

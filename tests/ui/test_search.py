@@ -1,0 +1,101 @@
+"""Library search: the database's own full-text search finds what the plain filter finds,
+words as prefixes, kept in step with every write."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from studio import search
+from studio.models import Song
+from tests.ui.factories import make_song
+
+LIBRARY = reverse("library")
+
+SONGS = {
+    "Neon": dict(title="Neon Nights", prompt="synthwave, retro drums", lyrics=""),
+    "Rain": dict(title="Rain", prompt="lofi beats", lyrics="[Verse]\nRain on the window pane"),
+    "Ocean": dict(
+        title="Ocean Drive", prompt="Synthpop with a saxophone", lyrics="drive all night"
+    ),
+    "Piano": dict(title="Quiet", prompt="solo piano, slow", lyrics="Moonlight over water"),
+    "Empty": dict(title="", prompt="", lyrics=""),
+}
+QUERIES = [
+    "synthw",
+    "SYNTH",
+    "night",
+    "rain",
+    "drive night",
+    "moon water",
+    "piano slow",
+    "sax",
+    "neon rain",
+    "verse",
+    "zzz",
+    "retro, drums!",
+]
+
+
+@pytest.fixture
+def library(team) -> dict[str, Song]:
+    return {name: make_song(team.workspace, team.owner, **f) for name, f in SONGS.items()}
+
+
+def found(way, text: str) -> set[str]:
+    songs = Song.objects.all()
+    return {s.title for s in way(songs, search.words(text))}
+
+
+def test_the_database_search_is_not_the_plain_filter():
+    expected = {"postgresql": search.postgresql, "sqlite": search.fts5}[connection.vendor]
+    assert search.chosen(connection.alias) is expected
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_database_search_and_plain_filter_find_the_same(library, text):
+    assert found(search.chosen(connection.alias), text) == found(search.plain, text)
+
+
+def test_words_are_prefixes_in_any_case_and_all_needed(library):
+    way = search.chosen(connection.alias)
+    assert found(way, "synthw") == {"Neon Nights"}
+    assert found(way, "Synth") == {"Neon Nights", "Ocean Drive"}
+    assert found(way, "drive night") == {"Ocean Drive"}
+    assert found(way, "ynthwave") == set()  # a word's start, not any part of it
+    assert search.matching(Song.objects.all(), "  ,;  ").count() == len(SONGS)
+
+
+def test_search_follows_renames_edits_and_deletions(library):
+    way = search.chosen(connection.alias)
+    song = library["Rain"]
+    song.title = "Storm"
+    song.save()
+    assert found(way, "storm") == {"Storm"}
+    Song.objects.filter(pk=song.pk).update(lyrics="thunder rolls")
+    assert found(way, "thunder") == {"Storm"} and found(way, "window") == set()
+    Song.objects.filter(pk=library["Neon"].pk).delete()
+    assert found(way, "synthw") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_triggers_come_back_after_a_migrate(library):
+    # What a later migration's table rebuild does to the songs table's triggers.
+    with connection.cursor() as cursor:
+        for name in search.FTS_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute("DELETE FROM studio_song_fts")
+    call_command("migrate", verbosity=0)
+    way = search.chosen(connection.alias)
+    assert found(way, "moonlight") == {"Quiet"}
+    Song.objects.filter(pk=library["Piano"].pk).update(title="Nocturne")
+    assert found(way, "nocturne") == {"Nocturne"}
+
+
+def test_library_search_keeps_its_filters_and_hides_trash(library, team, owner_client):
+    Song.objects.filter(pk=library["Ocean"].pk).update(deleted_at=timezone.now())
+    html = owner_client.get(LIBRARY, {"q": "synth"}).content.decode()
+    assert ">Neon Nights</a>" in html and "Ocean Drive" not in html
+    html = owner_client.get(LIBRARY, {"q": "synth", "fav": "1"}).content.decode()
+    assert "No songs match" in html
