@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from studio.admin import operations
+from studio.admin.paginator import CappedCountPaginator
 from studio.models import (
     ActivityEvent,
     Asset,
@@ -170,7 +171,6 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["short_id", "action", "status", "workspace_link", "user", "quota"]
     list_display += ["progress", "created_at", "took"]
     list_filter = ["status", "action", "failed_locally", "created_at", "workspace"]
-    date_hierarchy = "created_at"
     search_fields = [
         "=id",
         "provider_job_id",
@@ -181,7 +181,10 @@ class JobAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["workspace", "user"]
     list_per_page = 50
-    show_full_result_count = False  # a count(*) over every job on each page view is waste
+    # A count(*) over every job on each page view is waste; so is a date_hierarchy, whose
+    # year links read every row's date.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     readonly_fields = [
         "id",
         "workspace_link",
@@ -291,10 +294,10 @@ class SongAdmin(ArchiveActions, admin.ModelAdmin):
         "created_at",
         "workspace",
     ]
-    date_hierarchy = "created_at"
     search_fields = ["music_id", "title", "created_by__username", "workspace__name", "=id"]
     list_select_related = ["workspace", "created_by"]
-    show_full_result_count = False
+    show_full_result_count = False  # no count(*) of every song, nor a date_hierarchy's scan
+    paginator = CappedCountPaginator
     autocomplete_fields = ["workspace", "job", "parent", "root", "created_by"]
     exclude = ["raw", "peaks"]
     readonly_fields = [
@@ -388,6 +391,8 @@ class AssetAdmin(ArchiveActions, admin.ModelAdmin):
     list_filter = ["kind", "archive_status", "created_at", "workspace"]
     search_fields = ["music_id", "label", "song__title", "song__music_id", "workspace__name"]
     list_select_related = ["song", "workspace"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     autocomplete_fields = ["song", "workspace", "job"]
     readonly_fields = ["archive_error", "archive_attempts", "archive_next_at", "created_at"]
     actions = ["retry_archiving"]
@@ -413,10 +418,10 @@ class LyricsDraftAdmin(admin.ModelAdmin):
 class ActivityEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "workspace", "actor", "verb", "subject", "song_link"]
     list_filter = ["verb", "created_at", "workspace"]
-    date_hierarchy = "created_at"
     search_fields = ["subject", "actor__username", "workspace__name"]
     list_select_related = ["workspace", "actor", "song"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
