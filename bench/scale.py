@@ -347,7 +347,7 @@ def requests(big, members, running) -> dict[str, tuple[str, dict]]:
     from studio.views.library import PAGE_SIZE, SORTS
 
     wanted = {"library.first": ("/", {})}
-    for sort in SORTS:
+    for sort in [key for key in SORTS if key != "best"]:  # "best" needs a search
         cursor, position = cursor_at(sort, DEEP * PAGE_SIZE - 1, big)
         note(f"{sort}: the deep page starts after row {position + 1}")
         wanted[f"library.deep.{sort}"] = ("/", {"sort": sort, "after": cursor})
@@ -359,6 +359,8 @@ def requests(big, members, running) -> dict[str, tuple[str, dict]]:
             "search.rare": ("/", {"q": RARE_WORD}),
             "search.prefix": ("/", {"q": "synthw"}),
             "search.words": ("/", {"q": "night fire"}),
+            "search.best_match.common": ("/", {"q": "love", "sort": "best"}),
+            "search.best_match.rare": ("/", {"q": RARE_WORD, "sort": "best"}),
             "filter.relation": ("/", {"relation": "cover"}),
             "filter.model": ("/", {"model": "FUZZ-1.1"}),
             "filter.member": ("/", {"member": str(members[2].pk)}),

@@ -1,8 +1,9 @@
 """Library search: the songs whose title, prompt or lyrics hold every word searched for, each
 word as the start of a word ("synthw" finds "synthwave"), in any case.
 
-`matching(songs, text)` is the one function the views call. Its way of searching is chosen
-once per database:
+`matching(songs, text)` is the one function the views call to search, and `relevance(text,
+alias)` the key the "Best match" sort orders by (None where the plain filter searches). The
+way of searching is chosen once per database:
 
 - PostgreSQL: a stored, generated `search` tsvector column on the songs table (title, prompt
   and lyrics, weighted in that order) with a GIN index, queried with a prefix tsquery;
@@ -21,7 +22,7 @@ from collections.abc import Callable
 
 from django.db import OperationalError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8  # more words than this in one search only narrow it; the rest are ignored
@@ -61,15 +62,27 @@ PG_DROP = [
 ]
 
 
-def postgresql(songs: QuerySet, terms: list[str]) -> QuerySet:
+def _tsquery(terms: list[str]) -> str:
     # Each word is \w+ only, so quoted it is one tsquery term; :* makes it a prefix.
-    query = " & ".join(f"'{term}':*" for term in terms)
+    return " & ".join(f"'{term}':*" for term in terms)
+
+
+def postgresql(songs: QuerySet, terms: list[str]) -> QuerySet:
     hit = RawSQL(
         "studio_song.search @@ to_tsquery('simple'::regconfig, %s)",
-        [query],
+        [_tsquery(terms)],
         output_field=BooleanField(),
     )
     return songs.filter(hit)
+
+
+def postgresql_rank(terms: list[str]) -> RawSQL:
+    # float8: the cursor carries the value, and a float4 would not compare equal to itself.
+    return RawSQL(
+        "ts_rank(studio_song.search, to_tsquery('simple'::regconfig, %s))::float8",
+        [_tsquery(terms)],
+        output_field=FloatField(),
+    )
 
 
 # --- SQLite: an FTS5 table kept in step by triggers -----------------------------------------
@@ -100,15 +113,28 @@ FTS_FILL = [
 ]
 
 
-def fts5(songs: QuerySet, terms: list[str]) -> QuerySet:
+def _match(terms: list[str]) -> str:
     # Each word quoted (\w+ holds no quote), a trailing * for a prefix; spaces mean AND.
-    query = " ".join(f'"{term}"*' for term in terms)
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def fts5(songs: QuerySet, terms: list[str]) -> QuerySet:
     hit = RawSQL(
         "studio_song.id IN (SELECT song_id FROM studio_song_fts WHERE studio_song_fts MATCH %s)",
-        [query],
+        [_match(terms)],
         output_field=BooleanField(),
     )
     return songs.filter(hit)
+
+
+def fts5_rank(terms: list[str]) -> RawSQL:
+    # bm25 is lower for better matches; weighted as PostgreSQL's: title, prompt, lyrics.
+    return RawSQL(
+        "(SELECT -bm25(studio_song_fts, 0, 10, 4, 1) FROM studio_song_fts "
+        "WHERE studio_song_fts MATCH %s AND song_id = studio_song.id)",
+        [_match(terms)],
+        output_field=FloatField(),
+    )
 
 
 # --- Installing, and choosing once per database ---------------------------------------------
@@ -156,6 +182,10 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
 
 Search = Callable[[QuerySet, list[str]], QuerySet]
 _chosen: dict[str, Search] = {}
+RANKS: dict[Search, Callable[[list[str]], RawSQL]] = {
+    postgresql: postgresql_rank,
+    fts5: fts5_rank,
+}
 
 
 def chosen(alias: str) -> Search:
@@ -179,3 +209,10 @@ def matching(songs: QuerySet, text: str) -> QuerySet:
     if not terms:
         return songs
     return chosen(songs.db)(songs, terms)
+
+
+def relevance(text: str, alias: str) -> RawSQL | None:
+    """How well a song matches `text`, higher better (None: no words, or no ranking)."""
+    terms = words(text)
+    rank = RANKS.get(chosen(alias))
+    return rank(terms) if terms and rank else None

@@ -52,7 +52,10 @@ SORTS = {
         "Longest",
         ("Longer", "Shorter"),
     ),
+    # Ordered by how well each song matches the search (its Order is made per search).
+    "best": (Order(("created_at", "id"), descending=True), "Best match", ("Better", "More")),
 }
+BEST = "best"
 STATUSES = {"ready": "Ready", "running": "Running", "failed": "Failed"}
 
 
@@ -151,6 +154,12 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         jobs = jobs.none()
 
     order, _, pager_words = SORTS[sort]
+    if sort == BEST:
+        relevance = search.relevance(q, songs.db)
+        if relevance is None:  # nothing searched for, or no ranking: newest first
+            order, _, pager_words = SORTS["new"]
+        else:
+            order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
     page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
     reviews.attach_counts(page.object_list)
     query = params.copy()

@@ -1,9 +1,13 @@
 """Library search: the database's own full-text search finds what the plain filter finds,
 words as prefixes, kept in step with every write."""
 
+import html
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,3 +103,22 @@ def test_library_search_keeps_its_filters_and_hides_trash(library, team, owner_c
     assert ">Neon Nights</a>" in html and "Ocean Drive" not in html
     html = owner_client.get(LIBRARY, {"q": "synth", "fav": "1"}).content.decode()
     assert "No songs match" in html
+
+
+def test_best_match_puts_title_hits_first_and_pages_through_ties(team, owner_client):
+    lyric = make_song(team.workspace, team.owner, title="Blue", lyrics="a harbour in the rain")
+    titled = make_song(team.workspace, team.owner, title="Harbour Lights", lyrics="")
+    for n in range(30):  # equal matches: the cursor must still walk each once
+        make_song(team.workspace, team.owner, title=f"Tie {n}", prompt="harbour sounds")
+    seen, params = [], {"q": "harb", "sort": "best"}
+    while True:
+        page = owner_client.get(LIBRARY, params).content.decode()
+        seen += re.findall(r'<article class="card" id="song-([0-9a-f-]+)"', page)
+        following = re.search(r'<a href="\?([^"]*)" rel="next">', page)
+        if not following:
+            break
+        params = QueryDict(html.unescape(following.group(1))).dict()
+    assert len(seen) == len(set(seen)) == 32
+    if search.relevance("harb", connection.alias) is not None:
+        assert seen[0] == str(titled.pk)
+        assert seen.index(str(titled.pk)) < seen.index(str(lyric.pk))
