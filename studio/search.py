@@ -1,8 +1,8 @@
 """Library search: the songs whose title, prompt or lyrics hold every word searched for, each
 word as the start of a word ("synthw" finds "synthwave"), in any case.
 
-`matching(songs, text)` is the one function the views call to search, and `relevance(text,
-alias)` the key the "Best match" sort orders by (None where the plain filter searches). The
+`matching(songs, text)` is the one function the views call to search, and `best_first` gives
+the "Best match" sort its songs and their ranking key (None where the plain filter searches). The
 way of searching is chosen once per database:
 
 - PostgreSQL: a stored, generated `search` tsvector column on the songs table (title, prompt
@@ -25,6 +25,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+RANK_WINDOW = 200  # the "Best match" sort ranks this many of the newest matches
 MAX_WORDS = 8  # more words than this in one search only narrow it; the rest are ignored
 WORD = re.compile(r"\w+")
 
@@ -211,8 +212,17 @@ def matching(songs: QuerySet, text: str) -> QuerySet:
     return chosen(songs.db)(songs, terms)
 
 
-def relevance(text: str, alias: str) -> RawSQL | None:
-    """How well a song matches `text`, higher better (None: no words, or no ranking)."""
+def best_first(matches: QuerySet, text: str) -> tuple[QuerySet, RawSQL] | None:
+    """For the "Best match" sort of `matches` (songs `matching(…, text)` already found): the
+    newest RANK_WINDOW of them and how well each matches, higher better; None without words
+    or where the plain filter searches (it cannot rank).
+
+    Ranking reads every ranked song's words, so it is bounded: a common word matches most of
+    a workspace, and ranking all of them would cost as much as the workspace is big.
+    """
     terms = words(text)
-    rank = RANKS.get(chosen(alias))
-    return rank(terms) if terms and rank else None
+    rank = RANKS.get(chosen(matches.db))
+    if not terms or rank is None:
+        return None
+    newest = matches.order_by("-created_at", "-id").values("pk")[:RANK_WINDOW]
+    return matches.filter(pk__in=newest), rank(terms)

@@ -52,7 +52,8 @@ SORTS = {
         "Longest",
         ("Longer", "Shorter"),
     ),
-    # Ordered by how well each song matches the search (its Order is made per search).
+    # How well each of the newest matches of a search matches it (its Order is made per
+    # search; search.RANK_WINDOW says how many are ranked). Newest first without a search.
     "best": (Order(("created_at", "id"), descending=True), "Best match", ("Better", "More")),
 }
 BEST = "best"
@@ -154,12 +155,10 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         jobs = jobs.none()
 
     order, _, pager_words = SORTS[sort]
-    if sort == BEST:
-        relevance = search.relevance(q, songs.db)
-        if relevance is None:  # nothing searched for, or no ranking: newest first
-            order, _, pager_words = SORTS["new"]
-        else:
-            order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
+    ranked = search.best_first(songs, q) if q and sort == BEST else None
+    if ranked is not None:  # else nothing searched for, or no ranking: newest first
+        songs, relevance = ranked
+        order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
     page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
     reviews.attach_counts(page.object_list)
     query = params.copy()

@@ -52,7 +52,7 @@ def found(way, text: str) -> set[str]:
     return {s.title for s in way(songs, search.words(text))}
 
 
-def test_the_database_search_is_not_the_plain_filter():
+def test_the_database_search_is_not_the_plain_filter(db):
     expected = {"postgresql": search.postgresql, "sqlite": search.fts5}[connection.vendor]
     assert search.chosen(connection.alias) is expected
 
@@ -119,6 +119,17 @@ def test_best_match_puts_title_hits_first_and_pages_through_ties(team, owner_cli
             break
         params = QueryDict(html.unescape(following.group(1))).dict()
     assert len(seen) == len(set(seen)) == 32
-    if search.relevance("harb", connection.alias) is not None:
+    if search.best_first(Song.objects.all(), "harb") is not None:
         assert seen[0] == str(titled.pk)
         assert seen.index(str(titled.pk)) < seen.index(str(lyric.pk))
+
+
+def test_best_match_ranks_only_the_newest_matches(team, owner_client, monkeypatch):
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    songs = [make_song(team.workspace, team.owner, title=f"Glow {n}") for n in range(8)]
+    page = owner_client.get(LIBRARY, {"q": "glow", "sort": "best"}).content.decode()
+    shown = set(re.findall(r'<article class="card" id="song-([0-9a-f-]+)"', page))
+    if search.best_first(Song.objects.all(), "glow") is not None:
+        assert shown == {str(s.pk) for s in songs[-5:]}
+    else:
+        assert len(shown) == 8
