@@ -3,7 +3,7 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate
 
-SEARCH_MIGRATION = ("studio", "0009_song_search")
+SEARCH_MIGRATION = ("studio", "0010_song_search")
 
 
 def _search_after_migrate(sender, using: str, **kwargs) -> None:

@@ -13,7 +13,7 @@ way of searching is chosen once per database:
 
 The hand-written SQL of the first two lives here and nowhere else; the plain filter is the
 ORM's, and tests check that all three find the same songs. The columns, table and triggers
-are made by migration 0009 (`install`); `install` runs again after every migrate, because
+are made by migration 0010 (`install`); `install` runs again after every migrate, because
 SQLite drops a table's triggers when a migration rebuilds the table.
 """
 

@@ -18,6 +18,6 @@ def backwards(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("studio", "0008_library_keyset_indexes")]
+    dependencies = [("studio", "0009_library_keyset_indexes")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
