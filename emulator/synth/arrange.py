@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from emulator.synth import instruments as ins
+import emulator.synth.instruments as ins
 from emulator.synth.plan import Plan
 from emulator.synth.voice import sing
 from emulator.synth.words import rng_for
