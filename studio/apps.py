@@ -8,7 +8,7 @@ SEARCH_MIGRATION = ("studio", "0010_song_search")
 
 def _search_after_migrate(sender, using: str, **kwargs) -> None:
     """SQLite drops a table's triggers when a migration rebuilds it: put search's back."""
-    from studio import search
+    from studio.db import search
 
     connection = connections[using]
     if SEARCH_MIGRATION in MigrationRecorder(connection).applied_migrations():

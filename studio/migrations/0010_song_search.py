@@ -1,18 +1,18 @@
 """Full-text search of songs: on PostgreSQL a generated tsvector column with a GIN index, on
 SQLite an FTS5 table kept in step by triggers (nothing where SQLite lacks FTS5). The SQL is
-studio.search's, which also puts back triggers a later table rebuild drops."""
+studio.db.search's, which also puts back triggers a later table rebuild drops."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor) -> None:
-    from studio import search
+    from studio.db import search
 
     search.install(schema_editor.connection)
 
 
 def backwards(apps, schema_editor) -> None:
-    from studio import search
+    from studio.db import search
 
     search.uninstall(schema_editor.connection)
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contract.producer import SONG_ACTIONS
-from studio import reviews, search
+from studio import reviews
 from studio.access import current_workspace
+from studio.db import search
 from studio.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.models import (
     ArchiveStatus,

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from studio import search
+from studio.db import search
 from studio.models import Song
 from tests.ui.factories import make_song
 
