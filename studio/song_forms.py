@@ -42,12 +42,56 @@ def slider(name: str, initial: float, label: str, help_text: str) -> forms.Float
     )
 
 
+def clock(seconds: float) -> str:
+    whole = max(0, int(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def check_times(
+    form: forms.Form, duration: float | None, names: tuple[str, ...], *, starts: str = ""
+) -> None:
+    """Time values of a remix must lie within its song, checked on the form rather than
+    found out later from the provider's failure. `starts` names the field that must leave
+    some of the song after it (a point to extend from or a section's start)."""
+    if not duration:
+        return
+    data = form.cleaned_data
+    for name in names:
+        value = data.get(name)
+        if value is None or name in form.errors:
+            continue
+        if value > duration or (name == starts and value >= duration):
+            limit = "before" if name == starts else "at most"
+            form.add_error(
+                name,
+                f"The song is {clock(duration)} ({duration:.2f} s) long: "
+                f"choose a time {limit} {duration:.2f} s.",
+            )
+
+
 class ApiForm(forms.Form):
-    """A form whose fields are sent as they are; blank optional fields are left out."""
+    """A form whose fields are sent as they are; blank optional fields are left out.
+
+    `song_duration` is the length of the song a remix starts from: the fields named in
+    `time_fields` are checked against it."""
 
     action: Action = Action.MUSIC
     # Booleans sent only when ticked (the API's default is false).
     flags = ("instrumental", "is_storage")
+    time_fields: tuple[str, ...] = ()
+    start_field = ""
+
+    def __init__(self, *args: Any, song_duration: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.song_duration = song_duration
+        for name in self.time_fields:
+            if song_duration and name in self.fields:
+                self.fields[name].widget.attrs["max"] = f"{song_duration:.2f}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        check_times(self, self.song_duration, self.time_fields, starts=self.start_field)
+        return data
 
     def params(self) -> dict[str, Any]:
         body: dict[str, Any] = {}
@@ -165,6 +209,7 @@ def _seconds_field(label: str, *, required: bool, help_text: str) -> forms.Float
 
 class ExtendForm(PromptFields):
     action = Action.EXTEND
+    time_fields = ("starts",)
     starts = _seconds_field(
         "Extend from (seconds)", required=True, help_text="Click the waveform to pick the point."
     )
@@ -176,6 +221,8 @@ class CoverForm(PromptFields):
 
 class ReplaceForm(PromptFields):
     action = Action.REPLACE
+    time_fields = ("starts", "ends")
+    start_field = "starts"
     starts = _seconds_field("From (seconds)", required=True, help_text="Drag on the waveform.")
     ends = _seconds_field("To (seconds)", required=False, help_text="Empty means to the end.")
 

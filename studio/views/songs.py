@@ -1,6 +1,7 @@
 """The song page: the big player, the family tree, one panel per remix or file action, and
 the small edits (favourite, rename, delete). Also retry and check-again for jobs."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -113,7 +114,7 @@ def _panels(song: Song, role: Role, bound: ApiForm | None = None) -> tuple[list[
         if bound is not None and bound.action is action:
             form = bound
         else:
-            form = form_class(initial=_initial(song, action))
+            form = form_class(initial=_initial(song, action), song_duration=song.duration)
         panel = {
             "action": action.value,
             "label": action.label,
@@ -157,11 +158,45 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
     return render(request, "studio/song.html", context, status=status)
 
 
+def _retry_form(song: Song, job: Job) -> ApiForm | None:
+    """The form a failed remix was sent from, filled in with what was sent."""
+    form_class = SONG_ACTION_FORMS.get(Action(job.action)) if job.action in Action.values else None
+    if form_class is None:
+        return None
+    data = {k: v for k, v in job.params.items() if k != "music_id" and v is not None}
+    return form_class(data, song_duration=song.duration)
+
+
+def refused_for_parameters(job: Job) -> bool:
+    """The provider's answer to bad parameters (400) is "Parameter error": sending the
+    same request again can only fail the same way."""
+    return "parameter error" in job.error.lower()
+
+
 @require_GET
 @login_required
 def song_page(request: HttpRequest, song_id) -> HttpResponse:
     song, role = song_for(request, song_id)
-    return _page(request, song, role)
+    bound = None
+    retry_id = request.GET.get("retry", "")
+    if retry_id and role.can_edit:
+        job = Job.objects.filter(
+            pk=retry_id if _is_uuid(retry_id) else None,
+            parent=song,
+            status=JobStatus.FAILED,
+        ).first()
+        bound = _retry_form(song, job) if job else None
+        if bound is not None and bound.is_valid() and refused_for_parameters(job):
+            bound.add_error(None, f"The music service refused these settings: {job.error}")
+    return _page(request, song, role, bound)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @require_POST
@@ -173,7 +208,7 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
         form_class = SONG_ACTION_FORMS[Action(action)]
     except (ValueError, KeyError):
         raise Http404 from None
-    form = form_class(request.POST)
+    form = form_class(request.POST, song_duration=song.duration)
     reason = switches.disabled_reason(form.action)
     if reason:
         form.is_valid()
@@ -269,6 +304,13 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
     if job.status != JobStatus.FAILED:
         messages.info(request, "Only a failed job can be retried.")
         return _after_job(job)
+    parent = Song.objects.filter(pk=job.parent_id, deleted_at__isnull=True).first()
+    form = _retry_form(parent, job) if parent else None
+    if form is not None and (not form.is_valid() or refused_for_parameters(job)):
+        # Sending the same values again would fail the same way: let the user change them.
+        messages.info(request, "Change the settings below, then send it again.")
+        url = reverse("song", args=[parent.id])
+        return redirect(f"{url}?retry={job.id}#panel-{job.action}")
     try:
         new = jobs.retry(job, request.user)
     except PayloadInvalid as exc:

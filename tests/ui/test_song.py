@@ -256,3 +256,64 @@ def test_retry_and_check_again(team, editor_client, monkeypatch):
     response = editor_client.post(reverse("job_check", args=[unknown.id]), follow=True)
     assert checked == [unknown.pk]
     assert "Checked" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "field"),
+    [
+        ("extend", {"sound_prompt": "more", "starts": "999"}, "starts"),
+        ("replace", {"sound_prompt": "x", "starts": "120"}, "starts"),
+        ("replace", {"sound_prompt": "x", "starts": "10", "ends": "130"}, "ends"),
+    ],
+)
+def test_times_past_the_song_are_refused_on_the_form(team, editor_client, action, fields, field):
+    song = make_song(team.workspace, team.owner, duration=120.0)
+    response = editor_client.post(act(song, action), fields)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The song is 2:00 (120.00 s) long" in html
+    assert f'id="panel-{action}" open' in html
+    assert not Job.objects.filter(parent=song).exists()
+    # Up to the end is fine for an extend point and the end of a section.
+    ok = {**fields, field: "120"} if field != "starts" or action == "extend" else None
+    if ok:
+        assert editor_client.post(act(song, action), ok).status_code == 302
+
+
+def test_retry_of_bad_values_opens_the_form_with_them(team, editor_client):
+    song = make_song(team.workspace, team.owner, duration=120.0)
+    failed = make_job(
+        team.workspace,
+        team.owner,
+        action=Action.EXTEND,
+        parent=song,
+        status=JobStatus.FAILED,
+        params={"music_id": song.music_id, "sound_prompt": "more", "starts": 999.0},
+        error="Parameter error: starts must be less than the song's length (120.00 s).",
+    )
+    response = editor_client.post(reverse("job_retry", args=[failed.id]))
+    assert response.status_code == 302
+    assert response["Location"] == f"{page(song)}?retry={failed.id}#panel-extend"
+    assert Job.objects.filter(parent=song).count() == 1  # nothing sent again
+    html = editor_client.get(response["Location"]).content.decode()
+    assert 'id="panel-extend" open' in html
+    assert 'value="999.0"' in html and "The song is 2:00" in html
+
+
+def test_retry_refused_for_its_parameters_opens_the_form(team, editor_client):
+    song = make_song(team.workspace, team.owner, duration=120.0)
+    failed = make_job(
+        team.workspace,
+        team.owner,
+        action=Action.COVER,
+        parent=song,
+        status=JobStatus.FAILED,
+        params={"music_id": song.music_id, "sound_prompt": "jazz"},
+        error="Parameter error",
+    )
+    response = editor_client.post(reverse("job_retry", args=[failed.id]), follow=True)
+    html = response.content.decode()
+    assert Job.objects.filter(parent=song).count() == 1
+    assert 'id="panel-cover" open' in html and "refused these settings" in html
+    # A stranger's or a broken job id is just ignored.
+    assert editor_client.get(page(song) + "?retry=nonsense").status_code == 200
