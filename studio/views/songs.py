@@ -79,11 +79,13 @@ def _files(song: Song) -> dict:
     by_kind: dict[str, list[Asset]] = {}
     for asset in assets:
         by_kind.setdefault(asset.kind, []).append(asset)
+    videos = sorted(by_kind.get(AssetKind.VIDEO, []), key=lambda a: a.created_at, reverse=True)
     return {
         "stems": by_kind.get(AssetKind.STEM, []),
         "wav": (by_kind.get(AssetKind.WAV) or [None])[0],
         "mp3": (by_kind.get(AssetKind.MP3) or [None])[0],
-        "video": (by_kind.get(AssetKind.VIDEO) or [None])[0],
+        # One per style made, newest first: each style is its own file.
+        "videos": videos,
     }
 
 

@@ -317,3 +317,25 @@ def test_retry_refused_for_its_parameters_opens_the_form(team, editor_client):
     assert 'id="panel-cover" open' in html and "refused these settings" in html
     # A stranger's or a broken job id is just ignored.
     assert editor_client.get(page(song) + "?retry=nonsense").status_code == 200
+
+
+def test_every_video_is_shown_by_style_newest_first(team, owner_client):
+    from datetime import timedelta
+
+    song = make_song(team.workspace, team.owner)
+    start = timezone.now() - timedelta(hours=3)
+    made = {}
+    for hours, preset in enumerate(["simple", "modern", "player"]):
+        made[preset] = Asset.objects.create(
+            song=song,
+            workspace=team.workspace,
+            kind=AssetKind.VIDEO,
+            label=preset,
+            file=f"{preset}.mp4",
+            created_at=start + timedelta(hours=hours),
+        )
+    html = owner_client.get(page(song)).content.decode()
+    spots = [html.index(reverse("asset_media", args=[made[p].id])) for p in made]
+    assert spots[2] < spots[1] < spots[0]  # newest first
+    for preset in ("Simple", "Modern", "Player"):
+        assert f"<strong>{preset}</strong> style" in html
