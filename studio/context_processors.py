@@ -2,6 +2,7 @@ from django.http import HttpRequest
 
 from studio.access import current_workspace
 from studio.models import Membership
+from studio.providers import uses_emulator
 from studio.reviews import unread_count
 
 
@@ -13,6 +14,8 @@ def workspace(request: HttpRequest) -> dict:
     return {
         "active_workspace": active,
         "active_role": role,
+        # Said in the footer: results are made up and nothing is charged.
+        "emulator_in_use": uses_emulator(active),
         "my_memberships": Membership.objects.filter(user=request.user)
         .select_related("workspace")
         .order_by("workspace__name"),

@@ -283,3 +283,12 @@ def test_poll_renders_each_card_once_with_the_callers_role(team, viewer_client, 
     editor_html = editor_client.get(POLL, seen).content.decode()
     assert viewer_html.count("hx-swap-oob") == 1 and editor_html.count("hx-swap-oob") == 1
     assert "Retry" not in viewer_html and "Retry" in editor_html
+
+
+def test_footer_says_when_the_studio_runs_on_the_emulator(team, owner_client, settings):
+    settings.TTAPI_API_KEY = ""
+    assert (
+        "running on the built-in emulator" in owner_client.get(reverse("library")).content.decode()
+    )
+    settings.TTAPI_API_KEY = "real-key"
+    assert "built-in emulator" not in owner_client.get(reverse("library")).content.decode()
