@@ -6,7 +6,9 @@ cannot both succeed.
 """
 
 import contextlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -75,13 +77,28 @@ def remove_member(membership: Membership, actor) -> None:
             record(current.workspace, actor, Verb.MEMBER_REMOVED, current.user.get_username())
 
 
-def invite(workspace: Workspace, email: str, role: Role, actor) -> tuple[Invitation, str]:
-    """A fresh invitation and its token; earlier pending ones to the same address go."""
+def invite(workspace: Workspace, email: str, role: Role, actor) -> tuple[Invitation, str, bool]:
+    """The invitation to send and its token, and whether it was already pending.
+
+    Inviting an address again sends the same link again (with the role asked now and a
+    fresh expiry), so the link mailed earlier keeps working."""
     with transaction.atomic():
-        workspace.invitations.usable().filter(email__iexact=email).delete()
+        pending = workspace.invitations.usable().filter(email__iexact=email).select_for_update()
+        for invitation in pending:
+            token = invitation.token()
+            if token is None:  # a random token from before links could be made again
+                continue
+            invitation.role = role
+            invitation.invited_by = actor
+            invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+            invitation.save(update_fields=["role", "invited_by", "expires_at"])
+            record(
+                workspace, actor, Verb.MEMBER_INVITED, f"{invitation.email} as {Role(role).label}"
+            )
+            return invitation, token, True
         invitation, token = Invitation.issue(workspace, email, role, invited_by=actor)
         record(workspace, actor, Verb.MEMBER_INVITED, f"{invitation.email} as {Role(role).label}")
-    return invitation, token
+    return invitation, token, False
 
 
 def accept_invitation(invitation: Invitation, user) -> Membership:

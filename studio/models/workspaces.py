@@ -1,13 +1,15 @@
 """Workspaces, who belongs to them and with which role, and invitations to join."""
 
+import base64
 import hashlib
-import secrets
+import hmac
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from studio import crypto
 
@@ -84,6 +86,9 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -121,17 +126,33 @@ class Invitation(models.Model):
     def issue(
         cls, workspace: Workspace, email: str, role: str, invited_by
     ) -> tuple["Invitation", str]:
-        """A new invitation and its secret token (shown once, never stored)."""
-        token = secrets.token_urlsafe(32)
-        invitation = cls.objects.create(
+        """A new invitation and its secret token (never stored: see `token`)."""
+        now = timezone.now()
+        invitation = cls(
             workspace=workspace,
             email=email.strip().lower(),
             role=role,
-            token_hash=_hash_token(token),
             invited_by=invited_by,
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_DAYS),
         )
+        token = invitation._derive_token()
+        invitation.token_hash = _hash_token(token)
+        invitation.save()
         return invitation, token
+
+    def _derive_token(self) -> str:
+        # Whole microseconds since the epoch: the same before and after a database round trip.
+        moment = (self.created_at - EPOCH) // timedelta(microseconds=1)
+        nonce = f"{self.workspace_id}:{self.email}:{moment}"
+        digest = salted_hmac("studio.invitation", nonce, algorithm="sha256").digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def token(self) -> str | None:
+        """The link's secret, made again from the secret key (so the same link can be mailed
+        once more); None for an invitation whose token was random or made with another key."""
+        token = self._derive_token()
+        return token if hmac.compare_digest(_hash_token(token), self.token_hash) else None
 
     @classmethod
     def find(cls, token: str) -> "Invitation | None":

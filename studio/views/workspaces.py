@@ -218,7 +218,7 @@ def workspace_invite(request: HttpRequest, workspace_id) -> HttpResponse:
     form = InviteForm(request.POST, workspace=workspace)
     if not form.is_valid():
         return _members_page(request, workspace, role, invite_form=form)
-    invitation, token = invite(
+    invitation, token, again = invite(
         workspace, form.cleaned_data["email"], form.cleaned_data["role"], request.user
     )
     url = _invitation_url(request, token)
@@ -238,6 +238,8 @@ def workspace_invite(request: HttpRequest, workspace_id) -> HttpResponse:
         "email": invitation.email,
         "url": url,
         "mailed": mailed,
+        "again": again,
+        "days": settings.INVITATION_DAYS,
     }
     return redirect("workspace_members_for", workspace.id)
 

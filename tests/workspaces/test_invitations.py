@@ -70,13 +70,6 @@ def test_invite_errors(owner_client, team):
     assert not Invitation.objects.exists()
 
 
-def test_inviting_again_replaces_the_pending_invitation(owner_client, team, mailoutbox):
-    invite(owner_client, team)
-    invite(owner_client, team, role="editor")
-    assert Invitation.objects.get().role == Role.EDITOR
-    assert owner_client.get(link_in(mailoutbox[0])).status_code == 404
-
-
 def test_owner_revokes(owner_client, team, mailoutbox, dora):
     invite(owner_client, team)
     invitation = Invitation.objects.get()
@@ -187,3 +180,23 @@ def test_two_acceptances_of_one_invitation_make_one_member(team, dora):
     with pytest.raises(MembershipError):
         accept_invitation(stale, twin)  # read before the first acceptance, used after
     assert not Membership.objects.filter(workspace=team.workspace, user=twin).exists()
+
+
+def test_inviting_again_resends_the_same_link_and_extends_it(
+    owner_client, client, team, mailoutbox
+):
+    invite(owner_client, team, role="viewer")
+    first = link_in(mailoutbox[0])
+    invitation = Invitation.objects.get()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() + timedelta(hours=1)
+    )
+    invite(owner_client, team, role="editor")
+    assert len(mailoutbox) == 2
+    assert link_in(mailoutbox[1]) == first  # the same link, mailed again
+    again = Invitation.objects.get()  # still one invitation
+    assert again.pk == invitation.pk and again.role == Role.EDITOR
+    assert again.expires_at > timezone.now() + timedelta(days=6)
+    page = owner_client.get(reverse("workspace_members_for", args=[team.workspace.id]))
+    assert "The link sent before still works" in page.content.decode()
+    assert client.get(first).status_code == 200  # the first link still works
