@@ -15,6 +15,7 @@ import httpx
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+import outbound
 from emulator import answers, clock, faults
 from emulator.models import HookState, Job
 
@@ -30,7 +31,8 @@ RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0)  # pause before the 2nd and 3rd tri
 
 
 def http_client(timeout: float = TIMEOUT) -> httpx.Client:
-    return httpx.Client(transport=TRANSPORT, timeout=timeout, follow_redirects=True)
+    """Guarded like the studio's: hooks to internal addresses are refused (outbound)."""
+    return outbound.client(transport=TRANSPORT, timeout=timeout)
 
 
 def schedule(job: Job) -> None:
@@ -59,6 +61,9 @@ def _post(client: httpx.Client, url: str, body: dict) -> bool:
             time.sleep(RETRY_DELAYS[min(attempt - 1, len(RETRY_DELAYS) - 1)])
         try:
             response = client.post(url, json=body)
+        except outbound.Refused as exc:
+            logger.info("Emulator webhook to %s refused: %s", url, exc)
+            return False
         except httpx.HTTPError as exc:
             logger.info("Emulator webhook to %s: %s", url, exc)
             continue

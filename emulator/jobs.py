@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import uuid
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-import httpx
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import outbound
 from contract.engines import Engine
 from contract.flowmusic import DEFAULT_MODEL as FLOW_DEFAULT_MODEL
 from emulator import clock, faults, files, hooks, recipes
@@ -67,23 +68,15 @@ def _check_span(action: str, params: dict, parent: Music) -> None:
 def _download_upload(url: str) -> tuple[str, str]:
     """Fetch the audio to upload: (path on disk, "") or ("", why it failed)."""
     limit = settings.UPLOAD_MAX_BYTES
+    body = io.BytesIO()
     try:
-        with hooks.http_client(UPLOAD_TIMEOUT) as client, client.stream("GET", url) as response:
-            if not response.is_success:
-                return (
-                    "",
-                    f"The audio at audio_url could not be read (HTTP {response.status_code}).",
-                )
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    return "", f"The audio at audio_url is larger than {limit // 2**20} MB."
-                chunks.append(chunk)
-    except httpx.HTTPError:
-        return "", "The audio at audio_url could not be downloaded."
+        outbound.download(
+            url, body, limit=limit, deadline=UPLOAD_TIMEOUT, transport=hooks.TRANSPORT
+        )
+    except outbound.FetchError as exc:
+        return "", f"The audio at audio_url could not be read: {exc}"
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
-    path = files.store_upload(b"".join(chunks), suffix if suffix in UPLOAD_SUFFIXES else ".bin")
+    path = files.store_upload(body.getvalue(), suffix if suffix in UPLOAD_SUFFIXES else ".bin")
     return str(path), ""
 
 

@@ -114,6 +114,8 @@ def emulator_fixture(settings, monkeypatch, media_root) -> Iterator[Emulator]:
     settings.EMULATOR_FAULT_RATE = 0
     settings.EMULATOR_MEDIA_ROOT = media_root
     settings.EMULATOR_BASE_URL = BASE_URL
+    # The in-process emulator's host, whatever EMULATOR_BASE_URL a test sets afterwards.
+    settings.OUTBOUND_ALLOWED_HOSTS = [*settings.OUTBOUND_ALLOWED_HOSTS, "testserver"]
     transport = EmulatorTransport()
     monkeypatch.setattr(hooks, "TRANSPORT", transport)
     monkeypatch.setattr(hooks, "TIMERS", False)

@@ -78,12 +78,13 @@ def read_wav(data: bytes) -> tuple[np.ndarray, int] | None:
     return x.reshape(-1, channels), rate
 
 
-def _ffmpeg(data: bytes, channels: int, rate: int) -> np.ndarray:
+def _ffmpeg(data: bytes, channels: int, rate: int, max_seconds: float | None) -> np.ndarray:
     with tempfile.NamedTemporaryFile(prefix="decode-") as source:
         source.write(data)
         source.flush()
         command = [
             ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", source.name,
+            *(["-t", f"{max_seconds:g}"] if max_seconds else []),
             "-vn", "-f", "f32le", "-acodec", "pcm_f32le", "-ac", str(channels), "-ar", str(rate),
             "pipe:1",
         ]  # fmt: skip
@@ -108,15 +109,24 @@ def _channels(x: np.ndarray, channels: int) -> np.ndarray:
 
 
 def decode(
-    data: bytes, *, channels: int, rate: int, any_wav_rate: bool = False
+    data: bytes,
+    *,
+    channels: int,
+    rate: int,
+    any_wav_rate: bool = False,
+    max_seconds: float | None = None,
 ) -> tuple[np.ndarray, int]:
     """Float32 samples (frames, `channels`) and their rate, from any audio ffmpeg reads.
 
     A WAV at `rate` (at any rate with `any_wav_rate`) is read in numpy, sample for sample;
-    anything else is decoded and resampled to `rate` by ffmpeg. Raises DecodeError.
+    anything else is decoded and resampled to `rate` by ffmpeg. Only the first
+    `max_seconds` are decoded, when given: a small file cannot expand into hours of
+    samples. Raises DecodeError.
     """
     wav = read_wav(data)
     if wav is not None and (any_wav_rate or wav[1] == rate):
         samples, found_rate = wav
+        if max_seconds:
+            samples = samples[: int(found_rate * max_seconds)]
         return np.ascontiguousarray(_channels(samples, channels), dtype=np.float32), found_rate
-    return _ffmpeg(data, channels, rate), rate
+    return _ffmpeg(data, channels, rate, max_seconds), rate

@@ -165,6 +165,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded audio files (bytes): bigger files are refused with a form error.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Longest audio a user may upload (seconds); the file is decoded to tell.
+UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=20 * 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -210,7 +212,14 @@ MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Producer Studio <studio@localhost>")
 
 # Background work: django.tasks on the database queue (manage.py db_worker).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Copying result files has a queue of its own ("archive"), so a slow or huge file never
+# waits in line with sending and polling jobs.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "archive"]}
+}
+# Threads of `manage.py worker` that copy result files (the "archive" queue); 0 leaves that
+# queue to separate `manage.py db_worker --queue-name archive` processes.
+ARCHIVE_WORKERS = env.int("ARCHIVE_WORKERS", default=2)
 
 # The Producer API. Without a workspace key or TTAPI_API_KEY the studio uses the emulator.
 TTAPI_API_KEY = env.str("TTAPI_API_KEY", default="")
@@ -238,6 +247,8 @@ ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=6)
 # A failed copy is tried again after this many seconds, then twice as long each time (≤ 1 h).
 ARCHIVE_RETRY_SECONDS = env.float("ARCHIVE_RETRY_SECONDS", default=30.0)
 ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
+# One copy gives up after this many seconds in all (a file that trickles in is cut off).
+ARCHIVE_DEADLINE_SECONDS = env.float("ARCHIVE_DEADLINE_SECONDS", default=900.0)
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=256 * 1024)
 
 # The built-in emulator of the Producer and Flow Music APIs, mounted at /emulator/.
@@ -260,6 +271,12 @@ EMULATOR_MEDIA_ROOT = Path(env.str("EMULATOR_MEDIA_ROOT", default=str(MEDIA_ROOT
 EMULATOR_FILES_EXPIRE_SECONDS = env.float("EMULATOR_FILES_EXPIRE_SECONDS", default=0.0)
 # Quota each key may spend (charged plus running jobs); past it, 402 (0: unlimited).
 EMULATOR_KEY_BALANCE = env.int("EMULATOR_KEY_BALANCE", default=0)
+
+# Hosts (host or host:port) the studio and the emulator may fetch from or post to although
+# they resolve to internal addresses. The emulator's own host and port (when enabled) and
+# TTAPI_BASE_URL's (when it is a local or internal name) are always allowed; see
+# docs/deployment.md, "Outbound requests".
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,6 @@ class StudioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from studio import signals  # noqa: F401
+        from studio import checks, signals  # noqa: F401
 
         post_migrate.connect(_search_after_migrate, sender=self)

@@ -16,7 +16,6 @@ from functools import partial
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 import numpy as np
 from django.conf import settings
 from django.core.files import File
@@ -26,13 +25,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 import mediatools
+import outbound
 from mediatools import peaks
 from studio import providers, queueing
 from studio.models import ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
 
+QUEUE = "archive"  # the task queue copies run on (see settings.TASKS, ARCHIVE_WORKERS)
 DECODE_RATE = 8000  # Hz: plenty for peaks and durations
+# Decoding stops after this much audio: a small file cannot expand into hours in memory
+# (3 hours at DECODE_RATE is 170 MB of samples).
+DECODE_MAX_SECONDS = 3 * 3600
 LEASE = timedelta(minutes=10)  # an attempt still running after this is presumed dead
 EXTENSIONS = {
     "audio/mpeg": ".mp3",
@@ -61,7 +65,12 @@ DEFAULT_EXTENSION = {"audio": ".mp3", "image": ".png", "video": ".mp4"}
 
 
 class ArchiveError(Exception):
-    """A copy failed; the message is shown next to the file."""
+    """A copy failed; the message is shown next to the file. `final`: trying again cannot
+    help (the address is refused), so it is not retried."""
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
 
 
 def max_attempts() -> int:
@@ -81,10 +90,13 @@ def retry_delay(attempts: int) -> timedelta:
 # Audio.
 
 
-def decode(data: bytes) -> tuple[np.ndarray, float]:
-    """Mono float samples (at their own rate for WAV, else DECODE_RATE) and the duration."""
+def decode(data: bytes, max_seconds: float = DECODE_MAX_SECONDS) -> tuple[np.ndarray, float]:
+    """Mono float samples (at their own rate for WAV, else DECODE_RATE) and the duration,
+    of at most the first `max_seconds` of audio."""
     try:
-        samples, rate = mediatools.decode(data, channels=1, rate=DECODE_RATE, any_wav_rate=True)
+        samples, rate = mediatools.decode(
+            data, channels=1, rate=DECODE_RATE, any_wav_rate=True, max_seconds=max_seconds
+        )
     except mediatools.DecodeError as exc:
         raise ArchiveError(f"The audio could not be decoded ({exc.reason}).") from exc
     return samples[:, 0], len(samples) / rate
@@ -94,31 +106,23 @@ def decode(data: bytes) -> tuple[np.ndarray, float]:
 
 
 def _download(url: str) -> tuple[tempfile.SpooledTemporaryFile, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ArchiveError("The file's address is not an http(s) URL.")
-    limit = max_bytes()
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (returned)
     try:
-        with providers.media_client() as http, http.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise ArchiveError(f"The file server answered HTTP {response.status_code}.")
-            size = 0
-            for chunk in response.iter_bytes(1024 * 256):
-                size += len(chunk)
-                if size > limit:
-                    raise ArchiveError(f"The file is larger than {limit // 1024 // 1024} MB.")
-                spool.write(chunk)
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    except httpx.HTTPError as exc:
+        kind = outbound.download(
+            url,
+            spool,
+            limit=max_bytes(),
+            deadline=settings.ARCHIVE_DEADLINE_SECONDS,
+            transport=providers.TRANSPORT,
+        )
+    except outbound.FetchError as exc:
         spool.close()
-        raise ArchiveError(f"Could not download the file ({type(exc).__name__}).") from exc
-    except ArchiveError:
+        # Refused or too large: the same answer next time, so it is not retried.
+        final = isinstance(exc, outbound.Refused | outbound.TooLarge)
+        raise ArchiveError(str(exc), final=final) from exc
+    except BaseException:
         spool.close()
         raise
-    if size == 0:
-        spool.close()
-        raise ArchiveError("The file server sent an empty file.")
     spool.seek(0)
     return spool, kind
 
@@ -141,6 +145,16 @@ def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) 
     return content_type
 
 
+def lease(model: type[models.Model], obj: models.Model, now) -> bool:
+    """Mark a due row as queued for a copy (the sweep): not queued again until LEASE ends."""
+    return (
+        model.objects.filter(
+            pk=obj.pk, archive_status=ArchiveStatus.PENDING, archive_next_at=obj.archive_next_at
+        ).update(archive_next_at=now + LEASE)
+        > 0
+    )
+
+
 def _claim(model: type[models.Model], obj: models.Model) -> bool:
     now = timezone.now()
     return (
@@ -157,12 +171,13 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
         logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
     attempts = obj.archive_attempts + 1
     message = str(exc) if isinstance(exc, ArchiveError) else "The copy failed unexpectedly."
-    gave_up = attempts >= max_attempts()
+    gave_up = attempts >= max_attempts() or getattr(exc, "final", False)
     model.objects.filter(pk=obj.pk).update(
         archive_attempts=attempts,
         archive_status=ArchiveStatus.FAILED if gave_up else ArchiveStatus.PENDING,
         archive_error=(
-            f"{message} Gave up after {attempts} attempts; the provider's link is kept."
+            f"{message} Gave up after {attempts} attempt{'s' if attempts > 1 else ''}; "
+            "the provider's link is kept."
             if gave_up
             else f"{message} Trying again (attempt {attempts + 1} of {max_attempts()})."
         ),
@@ -245,7 +260,7 @@ def retry_archiving(song_or_asset: Song | Asset) -> None:
 # Queueing.
 
 
-@task()
+@task(queue_name=QUEUE)
 def archive_files(song_ids: list[str], asset_ids: list[str]) -> int:
     """A result's files, one task per job; each row is claimed on its own."""
     done = 0

@@ -31,7 +31,7 @@ from django.utils import timezone
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
 from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
 from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
-from studio import archive, db, ledger, outputs, providers, queueing
+from studio import archive, db, ledger, outputs, providers, queueing, redaction
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 from studio.ttapi.switches import disabled_reason
@@ -358,6 +358,8 @@ def apply_parsed(job: Job, result: JobResult) -> bool:
         # repeated delivery is answered from the row the caller loaded, without a write.
         return changed
 
+    # A key the provider echoed is never stored (nor shown, nor logged from the row).
+    result = redaction.redact_result(result, redaction.secrets_for(job))
     now = timezone.now()
     raw = result.raw
     if result.status == SUCCESS:

@@ -8,7 +8,7 @@ from django.conf import settings
 from studio.models import Job, Workspace
 from studio.ttapi import Client
 
-# Tests route every client (and media download) in-process by setting this.
+# Tests route every client (and result file download) in-process by setting this.
 TRANSPORT: httpx.BaseTransport | None = None
 
 
@@ -38,13 +38,3 @@ def _client(workspace: Workspace, *, emulator: bool) -> Client:
         key = workspace.get_api_key() if workspace.has_api_key else ""
         key, base_url = key or settings.TTAPI_API_KEY, settings.TTAPI_BASE_URL
     return Client(key, base_url, timeout=settings.TTAPI_TIMEOUT, transport=TRANSPORT)
-
-
-def media_client(timeout: float = 60.0) -> httpx.Client:
-    """An HTTP client for downloading result files (the emulator's too, in tests)."""
-    return httpx.Client(
-        timeout=httpx.Timeout(timeout, connect=10.0),
-        transport=TRANSPORT,
-        follow_redirects=True,
-        headers={"User-Agent": "producer-studio"},
-    )

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+import outbound
 from contract.errors import PayloadInvalid
 from contract.producer import MAX_LENGTH, PRESETS, SLIDERS, Action
-from studio import jobs
+from studio import archive, jobs
 from studio.models import Job
 from studio.ttapi import config
 
@@ -311,6 +312,19 @@ def looks_like_audio(head: bytes) -> bool:
     )
 
 
+def audio_seconds(upload) -> float | None:
+    """How long the uploaded file plays (decoding at most just past the limit), or None
+    when it does not decode as audio."""
+    limit = settings.UPLOAD_MAX_SECONDS + 1
+    try:
+        _samples, seconds = archive.decode(upload.read(), limit)  # at most UPLOAD_MAX_BYTES
+    except archive.ArchiveError:
+        return None
+    finally:
+        upload.seek(0)
+    return seconds if seconds > 0 else None
+
+
 class UploadForm(forms.Form):
     audio_url = forms.URLField(
         label="Audio URL",
@@ -325,6 +339,15 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
     )
 
+    def clean_audio_url(self) -> str:
+        url = self.cleaned_data.get("audio_url") or ""
+        if url:
+            try:
+                outbound.check_url(url)  # the provider is not asked to fetch internal hosts
+            except outbound.Refused as exc:
+                raise forms.ValidationError(f"This address cannot be used: {exc}") from None
+        return url
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not upload:
@@ -332,14 +355,22 @@ class UploadForm(forms.Form):
         limit = settings.UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."
+                f"The file is over the limit of {outbound.size_text(limit)}."
             )
         head = upload.read(16)
         upload.seek(0)
+        refused = forms.ValidationError(
+            "Only audio files (MP3, WAV, OGG, FLAC, M4A) can be uploaded."
+        )
         if not (upload.content_type or "").startswith("audio/") or not looks_like_audio(head):
-            raise forms.ValidationError(
-                "Only audio files (MP3, WAV, OGG, FLAC, M4A) can be uploaded."
-            )
+            raise refused
+        seconds = audio_seconds(upload)  # decoded: the first bytes alone prove nothing
+        if seconds is None:
+            raise refused
+        longest = settings.UPLOAD_MAX_SECONDS
+        if seconds > longest:
+            said = f"{longest // 60} minutes" if longest >= 120 else f"{longest} seconds"
+            raise forms.ValidationError(f"The audio is longer than {said}.")
         return upload
 
     def add_api_errors(self, errors: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from studio import archive, jobs
+from studio import archive, jobs, queueing
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 
 logger = logging.getLogger(__name__)
@@ -44,16 +44,19 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 done["polled"] += 1
         except Exception:
             logger.exception("Sweep could not handle job %s", job.pk)
-    for model, copy in ((Song, archive.archive_song), (Asset, archive.archive_asset)):
+    # Files due for a copy are queued, never copied here: a slow file must not hold up polls.
+    due_files: dict[type, list[str]] = {Song: [], Asset: []}
+    for model in (Song, Asset):
         rows = model.objects.filter(
             Q(archive_next_at__lte=now) | Q(archive_next_at__isnull=True),
             archive_status=ArchiveStatus.PENDING,
         ).order_by("archive_next_at")[:BATCH]
         for row in rows:
-            try:
-                done["archived"] += bool(copy(row.pk))
-            except Exception:
-                logger.exception("Sweep could not archive %s %s", model.__name__, row.pk)
+            if archive.lease(model, row, now):
+                due_files[model].append(str(row.pk))
+    if due_files[Song] or due_files[Asset]:
+        queueing.enqueue_quietly(archive.archive_files, due_files[Song], due_files[Asset])
+        done["archived"] = len(due_files[Song]) + len(due_files[Asset])
     return done
 
 

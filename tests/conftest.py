@@ -77,3 +77,22 @@ def emulator(db, settings, monkeypatch, tmp_path_factory):
     from emulator.testing import emulator_fixture
 
     yield from emulator_fixture(settings, monkeypatch, tmp_path_factory.mktemp("emulator"))
+
+
+# Names under the reserved test TLDs (RFC 2606/6761) never resolve for real; tests that send
+# them to an in-process transport get a public-looking address for the outbound check.
+TEST_SUFFIXES = (".test", ".example", ".example.com", ".invalid")
+
+
+@pytest.fixture(autouse=True)
+def test_names_resolve(monkeypatch):
+    from outbound import addresses
+
+    real = addresses.RESOLVER
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host.lower().endswith(TEST_SUFFIXES):
+            return ["93.184.215.14"]
+        return real(host, port)
+
+    monkeypatch.setattr(addresses, "RESOLVER", resolve)

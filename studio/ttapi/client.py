@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+import outbound
 from contract.errors import (
     ActionDisabled,
     ActionRetired,
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 PROVIDER_MESSAGE_LIMIT = 300
 
 # Failures where the request never left this machine: safe to retry, even a POST.
+SCHEME_PORTS = {"http": 80, "https": 443}
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 STATUS_ERRORS: dict[int, type[TTAPIError]] = {
@@ -103,7 +105,9 @@ class Client:
         # A key that cannot travel in a header is refused per call, like a wrong one.
         self._key_unusable = not _header_safe(self._api_key)
         read = timeout if timeout and timeout > 0 else config.read_timeout()
-        self._http = httpx.Client(
+        # The guarded path (outbound): this client's own base is trusted, as configured.
+        origin = (parts.hostname.lower(), parts.port or SCHEME_PORTS[parts.scheme])
+        self._http = outbound.client(
             base_url=base + API_PATH,
             headers={
                 "TT-API-KEY": "" if self._key_unusable else self._api_key,
@@ -113,6 +117,7 @@ class Client:
             timeout=httpx.Timeout(read, connect=config.CONNECT_TIMEOUT),
             transport=transport,
             follow_redirects=False,
+            extra_allowed=frozenset({origin}),
         )
 
     def __repr__(self) -> str:
@@ -229,6 +234,8 @@ class Client:
             except NOT_SENT as exc:
                 error = ConnectionFailed()
                 error.__cause__ = exc
+            except outbound.Refused as exc:
+                raise ConnectionFailed(f"The music service's address was refused: {exc}") from exc
             except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
                 # Refused locally before anything went out; retrying cannot help.
                 raise ConnectionFailed("Could not send the request to the music service.") from exc

@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -86,11 +86,41 @@ def login(request: HttpRequest) -> HttpResponse:
             auth_login(request, form.get_user())
             ratelimit.reset("login-user", username)
             return redirect(next_url)
-        if username and request.POST.get("password"):
-            window = settings.LOGIN_RATE_WINDOW
-            ratelimit.hit("login-user", username, window)
-            ratelimit.hit("login-ip", address, window)
+        _failed(request, username, address)
     return render(request, "registration/login.html", ctx)
+
+
+def _failed(request: HttpRequest, username: str, address: str) -> None:
+    if username and request.POST.get("password"):
+        window = settings.LOGIN_RATE_WINDOW
+        ratelimit.hit("login-user", username, window)
+        ratelimit.hit("login-ip", address, window)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Django's admin login, counted against the same failed-login limit as the studio's."""
+    if request.method != "POST":
+        return admin.site.login(request)
+    username = request.POST.get("username", "").strip().lower()
+    address = client_address(request)
+    wait = _login_wait(username, address)
+    if wait:
+        response = HttpResponse(
+            f"Too many failed log-in attempts. Try again in {_in_words(wait)}.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    response = admin.site.login(request)
+    if request.user.is_authenticated and response.status_code == 302:
+        ratelimit.reset("login-user", username)
+    else:
+        _failed(request, username, address)
+    return response
 
 
 def _invited_email(next_url: str) -> str:

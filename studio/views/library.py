@@ -30,6 +30,7 @@ from studio.models import (
     Workspace,
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey
+from studio.numbers import strict_int
 from studio.ttapi import config
 
 PAGE_SIZE = 24
@@ -137,9 +138,10 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     if model:
         songs = songs.filter(model=model)
         jobs = jobs.none()
-    if member.isdigit():
-        songs = songs.filter(created_by_id=int(member))
-        jobs = jobs.filter(user_id=int(member))
+    member_id = strict_int(member, digits=18)  # any user id; never a database overflow
+    if member_id is not None:
+        songs = songs.filter(created_by_id=member_id)
+        jobs = jobs.filter(user_id=member_id)
     if favourites:
         songs = songs.filter(favourite=True)
         jobs = jobs.none()

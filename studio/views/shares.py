@@ -19,7 +19,7 @@ from studio.models import Role, Workspace
 from studio.models.shares import ShareLink
 from studio.review_forms import GuestCommentForm
 from studio.share_forms import ShareForm
-from studio.views.media import KINDS, _download_name, serve_file, stream_remote
+from studio.views.media import _download_name, not_archived, serve_file
 from studio.views.projects import zip_response
 
 SHARE_SESSION_KEY = "new-share-link"
@@ -141,11 +141,9 @@ def share_media(request: HttpRequest, token: str, song_id: uuid.UUID, kind: str)
     file = getattr(song, f"{kind}_file")
     if file:
         name = _download_name(request, song.title, file.name)
-        return _private(serve_file(request, file, KINDS[kind], name))
-    remote = getattr(song, f"{kind}_url")
-    if remote:
-        name = _download_name(request, song.title, remote.split("?")[0])
-        return _private(stream_remote(request, remote, KINDS[kind], name))
+        return _private(serve_file(request, file, name))
+    if getattr(song, f"{kind}_url"):
+        return _private(not_archived(f"song's {kind}", song.archive_status, song.archive_error))
     raise Http404(f"This song has no {kind}.")
 
 

@@ -1,7 +1,6 @@
 """Upload own audio: from a URL, or a file the studio keeps and lends to the provider by an
 unguessable, expiring signed link. The result becomes a root song."""
 
-import mimetypes
 import os
 import uuid
 
@@ -10,17 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import get_valid_filename
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+import outbound
 from contract.producer import Action
 from studio.access import current_workspace, require_editor
-from studio.ranges import ranged_response
+from studio.numbers import strict_int
 from studio.song_forms import UploadForm, submit
 from studio.ttapi import switches
+from studio.views.media import serve_file
 
 LINK_SALT = "studio.upload-link"
 # The provider fetches an upload within minutes; a few days leaves room for retries.
@@ -40,16 +43,66 @@ def signed_link(request: HttpRequest, path: str) -> str:
     return f"{base}{relative}" if base else request.build_absolute_uri(relative)
 
 
+# Room for the multipart framing and the form's other fields around the file itself.
+FORM_OVERHEAD = 64 * 1024
+
+
+class CappedUpload(FileUploadHandler):
+    """Stops reading the body once a file passes the limit (the form then says so)."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # checked in `_upload`: CSRF reads the body, so the limits come first
+def upload(request: HttpRequest) -> HttpResponse:
+    """Refuse a body over the limit from its Content-Length, before reading any of it."""
+    limit = settings.UPLOAD_MAX_BYTES
+    declared = strict_int(request.META.get("CONTENT_LENGTH"), digits=19) or 0
+    if request.method == "POST" and declared > limit + FORM_OVERHEAD:
+        response = HttpResponse(
+            f"The file is over the limit of {outbound.size_text(limit)}.",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Connection"] = "close"
+        return response
+    capped = CappedUpload(request, limit)
+    request.upload_handlers.insert(0, capped)
+    return _upload(request, capped)
+
+
+@csrf_protect
 @require_http_methods(["GET", "POST"])
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if capped.exceeded:
+            status = 413
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(
+                "file", f"The file is over the limit of {outbound.size_text(capped.limit)}."
+            )
+        elif form.is_valid():
             audio_url = form.cleaned_data["audio_url"]
             if form.cleaned_data["file"]:
                 audio_url = signed_link(
@@ -62,7 +115,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "off": switches.disabled_reason(Action.UPLOAD),
-        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        "max_size": outbound.size_text(settings.UPLOAD_MAX_BYTES),
         "nav": "upload",
     }
     return render(request, "studio/upload.html", context, status=status)
@@ -79,8 +132,6 @@ def upload_file(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     try:
         handle = default_storage.open(path, "rb")
-        size = default_storage.size(path)
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    return ranged_response(request, handle, size, content_type)
+    return serve_file(request, None, None, handle=handle)

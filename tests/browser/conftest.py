@@ -75,7 +75,9 @@ def studio(live_server, settings, tmp_path):
     settings.EMULATOR_FAULT_RATE = 0
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMULATOR_MEDIA_ROOT = tmp_path / "emulator"
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
     settings.ALLOWED_HOSTS = ["*"]
     settings.TTAPI_DISABLED_ACTIONS = []
     return live_server

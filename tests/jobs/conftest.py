@@ -16,7 +16,9 @@ from studio import providers
 
 @pytest.fixture(autouse=True)
 def job_settings(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PUBLIC_BASE_URL = ""
     settings.TTAPI_API_KEY = ""

@@ -104,7 +104,11 @@ def test_gives_up_after_the_limit_keeping_the_url(song, files, settings):
 
 def test_assets_are_copied(song, files):
     asset = Asset.objects.create(
-        song=song, workspace=song.workspace, kind="stem", label="Drums", remote_url="http://x/d"
+        song=song,
+        workspace=song.workspace,
+        kind="stem",
+        label="Drums",
+        remote_url="http://x.test/d",
     )
     assert archive.archive_asset(asset.pk)
     asset.refresh_from_db()
@@ -116,4 +120,27 @@ def test_refuses_non_http_urls(song, files):
     Song.objects.filter(pk=song.pk).update(audio_url="file:///etc/passwd")
     archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert "not an http(s) URL" in song.archive_error and files.calls == 0
+    assert "Only http and https" in song.archive_error and files.calls == 0
+    assert song.archive_status == ArchiveStatus.FAILED  # refused: not retried
+
+
+def test_decoding_stops_at_its_cap():
+    _samples, seconds = archive.decode(wav_bytes(5.0), max_seconds=1.0)
+    assert seconds == pytest.approx(1.0)
+
+
+def test_a_declared_size_over_the_cap_is_refused_unread_and_not_retried(song, monkeypatch):
+    read = []
+
+    def stream():
+        read.append(1)
+        yield b"\x00" * 1024
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-length": str(2 * 1024**3)}, content=stream())
+
+    monkeypatch.setattr(providers, "TRANSPORT", httpx.MockTransport(handler))
+    assert not archive.archive_song(song.pk)
+    song.refresh_from_db()
+    assert "larger than 1024 MB" in song.archive_error and read == []
+    assert song.archive_status == ArchiveStatus.FAILED and song.archive_attempts == 1

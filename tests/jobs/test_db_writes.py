@@ -34,7 +34,7 @@ def writer(request, monkeypatch):
 
 @pytest.fixture
 def queue_in_db(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 
 def remix_job(team, parent: Song, provider_id: str) -> Job:
@@ -152,7 +152,9 @@ def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
 
 
 def test_archive_row_only_for_a_queue_in_this_database(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }
     assert archive.archive_row(["s1"]) is None
 
 

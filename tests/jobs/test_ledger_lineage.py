@@ -72,7 +72,7 @@ def test_commands(team, capsys):
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_once_runs_the_queue_and_a_sweep(team, fake_api, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     job = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
     job.refresh_from_db()
     assert job.status == JobStatus.SUBMITTING and not fake_api.requests  # queued, not sent

@@ -250,7 +250,9 @@ def test_fetch_body_shapes(team, fake_api):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("limit", ["cap", "budget"])
 def test_simultaneous_submissions_never_share_the_last_slot(team, settings, monkeypatch, limit):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }
     if limit == "cap":
         settings.WORKSPACE_MAX_RUNNING_JOBS = 1
     else:

@@ -181,3 +181,10 @@ def test_login_rate_limit_counts_across_processes(redis_url):
         assert result.returncode == 0, result.stderr
         counts.append(int(result.stdout.strip().splitlines()[-1]))
     assert counts == [1, 2, 3]
+
+
+def test_check_deploy_warns_when_the_emulator_is_enabled():
+    env = {**example_env(), "EMULATOR_ENABLED": "true"}
+    result = run_django(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "studio.W001" in result.stderr + result.stdout

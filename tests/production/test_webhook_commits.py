@@ -35,7 +35,9 @@ def result(provider_job_id: str) -> dict:
 @pytest.fixture
 def modes(settings):
     """synchronous_commit as the songs are inserted, written down by a statement trigger."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE test_commit_modes (mode text)")
         cursor.execute(

@@ -36,7 +36,9 @@ def base(live_server, settings, tmp_path) -> str:
     settings.EMULATOR_JOB_SECONDS = 0
     settings.EMULATOR_FAULT_RATE = 0
     settings.EMULATOR_MEDIA_ROOT = tmp_path
-    return f"{live_server.url}/emulator"
+    # Where the emulator lives: its own files are then allowed for its upload fetches.
+    settings.EMULATOR_BASE_URL = f"{live_server.url}/emulator"
+    return settings.EMULATOR_BASE_URL
 
 
 @pytest.fixture

@@ -6,12 +6,27 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contract.producer import Action
-from studio.models import Asset, AssetKind, Job
+from studio.models import ArchiveStatus, Asset, AssetKind, Job, Song
 from studio.views.upload import signed_link
 from tests.ui.factories import make_song
 
 AUDIO = b"ID3" + bytes(range(256)) * 40
-WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 200
+
+
+def wav_bytes(seconds: float = 0.5, rate: int = 8000) -> bytes:
+    import io
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x01\x00" * int(seconds * rate))
+    return out.getvalue()
+
+
+WAV = wav_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +72,7 @@ def test_outsiders_and_strangers_get_nothing(team, outsider_client, client):
 
 @pytest.fixture
 def provider_cdn(monkeypatch):
-    """The provider's file host, answering Range requests like a CDN."""
+    """The provider's file host; records whether the studio ever asked it for anything."""
     import httpx
 
     from studio import providers
@@ -66,45 +81,78 @@ def provider_cdn(monkeypatch):
 
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        if request.url.path != "/a.mp3":
-            return httpx.Response(404)
-        match = request.headers.get("Range", "")
-        if match.startswith("bytes="):
-            first, last = (int(n) for n in match[6:].split("-"))
-            return httpx.Response(
-                206,
-                content=AUDIO[first : last + 1],
-                headers={
-                    "Content-Type": "audio/mpeg",
-                    "Content-Range": f"bytes {first}-{last}/{len(AUDIO)}",
-                    "Accept-Ranges": "bytes",
-                },
-            )
-        return httpx.Response(200, content=AUDIO, headers={"Content-Type": "audio/mpeg"})
+        return httpx.Response(
+            200, content=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"}
+        )
 
     monkeypatch.setattr(providers, "TRANSPORT", httpx.MockTransport(handle))
     return seen
 
 
-def test_provider_copy_stands_in_until_archived(team, owner_client, outsider_client, provider_cdn):
+def test_nothing_is_served_until_archived(team, owner_client, outsider_client, provider_cdn):
     song = make_song(team.workspace, team.owner, audio_url="https://cdn.example/a.mp3")
     url = reverse("song_media", args=[song.id, "audio"])
     response = owner_client.get(url)
-    assert response.status_code == 200  # same origin: the page's CSP allows it
-    assert b"".join(response.streaming_content) == AUDIO
-    part = owner_client.get(url, headers={"Range": "bytes=10-19"})
-    assert part.status_code == 206
-    assert part["Content-Range"] == f"bytes 10-19/{len(AUDIO)}"
-    assert b"".join(part.streaming_content) == AUDIO[10:20]
-    assert outsider_client.get(url).status_code == 404
-    assert len(provider_cdn) == 2  # the outsider never reached the provider
-    assert owner_client.get(reverse("song_media", args=[song.id, "video"])).status_code == 404
-
-
-def test_an_expired_provider_copy_is_a_clear_404(team, owner_client, provider_cdn):
-    song = make_song(team.workspace, team.owner, audio_url="https://cdn.example/expired.mp3")
-    response = owner_client.get(reverse("song_media", args=[song.id, "audio"]))
     assert response.status_code == 404
+    assert "still being copied" in response.content.decode()
+    assert outsider_client.get(url).status_code == 404
+    assert provider_cdn == []  # the provider's copy is never fetched for a viewer
+    assert owner_client.get(reverse("song_media", args=[song.id, "video"])).status_code == 404
+    Song.objects.filter(pk=song.pk).update(
+        archive_status=ArchiveStatus.FAILED, archive_error="The file server answered HTTP 410."
+    )
+    assert "HTTP 410" in owner_client.get(url).content.decode()
+
+
+ACTIVE = [
+    ("page.html", b"<html><script>fetch('/')</script></html>"),
+    ("cover.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ("cover.png", b"alert(document.cookie)"),
+    ("audio.mp3", b"<!doctype html><script>alert(1)</script>"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), ACTIVE)
+def test_active_content_is_never_served_inline(team, viewer_client, name, content):
+    song = make_song(team.workspace, team.owner, title="Evil")
+    song.image_file.save(name, ContentFile(content))
+    song.audio_file.save(name, ContentFile(content))
+    for kind in ("image", "audio"):
+        response = viewer_client.get(reverse("song_media", args=[song.id, kind]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_media_types_come_from_the_bytes(team, viewer_client):
+    song = make_song(team.workspace, team.owner, title="Typed")
+    song.image_file.save("cover.html", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50))
+    song.audio_file.save("sound.js", ContentFile(WAV))
+    image = viewer_client.get(reverse("song_media", args=[song.id, "image"]))
+    audio = viewer_client.get(reverse("song_media", args=[song.id, "audio"]))
+    assert image["Content-Type"] == "image/png" and audio["Content-Type"] == "audio/wav"
+    assert "Content-Disposition" not in image and image["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("name", "content"), ACTIVE)
+def test_upload_links_never_serve_active_content_inline(client, settings, name, content):
+    from django.core.files.storage import default_storage
+
+    from studio.views import upload as upload_views
+
+    path = default_storage.save(f"uploads/1/x/{name}", ContentFile(content))
+    response = client.get(
+        reverse(
+            "upload_file",
+            args=[upload_views.signing.dumps(path, salt=upload_views.LINK_SALT, compress=True)],
+        )
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_assets_download_under_a_readable_name(team, owner_client):
@@ -181,17 +229,58 @@ def test_expired_or_forged_links_are_refused(team, client, monkeypatch):
         ({"audio_url": "ftp://x/a.mp3"}, "Enter a valid URL"),
         ({"file": ("notes.txt", b"hello there", "text/plain")}, "Only audio files"),
         ({"file": ("fake.mp3", b"<html>not audio</html>", "audio/mpeg")}, "Only audio files"),
-        ({"file": ("big.mp3", AUDIO, "audio/mpeg")}, "the limit is"),
+        ({"file": ("big.mp3", AUDIO, "audio/mpeg")}, "over the limit of 1000 bytes"),
+        # Audio-looking first bytes, then not audio at all.
+        ({"file": ("fake.mp3", b"ID3" + b"<script>" * 50, "audio/mpeg")}, "Only audio files"),
+        (
+            {"file": ("fake.wav", b"RIFF\x00\x01\x00\x00WAVE" + b"<html>" * 20, "audio/wav")},
+            "Only audio files",
+        ),
+        ({"file": ("long.wav", wav_bytes(3.0, 100), "audio/wav")}, "longer than 2 seconds"),
     ],
 )
 def test_upload_errors(team, editor_client, settings, data, message):
     settings.UPLOAD_MAX_BYTES = 1000
+    settings.UPLOAD_MAX_SECONDS = 2
     if "file" in data:
         name, content, kind = data["file"]
         data = {"file": SimpleUploadedFile(name, content, content_type=kind)}
     response = editor_client.post(UPLOAD, data)
-    assert response.status_code == 400
+    assert response.status_code in (400, 413)  # 413: cut off while reading
     assert message in response.content.decode()
+    assert not Job.objects.exists()
+
+
+class Unread:
+    """A request body that must not be read."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_a_body_over_the_limit_is_refused_before_reading(team, editor_client, settings):
+    settings.UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    response = editor_client.post(
+        UPLOAD,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+        **{"wsgi.input": Unread()},
+    )
+    assert response.status_code == 413
+    assert response.content.decode() == "The file is over the limit of 50 MB."
+    assert "up to 50 MB" in editor_client.get(UPLOAD).content.decode()  # said one way
+    assert not Job.objects.exists()
+
+
+def test_a_file_past_the_limit_is_cut_off(team, editor_client, settings):
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    big = SimpleUploadedFile("big.wav", wav_bytes(200.0), content_type="audio/wav")  # 3.2 MB
+    response = editor_client.post(UPLOAD, {"file": big})
+    assert response.status_code == 413
+    assert "over the limit of 2 MB" in response.content.decode()
     assert not Job.objects.exists()
 
 
