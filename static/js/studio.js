@@ -17,18 +17,20 @@
     });
   }, true);
 
-  // A double click must not send (and pay for) the same request twice.
+  // A double click must not send (and pay for) the same request twice. Captured, so a
+  // boosted form's second submit never reaches htmx either.
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (form.dataset.sent) {
       event.preventDefault();
+      event.stopImmediatePropagation();
       return;
     }
     form.dataset.sent = "true";
     const button = event.submitter;
     if (button) button.setAttribute("aria-busy", "true");
-  });
+  }, true);
   window.addEventListener("pageshow", () => {
     $$("form[data-sent]").forEach((form) => { delete form.dataset.sent; });
     $$('[aria-busy="true"]').forEach((node) => node.removeAttribute("aria-busy"));
@@ -76,32 +78,61 @@
     if (input) input.value = value.toFixed(2);
   }
 
-  // Song page: the big player with an interactive waveform.
+  // Song page: the waveform shows the song and drives the player bar (one player): a click
+  // plays this song from there, the bar's position moves the waveform's cursor.
+  let pageWave = null;
+  let unbindWave = null;
   function initWaveform() {
+    if (unbindWave) { unbindWave(); unbindWave = null; }
+    if (pageWave) { pageWave.destroy(); pageWave = null; }
     const container = $("#waveform");
-    const audio = $("#main-audio");
-    if (!container || !audio) return;
+    const player = window.studioPlayer;
+    if (!container || !player) return;
+    const holder = container.closest("[data-song]");
+    const track = player.trackOf(container);
     const toggle = $("#play-toggle");
     const readout = $("#region-readout");
     const peaksNode = $("#song-peaks");
     const peaks = peaksNode ? JSON.parse(peaksNode.textContent) : [];
     const duration = parseFloat(container.dataset.duration) || undefined;
+    const mine = () => player.isCurrent(holder.dataset.song);
+    const bar = () => player.audio();
+    // Nothing in the bar yet: this song waits in it, so space plays it.
+    if (!player.current()) player.enqueue(track);
 
-    if (toggle) {
-      toggle.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
-      audio.addEventListener("play", () => { toggle.textContent = "❚❚"; toggle.setAttribute("aria-label", "Pause"); });
-      audio.addEventListener("pause", () => { toggle.textContent = "▶"; toggle.setAttribute("aria-label", "Play"); });
+    let lastTime = 0;
+    function reflect(event) {
+      const detail = event.detail;
+      const playing = mine() && !detail.paused;
+      if (toggle) {
+        toggle.textContent = playing ? "❚❚" : "▶";
+        toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+      }
+      if (mine() && pageWave) {
+        lastTime = detail.time;
+        showTime(detail.time);
+      }
     }
+    document.addEventListener("studio:player", reflect);
+    unbindWave = () => document.removeEventListener("studio:player", reflect);
+    const now = () => (mine() ? bar().currentTime : lastTime);
+
     container.addEventListener("keydown", (event) => {
-      if (event.key === " " || event.key === "Enter") { event.preventDefault(); toggle && toggle.click(); }
-      if (event.key === "ArrowRight") audio.currentTime = Math.min((audio.duration || duration || 0), audio.currentTime + 5);
-      if (event.key === "ArrowLeft") audio.currentTime = Math.max(0, audio.currentTime - 5);
+      if (event.key === " " || event.key === "Enter") {
+        event.preventDefault();
+        if (toggle) toggle.click();
+      } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        if (mine()) player.seek(bar().currentTime + (event.key === "ArrowRight" ? 5 : -5));
+      }
     });
 
-    if (!window.WaveSurfer) return; // the SVG picture stays; the audio element still plays
+    if (!window.WaveSurfer) return; // the SVG picture stays; the bar still plays the song
+    const nonce = $('meta[name="csp-nonce"]');
     const options = {
       container: container,
-      media: audio,
+      // A silent stand-in: the bar's <audio> is the only player, this one only keeps time.
+      media: document.createElement("audio"),
       height: 96,
       waveColor: "#6d5bd0",
       progressColor: "#c4b5fd",
@@ -111,11 +142,14 @@
       barRadius: 2,
       normalize: true,
       dragToSeek: false,
-      cspNonce: container.dataset.cspNonce || undefined,
+      // The document's own nonce: after a boosted navigation the new page's is not in force.
+      cspNonce: (nonce && nonce.content) || container.dataset.cspNonce || undefined,
     };
     if (peaks.length && duration) {
       options.peaks = [peaks];
       options.duration = duration;
+    } else {
+      options.url = holder.dataset.src; // decoded here to draw it; still played by the bar
     }
     // With stored peaks wavesurfer draws at once; without, the server's picture stays
     // until the audio is decoded.
@@ -123,9 +157,29 @@
     const dropPicture = () => picture.forEach((svg) => svg.remove());
     if (options.peaks) dropPicture();
     const wave = window.WaveSurfer.create(options);
+    // The waveform only shows the bar's time; moving it (a review marker, another script)
+    // moves the bar: this song is put in the bar there if it is not the one playing.
+    const showTime = wave.setTime.bind(wave);
+    let cued = false;
+    wave.setTime = (time) => {
+      showTime(time);
+      lastTime = time;
+      if (mine()) player.seek(time);
+      else { player.cue(track, time); cued = true; }
+    };
+    pageWave = wave;
     window.studioWave = wave;
     wave.once("redraw", dropPicture);
-    wave.once("ready", () => { container.dataset.ready = "true"; });
+    const follow = () => { if (mine()) showTime(bar().currentTime); };
+    wave.once("ready", () => { container.dataset.ready = "true"; follow(); });
+    wave.once("redraw", follow);
+    // A click on the waveform of a song not playing yet starts it there.
+    wave.on("interaction", (time) => {
+      lastTime = time;
+      if (cued) player.play(track, time);
+      else if (!mine()) player.play(track, time);
+      cued = false;
+    });
 
     const Regions = window.WaveSurfer.Regions;
     if (!Regions || !readout) return; // viewers: seek only
@@ -155,15 +209,15 @@
     // E marks the point to extend from.
     let markStart = null;
     container.addEventListener("keydown", (event) => {
-      const now = audio.currentTime;
+      const at = now();
       if (event.key === "[") {
-        markStart = now;
-        readout.textContent = "Section starts at " + clock(now) + ": press ] where it should end.";
-      } else if (event.key === "]" && markStart !== null && now > markStart) {
+        markStart = at;
+        readout.textContent = "Section starts at " + clock(at) + ": press ] where it should end.";
+      } else if (event.key === "]" && markStart !== null && at > markStart) {
         regions.clearRegions();
-        regions.addRegion({ start: markStart, end: now, color: "rgba(244, 114, 182, 0.25)" });
+        regions.addRegion({ start: markStart, end: at, color: "rgba(244, 114, 182, 0.25)" });
       } else if (event.key === "e" || event.key === "E") {
-        setPoint(now);
+        setPoint(at);
       }
     });
   }
@@ -203,9 +257,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  function initPage() {
     syncInstrumental();
     initWaveform();
     initAB();
-  });
+  }
+  document.addEventListener("DOMContentLoaded", initPage);
+  // After a boosted navigation (static/js/navigation.js), once the page's scripts are in.
+  document.addEventListener("studio:page", initPage);
 })();

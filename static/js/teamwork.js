@@ -150,8 +150,8 @@
     $$("#pin-playhead").forEach((button) => { button.hidden = false; });
   }
 
-  function initReviews() {
-    placeMarkers();
+  // Once per document: pages come and go under it (boosted navigation).
+  function listenForReviews() {
     document.addEventListener("click", (event) => {
       const target = event.target.closest(".review-marker, [data-seek]");
       if (!target) return;
@@ -165,7 +165,6 @@
       }
     }, true);
     // "Pin to the playhead": the moment playing now, or the section selected on the wave.
-    showPin();
     document.addEventListener("click", (event) => {
       if (!event.target.closest("#pin-playhead")) return;
       const at = $("#id_at");
@@ -229,10 +228,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    initSameOriginForms();
+  function initReviews() {
+    placeMarkers();
+    showPin();
+  }
+
+  function initPage() {
     initQueue();
     initReorder();
     initReviews();
-  });
+  }
+  initSameOriginForms();
+  listenForReviews();
+  document.addEventListener("DOMContentLoaded", initPage);
+  document.addEventListener("studio:page", initPage); // after a boosted navigation
 })();

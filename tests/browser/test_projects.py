@@ -57,7 +57,11 @@ def test_drag_reorders_and_play_all_plays_the_first(studio, login, shot):
 
     page.evaluate("() => document.querySelectorAll('audio').forEach(a => { a.muted = true; })")
     page.click("#project-play")
+    # Through the player bar, the project as its queue.
     page.wait_for_function(
-        "() => { const a = document.querySelector('audio'); return a && a.currentTime > 0.3; }"
+        "() => { const a = document.getElementById('player-audio');"
+        " return a && a.currentTime > 0.3; }"
     )
+    expect(page.locator("#player [data-part=title]")).to_have_text("Charlie")
+    expect(page.locator("#player [data-part=count]")).to_have_text("3")
     shot(page, "project-playing")
