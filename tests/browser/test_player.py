@@ -73,7 +73,7 @@ def test_playback_survives_navigation(studio, login, shot, page):
     Job.objects.create(workspace=workspace, user=user, action="music", status=JobStatus.ON_QUEUE)
     polls: list[float] = []
     page.on("request", lambda r: polls.append(time.monotonic()) if "/poll/" in r.url else None)
-    with page.expect_request(lambda r: "/poll/" in r.url, timeout=WAIT):
+    with page.expect_request(lambda r: "/poll/" in r.url, timeout=2 * WAIT):
         login(user)
     card = page.locator("article.card", has_text="Harbour Lights")
     card.locator("[data-player=play]").click()
@@ -109,7 +109,8 @@ def test_playback_survives_navigation(studio, login, shot, page):
 
     # Back to the library with the browser's back button: still the same playback.
     page.go_back()
-    with page.expect_request(lambda r: "/poll/" in r.url, timeout=WAIT):
+    expect(page.locator("h1#song-title")).to_have_text("Harbour Lights")
+    with page.expect_request(lambda r: "/poll/" in r.url, timeout=2 * WAIT):
         page.go_back()
     expect(page.locator("article.card:not(.job)")).to_have_count(2)
     playing_later_than(page, later)
