@@ -149,6 +149,8 @@ LOGIN_RATE_WINDOW = env.int("LOGIN_RATE_WINDOW", default=300)
 # X-Forwarded-For entry this many hops from the right (0: use the socket's address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# How long a deleted song stays in the trash (restorable) before the sweep empties it.
+TRASH_DAYS = env.int("TRASH_DAYS", default=30)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 
 from studio.models import Job, Membership, Profile, Role, Song, Workspace
 from studio.models.projects import Project
+from studio.trash import cutoff
 from studio.workspaces import create_workspace
 
 
@@ -81,6 +82,18 @@ def workspace_from_url(
 def song_for(request: HttpRequest, song_id: UUID | str) -> tuple[Song, Role]:
     song = (
         Song.objects.filter(pk=song_id, deleted_at__isnull=True).select_related("workspace").first()
+    )
+    if song is None:
+        raise Http404
+    return song, _role_in(request, song.workspace_id)
+
+
+def trashed_song_for(request: HttpRequest, song_id: UUID | str, now) -> tuple[Song, Role]:
+    """A song in the trash (deleted, and not yet past restoring)."""
+    song = (
+        Song.objects.filter(pk=song_id, deleted_at__gte=cutoff(now))
+        .select_related("workspace")
+        .first()
     )
     if song is None:
         raise Http404

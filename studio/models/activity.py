@@ -11,6 +11,7 @@ class Verb(models.TextChoices):
     SONG_CREATED = "song_created", "created a song"
     SONG_REMIXED = "song_remixed", "remixed a song"
     SONG_DELETED = "song_deleted", "deleted a song"
+    SONG_RESTORED = "song_restored", "restored a song"
     SONG_RENAMED = "song_renamed", "renamed a song"
     SONG_UPLOADED = "song_uploaded", "uploaded audio"
     MEMBER_INVITED = "member_invited", "invited a member"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contract.errors import PayloadInvalid, TTAPIError
 from contract.producer import Action
-from studio import jobs, lineage
+from studio import jobs, lineage, trash
 from studio.access import job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
@@ -285,10 +285,14 @@ def song_rename(request: HttpRequest, song_id) -> HttpResponse:
 def song_delete(request: HttpRequest, song_id) -> HttpResponse:
     song, role = song_for(request, song_id)
     require_editor(role)
-    # Soft delete: the row stays so the family tree keeps its shape.
-    Song.objects.filter(pk=song.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
-    record(song.workspace, request.user, Verb.SONG_DELETED, str(song), song)
-    messages.success(request, f"Deleted “{song}”. Its remixes stay in the library.")
+    # To the trash: the row, its files and its lineage stay, so it can be restored.
+    if trash.move_to_trash(song, timezone.now()):
+        record(song.workspace, request.user, Verb.SONG_DELETED, str(song), song)
+    messages.success(
+        request,
+        f"Moved “{song}” to the trash; editors can restore it there for"
+        f" {trash.kept_for().days} days. Its remixes stay in the library.",
+    )
     return redirect("library")
 
 
