@@ -64,6 +64,9 @@ class Job(models.Model):
     # Sent to the built-in emulator (no key at the time): polled there even after an owner
     # adds a key. None for jobs from before this was recorded: the workspace's choice.
     on_emulator = models.BooleanField(null=True, default=None)
+    # Takes asked for together on Create (one job per take) share this id: their page
+    # shows them side by side.
+    take_batch = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

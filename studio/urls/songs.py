@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.views import create, library, media, songs, trash, upload
+from studio.views import create, library, media, songs, takes, trash, upload
 
 urlpatterns = [
     path("", library.library, name="library"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("songs/<uuid:song_id>/delete/", songs.song_delete, name="song_delete"),
     path("songs/<uuid:song_id>/restore/", trash.song_restore, name="song_restore"),
     path("trash/", trash.trash_page, name="trash"),
+    path("takes/<uuid:batch>/", takes.takes_page, name="takes"),
+    path("takes/<uuid:batch>/keep/<uuid:song_id>/", takes.keep_take, name="keep_take"),
     path("songs/<uuid:song_id>/media/<str:kind>/", media.song_media, name="song_media"),
     path("files/<uuid:asset_id>/", media.asset_media, name="asset_media"),
     path("jobs/<uuid:job_id>/retry/", songs.job_retry, name="job_retry"),

@@ -1,13 +1,17 @@
 """Create a song, and the lyrics assistant that writes lyrics into the form."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contract.errors import PayloadInvalid
 from contract.producer import Action
-from studio.access import current_workspace, job_for, require_editor
+from studio import jobs, takes
+from studio.access import current_workspace, job_for, require_editor, song_for
 from studio.models import JobStatus, LyricsDraft
 from studio.song_forms import CreateForm, LyricsForm, submit
 from studio.ttapi import switches
@@ -18,23 +22,75 @@ from studio.ttapi import switches
 def create(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
-    form = CreateForm(request.POST) if request.method == "POST" else CreateForm()
+    if request.method == "POST":
+        form = CreateForm(request.POST)
+        takes_form = takes.TakesForm(request.POST)
+    else:
+        form = CreateForm(initial=_settings_of(request))
+        takes_form = takes.TakesForm()
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and submit(
-            form, Action.MUSIC, form.params(), workspace=workspace, user=request.user
-        ):
-            messages.success(request, "Your song is on its way: it appears below.")
-            return redirect("library")
+        if form.is_valid() and takes_form.is_valid():
+            count = takes_form.cleaned_data["takes"]
+            try:
+                started = takes.start(form.params(), count, workspace=workspace, user=request.user)
+            except PayloadInvalid as exc:
+                form.add_api_errors(exc.errors)
+            except jobs.SubmitRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                return _started(request, started, count)
     context = {
         "form": form,
+        "takes_form": takes_form,
         "lyrics_form": LyricsForm(),
         "lyrics_off": switches.disabled_reason(Action.LYRICS),
         "music_off": switches.disabled_reason(Action.MUSIC),
         "nav": "create",
     }
     return render(request, "studio/create.html", context, status=status)
+
+
+def _started(request: HttpRequest, started: takes.Started, count: int) -> HttpResponse:
+    if started.refused:
+        messages.warning(
+            request,
+            f"{len(started.jobs)} of {count} takes started; the rest could not: {started.refused}",
+        )
+    elif count > 1:
+        messages.success(request, f"{count} takes are on their way: they appear here side by side.")
+    else:
+        messages.success(request, "Your song is on its way: it appears below.")
+    if started.batch and len(started.jobs) > 1:
+        return redirect("takes", started.batch)
+    return redirect("library")
+
+
+def _settings_of(request: HttpRequest) -> dict:
+    """ "Use these settings": the form filled in from a song (?from=<song id>), from what its
+    job sent when it was made here by Create, else from the song itself."""
+    source = request.GET.get("from", "")
+    if not source:
+        return {}
+    try:
+        song, _ = song_for(request, uuid.UUID(source))
+    except ValueError:
+        raise Http404 from None
+    names = set(CreateForm.base_fields)
+    job = song.job
+    if job is not None and job.action == Action.MUSIC:
+        initial = {k: v for k, v in job.params.items() if k in names}
+    else:
+        initial = {
+            "sound_prompt": song.prompt,
+            "lyrics_text": song.lyrics,
+            "instrumental": song.instrumental,
+            "mv": song.model,
+            "seed": song.seed,
+        }
+    initial["title"] = song.title
+    return {k: v for k, v in initial.items() if v not in (None, "")}
 
 
 @require_POST
