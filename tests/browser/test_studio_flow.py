@@ -59,7 +59,7 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
         "() => { const b = document.querySelector('button.big'); b.click();"
         " setTimeout(() => b.click(), 150); }"
     )
-    expect(page).to_have_url(studio.url + "/")
+    expect(page).to_have_url(studio.url + "/", timeout=WAIT)  # the job is sent first
     job_card = page.locator("article.job")
     expect(job_card).to_have_count(1)
     assert Job.objects.filter(action="music").count() == 1
