@@ -223,7 +223,8 @@ TASKS = {
 # queue to separate `manage.py db_worker --queue-name archive` processes.
 ARCHIVE_WORKERS = env.int("ARCHIVE_WORKERS", default=2)
 
-# The Producer API. Without a workspace key or TTAPI_API_KEY the studio uses the emulator.
+# TTAPI's music APIs: the Producer API and Flow Music, with one key. Without a workspace key
+# or TTAPI_API_KEY the studio uses the emulator.
 TTAPI_API_KEY = env.str("TTAPI_API_KEY", default="")
 TTAPI_BASE_URL = env.str("TTAPI_BASE_URL", default="https://api.ttapi.io").rstrip("/")
 TTAPI_TIMEOUT = env.float("TTAPI_TIMEOUT", default=30.0)
@@ -231,6 +232,11 @@ TTAPI_DISABLED_ACTIONS = env.list("TTAPI_DISABLED_ACTIONS", default=[])
 # Producer API model names offered and accepted; empty means the ones the provider documents
 # (the eight FUZZ models and Lyria 3 preview).
 TTAPI_MODELS = env.list("TTAPI_MODELS", default=[])
+# Flow Music model names offered and accepted; empty means Lyria 3 Pro.
+FLOWMUSIC_MODELS = env.list("FLOWMUSIC_MODELS", default=[])
+# Engines switched off: producer, flowmusic. Their models are not offered, their songs keep
+# playing but cannot be remixed.
+TTAPI_DISABLED_ENGINES = env.list("TTAPI_DISABLED_ENGINES", default=[])
 # Running jobs one workspace may have at once; more wait with a clear message.
 WORKSPACE_MAX_RUNNING_JOBS = env.int("WORKSPACE_MAX_RUNNING_JOBS", default=10)
 # A job still running after this many minutes is marked failed (retry offered).

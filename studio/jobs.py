@@ -28,14 +28,15 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from contract.engines import Engine
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
 from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
 from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
 from studio import archive, db, ledger, outputs, providers, queueing, redaction
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
+from studio.ttapi import engines
 from studio.ttapi.switches import disabled_reason
-from studio.ttapi.validation import validate
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def submit(
         params["music_id"] = parent.music_id
     else:
         parent = None
-    cleaned = validate(action, params)
+    cleaned = engines.validate(Engine.PRODUCER, action, params)
     with transaction.atomic():
         # The workspace's row lock makes simultaneous submissions count one after the other:
         # two can never both pass the last free slot or the last credits (on SQLite the

@@ -117,7 +117,7 @@ def test_the_api_client_refuses_an_internal_address_it_was_not_given(settings, l
 
     target = listen()
     with Client("key-1234", "https://api.ttapi.io") as client:
-        client._http.base_url = f"http://127.0.0.1:{target.port}/producer/v1/"
+        client._transport._http.base_url = f"http://127.0.0.1:{target.port}/"
         with pytest.raises(ConnectionFailed, match="refused"):
             client.fetch("1")
     assert target.connections == []

@@ -10,4 +10,6 @@ def ttapi_settings(settings):
     settings.TTAPI_TIMEOUT = 30.0
     settings.TTAPI_DISABLED_ACTIONS = []
     settings.TTAPI_MODELS = list(DEFAULT_MODELS)
+    settings.FLOWMUSIC_MODELS = []
+    settings.TTAPI_DISABLED_ENGINES = []
     return settings

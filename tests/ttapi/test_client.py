@@ -54,7 +54,7 @@ def submit_error(provider: Provider, action="music", params=MUSIC) -> errors.TTA
 def test_submit_sends_key_json_and_path():
     provider = Provider()
     with provider.client() as client:
-        result = client.music(sound_prompt="  lo-fi ", title="", weirdness="0.3")
+        result = client.submit("music", dict(sound_prompt="  lo-fi ", title="", weirdness="0.3"))
     assert result == SubmitResult(job_id=JOB_ID, raw=ACCEPTED)
     (request,) = provider.requests
     assert request.method == "POST"
@@ -67,7 +67,7 @@ def test_submit_sends_key_json_and_path():
 def test_base_url_with_path_prefix():
     provider = Provider()
     with provider.client("http://127.0.0.1:8000/emulator/") as client:
-        client.stems(music_id="m1")
+        client.submit("stems", dict(music_id="m1"))
     assert str(provider.requests[0].url) == "http://127.0.0.1:8000/emulator/producer/v1/stems"
 
 
@@ -76,11 +76,11 @@ def test_base_url_and_timeouts_from_settings(settings):
     settings.TTAPI_TIMEOUT = 12.5
     provider = Provider()
     client = Client(KEY, transport=httpx.MockTransport(provider))
-    client.music(**MUSIC)
+    client.submit("music", MUSIC)
     assert str(provider.requests[0].url) == "http://emulator.test/emulator/producer/v1/music"
-    timeout = client._http.timeout
+    timeout = client._transport._http.timeout
     assert (timeout.connect, timeout.read) == (5.0, 12.5)
-    assert Client(KEY, "https://x.test", timeout=3)._http.timeout.read == 3
+    assert Client(KEY, "https://x.test", timeout=3)._transport._http.timeout.read == 3
 
 
 def test_bad_base_url():
@@ -104,26 +104,26 @@ METHODS = {
 }
 
 
-@pytest.mark.parametrize("method", METHODS)
-def test_one_method_per_endpoint(method):
-    action, params = METHODS[method]
+@pytest.mark.parametrize("name", METHODS)
+def test_each_action_posts_to_its_path(name):
+    action, params = METHODS[name]
     provider = Provider()
     with provider.client() as client:
-        assert getattr(client, method)(**params).job_id == JOB_ID
+        assert client.submit(action, params).job_id == JOB_ID
     assert provider.requests[0].url.path == f"/producer/v1/{action.value}"
 
 
 def test_extend_sends_default_starts():
     provider = Provider()
     with provider.client() as client:
-        client.extend(music_id="m", lyrics_text="la")
+        client.submit("extend", dict(music_id="m", lyrics_text="la"))
     assert json.loads(provider.requests[0].content)["starts"] == 30.0
 
 
 def test_job_id_spelled_job_id():
     provider = Provider(httpx.Response(200, json={"status": "SUCCESS", "data": {"job_id": "j"}}))
     with provider.client() as client:
-        assert client.music(**MUSIC).job_id == "j"
+        assert client.submit("music", MUSIC).job_id == "j"
 
 
 # Refused before sending
@@ -149,11 +149,11 @@ def test_disabled_actions_refused_without_request(settings, setting):
     provider = Provider()
     with provider.client() as client:
         with pytest.raises(errors.ActionDisabled) as info:
-            client.variation(music_id="m")
+            client.submit("variation", dict(music_id="m"))
         assert "Variation" in info.value.message
         with pytest.raises(errors.ActionDisabled):
-            client.vocals_swap(music_id="m", **MUSIC)
-        client.cover(music_id="m", **MUSIC)
+            client.submit("vocals-swap", dict(music_id="m", **MUSIC))
+        client.submit("cover", dict(music_id="m", **MUSIC))
     assert [r.url.path for r in provider.requests] == ["/producer/v1/cover"]
 
 
@@ -309,18 +309,18 @@ def test_connect_failure_retried_then_not_ambiguous(failure):
 def test_connect_failure_then_success():
     provider = Provider(httpx.ConnectError, httpx.Response(200, json=ACCEPTED))
     with provider.client() as client:
-        assert client.music(**MUSIC).job_id == JOB_ID
+        assert client.submit("music", MUSIC).job_id == JOB_ID
     assert len(provider.requests) == 2
 
 
 def test_retry_waits_between_attempts(monkeypatch):
     pauses = []
-    monkeypatch.setattr("studio.ttapi.client.time.sleep", pauses.append)
+    monkeypatch.setattr("studio.ttapi.transport.time.sleep", pauses.append)
     provider = Provider(httpx.ConnectError)
     with provider.client() as client:
         client.retry_delays = (0.25, 0.75)
         with pytest.raises(errors.ConnectionFailed):
-            client.music(**MUSIC)
+            client.submit("music", MUSIC)
     assert pauses == [0.25, 0.75]
 
 
@@ -434,7 +434,7 @@ def test_unusable_key_refused_without_request(key):
     provider = Provider()
     client = Client(key, "https://x.test", transport=httpx.MockTransport(provider))
     with pytest.raises(errors.BadKey) as info:
-        client.music(**MUSIC)
+        client.submit("music", MUSIC)
     assert not info.value.ambiguous and key not in repr(info.value)
     with pytest.raises(errors.BadKey):
         client.fetch(JOB_ID)
@@ -444,7 +444,7 @@ def test_unusable_key_refused_without_request(key):
 def test_key_whitespace_trimmed():
     provider = Provider()
     client = Client(f"  {KEY}\n", "https://x.test", transport=httpx.MockTransport(provider))
-    client.music(**MUSIC)
+    client.submit("music", MUSIC)
     assert provider.requests[0].headers["TT-API-KEY"] == KEY
 
 

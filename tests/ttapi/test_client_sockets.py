@@ -94,7 +94,7 @@ def client_for(url: str) -> Client:
 def test_real_post_answered(server_factory):
     server = server_factory(ACCEPTED)
     with client_for(server.url) as client:
-        assert client.music(sound_prompt="x").job_id == "j1"
+        assert client.submit("music", dict(sound_prompt="x")).job_id == "j1"
     assert server.requests[0].startswith(b"POST /prefix/producer/v1/music ")
     assert b"tt-api-key: key-1234" in server.requests[0].lower()
 
@@ -104,14 +104,14 @@ def test_nothing_listening_is_not_ambiguous():
     port = port_holder.getsockname()[1]
     port_holder.close()
     with client_for(f"http://127.0.0.1:{port}") as client, pytest.raises(errors.TTAPIError) as info:
-        client.music(sound_prompt="x")
+        client.submit("music", dict(sound_prompt="x"))
     assert type(info.value) is errors.ConnectionFailed and not info.value.ambiguous
 
 
 def test_silent_server_after_post_is_ambiguous_timeout(server_factory):
     server = server_factory("silent", ACCEPTED)
     with client_for(server.url) as client, pytest.raises(errors.Timeout) as info:
-        client.music(sound_prompt="x")
+        client.submit("music", dict(sound_prompt="x"))
     assert info.value.ambiguous
     assert len(server.requests) == 1
 
@@ -119,7 +119,7 @@ def test_silent_server_after_post_is_ambiguous_timeout(server_factory):
 def test_hangup_after_post_is_ambiguous_and_not_resent(server_factory):
     server = server_factory("hangup", ACCEPTED)
     with client_for(server.url) as client, pytest.raises(errors.ConnectionFailed) as info:
-        client.music(sound_prompt="x")
+        client.submit("music", dict(sound_prompt="x"))
     assert info.value.ambiguous
     assert len(server.requests) == 1
 

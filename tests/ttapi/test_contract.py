@@ -56,7 +56,9 @@ def done(client: Client, submitted) -> JobResult:
 
 
 def test_every_endpoint(client):
-    music = done(client, client.music(sound_prompt="warm soul", title="Contract", seed="42"))
+    music = done(
+        client, client.submit("music", dict(sound_prompt="warm soul", title="Contract", seed="42"))
+    )
     assert music.action == "music" and music.quota == Decimal(3) and music.mv == "FUZZ-2.0"
     [song] = music.musics
     assert song.title == "Contract" and song.seed == "42" and song.duration > 0
@@ -64,23 +66,23 @@ def test_every_endpoint(client):
     assert song.created_at is not None
     parent = song.music_id
 
-    lyrics = done(client, client.lyrics(prompt="summer love"))
+    lyrics = done(client, client.submit("lyrics", dict(prompt="summer love")))
     assert lyrics.title and "[Chorus]" in lyrics.lyrics and lyrics.quota == Decimal(1)
 
-    for method, params in [
-        (client.extend, {"starts": 12.5, "sound_prompt": "carry on"}),
-        (client.cover, {"sound_prompt": "as a lullaby", "mv": "FUZZ-1.1"}),
-        (client.variation, {}),
-        (client.replace, {"starts": 3, "ends": 6, "lyrics_text": "new line"}),
-        (client.vocals_swap, {"sound_prompt": "choir", "cover_strength": 0.5}),
-        (client.instrumentals_swap, {"sound_prompt": "strings", "instrumental": False}),
+    for action, params in [
+        ("extend", {"starts": 12.5, "sound_prompt": "carry on"}),
+        ("cover", {"sound_prompt": "as a lullaby", "mv": "FUZZ-1.1"}),
+        ("variation", {}),
+        ("replace", {"starts": 3, "ends": 6, "lyrics_text": "new line"}),
+        ("vocals-swap", {"sound_prompt": "choir", "cover_strength": 0.5}),
+        ("instrumentals-swap", {"sound_prompt": "strings", "instrumental": False}),
     ]:
-        result = done(client, method(music_id=parent, **params))
+        result = done(client, client.submit(action, {"music_id": parent, **params}))
         [child] = result.musics
         assert child.music_id != parent and child.duration > 0 and child.audio_url
         assert result.quota == Decimal(3)
 
-    stems = done(client, client.stems(music_id=parent))
+    stems = done(client, client.submit("stems", dict(music_id=parent)))
     assert [m.title.rsplit(" ", 1)[-1] for m in stems.musics] == [
         "(Vocals)",
         "(Drums)",
@@ -88,23 +90,26 @@ def test_every_endpoint(client):
         "(Other)",
     ]
 
-    download = done(client, client.download(music_id=parent, format="wav"))
+    download = done(client, client.submit("download", dict(music_id=parent, format="wav")))
     assert download.file_url.endswith("/audio.wav") and download.quota == Decimal(1)
 
-    video = done(client, client.generate_video(music_id=parent, preset="modern"))
+    video = done(client, client.submit("generate-video", dict(music_id=parent, preset="modern")))
     assert video.video_url.endswith("/video-modern.mp4") and video.quota == Decimal(0)
 
-    upload = done(client, client.upload(audio_url=song.audio_url))
+    upload = done(client, client.submit("upload", dict(audio_url=song.audio_url)))
     [uploaded] = upload.musics
     assert upload.quota == Decimal(0)
-    extended = done(client, client.extend(music_id=uploaded.music_id, starts=2, sound_prompt="x"))
+    extended = done(
+        client,
+        client.submit("extend", dict(music_id=uploaded.music_id, starts=2, sound_prompt="x")),
+    )
     assert extended.musics[0].duration > 2
 
 
 def test_running_then_failed_job(base, settings):
     settings.EMULATOR_JOB_SECONDS = 30
     with Client("contract-key", base) as client:
-        submitted = client.music(sound_prompt="x [fault:fail]")
+        submitted = client.submit("music", dict(sound_prompt="x [fault:fail]"))
         running = client.fetch(submitted.job_id)
         assert running.status == "ON_QUEUE" and not running.finished
         assert 0 <= running.progress < 100
@@ -119,18 +124,18 @@ def test_running_then_failed_job(base, settings):
 
 def test_rejections_reach_the_client_with_the_providers_message(client):
     with pytest.raises(NotFound):
-        client.extend(music_id="no-such-song", sound_prompt="x")
+        client.submit("extend", dict(music_id="no-such-song", sound_prompt="x"))
     with pytest.raises(NotFound):
         client.fetch("0d0b2a3e-0000-4000-8000-000000000000")
     with pytest.raises(BadRequest, match="Only after the parent job succeeded"):
         # A parent whose job failed.
-        failed = client.music(sound_prompt="x [fault:fail]")
+        failed = client.submit("music", dict(sound_prompt="x [fault:fail]"))
         [song] = [m for m in client.fetch(failed.job_id).musics] or [None]
         from emulator.models import Music
 
         music_id = str(Music.objects.get(job_id=failed.job_id).music_id)
         assert song is None
-        client.cover(music_id=music_id, sound_prompt="y")
+        client.submit("cover", dict(music_id=music_id, sound_prompt="y"))
 
 
 @pytest.mark.parametrize(
@@ -152,13 +157,13 @@ def test_rejections_reach_the_client_with_the_providers_message(client):
 )
 def test_each_fault_becomes_the_typed_error(base, key, error, ambiguous):
     with Client(key, base) as client, pytest.raises(error) as caught:
-        client.music(sound_prompt="x")
+        client.submit("music", dict(sound_prompt="x"))
     assert caught.value.ambiguous is ambiguous
 
 
 def test_slow_answer_times_out_as_ambiguous(base):
     with Client("k", base, timeout=0.3) as client, pytest.raises(Timeout) as caught:
-        client.music(sound_prompt="x [fault:slow-1]")
+        client.submit("music", dict(sound_prompt="x [fault:slow-1]"))
     assert caught.value.ambiguous
     from emulator.models import Job, key_digest  # it was created all the same
 
@@ -174,7 +179,7 @@ def test_running_cap_is_queue_full(base, settings):
     settings.EMULATOR_JOB_SECONDS = 60
     settings.EMULATOR_RUNNING_CAP = 1
     with Client("capped", base) as client:
-        client.lyrics(prompt="one")
+        client.submit("lyrics", dict(prompt="one"))
         with pytest.raises(QueueFull) as caught:
-            client.lyrics(prompt="two")
+            client.submit("lyrics", dict(prompt="two"))
     assert caught.value.retry_later

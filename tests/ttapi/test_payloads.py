@@ -5,9 +5,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from contract.engines import Engine
 from contract.errors import PayloadInvalid
 from contract.producer import DEFAULT_MODELS, FIELDS, FUZZ_MODELS, Action
-from studio.ttapi.validation import validate
+from studio.ttapi import engines
 
 PROMPTED = [
     Action.MUSIC,
@@ -17,6 +18,11 @@ PROMPTED = [
     Action.VOCALS_SWAP,
     Action.INSTRUMENTALS_SWAP,
 ]
+
+
+def validate(action, params, **kwargs):
+    """The Producer API's rules with the studio's configured models."""
+    return engines.validate(Engine.PRODUCER, action, params, **kwargs)
 
 
 def base(action: Action) -> dict:
