@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from contract.engines import Engine
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
-from contract.parsing import FAILED, SUCCESS, JobResult, parse_job_result
+from contract.parsing import FAILED, SUCCESS, JobResult
 from contract.producer import FREE_ACTIONS, PARENT_ACTIONS, Action, action_of
 from studio import archive, db, ledger, outputs, providers, queueing, redaction
 from studio.models import Job, JobStatus, Song, Workspace
@@ -112,10 +112,15 @@ def submit(
     workspace: Workspace,
     user,
     parent: Song | None = None,
+    engine: Engine | str | None = None,
 ) -> Job:
-    """Validate, check the workspace's limits, create the Job and send it after commit."""
+    """Validate, check the workspace's limits, create the Job and send it after commit.
+
+    The job goes to `engine`, else to the engine of the song it works on (the only API that
+    knows that song), else to the Producer API."""
     action = action_of(action)
-    reason = disabled_reason(action)
+    engine = engines.engine_of(engine or (parent.engine if parent is not None else None))
+    reason = engines.disabled_reason(engine) or disabled_reason(action)
     if reason:
         raise SubmitRefused(reason)
     if providers.uses_emulator(workspace) and not settings.EMULATOR_ENABLED:
@@ -124,12 +129,14 @@ def submit(
             "workspace settings."
         )
     params = {k: v for k, v in dict(params or {}).items() if k != "hook_url"}
+    source = engines.api(engine).source_field
     if action in PARENT_ACTIONS:
-        parent = _usable_parent(params, workspace, parent)
-        params["music_id"] = parent.music_id
+        parent = _usable_parent(params, workspace, parent, engine)
+        params[source] = parent.music_id
     else:
         parent = None
-    cleaned = engines.validate(Engine.PRODUCER, action, params)
+    duration = parent.duration if parent is not None else None
+    cleaned = engines.validate(engine, action, params, source_duration=duration)
     with transaction.atomic():
         # The workspace's row lock makes simultaneous submissions count one after the other:
         # two can never both pass the last free slot or the last credits (on SQLite the
@@ -139,6 +146,7 @@ def submit(
         job = Job.objects.create(
             workspace=workspace,
             user=user if getattr(user, "is_authenticated", False) else None,
+            engine=engine,
             action=action,
             parent=parent,
             params=cleaned,
@@ -150,16 +158,22 @@ def submit(
     return job
 
 
-def _usable_parent(params: dict, workspace: Workspace, parent: Song | None) -> Song:
+def _usable_parent(params: dict, workspace: Workspace, parent: Song | None, engine: Engine) -> Song:
+    source = engines.api(engine).source_field
     if parent is None:
-        music_id = str(params.get("music_id") or "").strip()
+        music_id = str(params.get(source) or "").strip()
         if not music_id:
-            raise PayloadInvalid({"music_id": "Choose the song to work on."})
+            raise PayloadInvalid({source: "Choose the song to work on."})
         parent = Song.objects.filter(workspace=workspace, music_id=music_id).first()
         if parent is None:
-            raise PayloadInvalid({"music_id": "No song with this id in this workspace."})
+            raise PayloadInvalid({source: "No song with this id in this workspace."})
     if parent.workspace_id != workspace.pk:
         raise SubmitRefused("That song belongs to another workspace.")
+    if engines.engine_of(parent.engine) is not engine:
+        raise SubmitRefused(
+            f"“{parent}” was made with {engines.engine_of(parent.engine).label}: only that "
+            f"engine can work on it, not {engine.label}."
+        )
     if parent.deleted_at is not None:
         raise SubmitRefused(f"“{parent}” was deleted: restore it first.")
     if parent.job_id is not None:
@@ -331,7 +345,7 @@ def apply_result(job: Job, payload: dict) -> bool:
     Raises MalformedResult for a body that is not a job result, JobMismatch for another job's.
     """
     payload = clean_payload(payload)
-    result = parse_job_result(payload)
+    result = engines.api(job.engine).parse_job_result(payload)
     if len(result.job_id) > 64:
         raise MalformedResult("The job id in the result is too long.", raw=payload)
     return apply_parsed(job, result)
@@ -562,7 +576,14 @@ def retry(job: Job, user) -> Job:
     if job.status != S.FAILED:
         raise SubmitRefused("Only a failed job can be retried.")
     parent = Song.objects.filter(pk=job.parent_id).first() if job.parent_id else None
-    return submit(job.action, dict(job.params), workspace=job.workspace, user=user, parent=parent)
+    return submit(
+        job.action,
+        dict(job.params),
+        workspace=job.workspace,
+        user=user,
+        parent=parent,
+        engine=job.engine,
+    )
 
 
 __all__ = [

@@ -22,7 +22,8 @@ from studio import archive
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
 from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
 
-STEM_LABEL = re.compile(r"\(([^()]{1,60})\)\s*$")
+# "Song (Vocals)" on the Producer API, "Song - vocals" on Flow Music.
+STEM_LABEL = re.compile(r"\(([^()]{1,60})\)\s*$|\s-\s+([^-()]{1,60}?)\s*$")
 ARCHIVE_GRACE_SECONDS = 120  # the sweep copies files whose archive task was lost
 
 
@@ -58,7 +59,7 @@ def record_outputs(job: Job, result: JobResult) -> str:
 def _parent(job: Job) -> Song | None:
     if job.parent is not None:
         return job.parent
-    music_id = str(job.params.get("music_id") or "")
+    music_id = str(job.params.get("music_id") or job.params.get("clip_id") or "")
     return Song.objects.filter(workspace_id=job.workspace_id, music_id=music_id).first()
 
 
@@ -126,12 +127,15 @@ def after_songs(job: Job, new: NewSongs, inserted: set, *, queued: bool) -> None
 
 
 def _song_fields(job: Job, params: dict, result: JobResult, music: Music) -> dict:
+    # Flow Music names its fields `lyrics` and `model`, and its edits take an instruction.
+    prompt = params.get("sound_prompt") or params.get("instruction") or music.sound
     return {
         "job": job,
+        "engine": job.engine,
         "title": _clip(music.title or params.get("title") or "", 200),
-        "prompt": params.get("sound_prompt") or music.sound or "",
-        "lyrics": music.lyrics or params.get("lyrics_text") or "",
-        "model": _clip(result.mv or params.get("mv") or "", 40),
+        "prompt": prompt or "",
+        "lyrics": music.lyrics or params.get("lyrics_text") or params.get("lyrics") or "",
+        "model": _clip(result.mv or params.get("mv") or params.get("model") or "", 40),
         "seed": _clip(music.seed, 40),
         "duration": music.duration,
         "instrumental": bool(params.get("instrumental")),
@@ -204,7 +208,7 @@ def stem_label(title: str, index: int) -> str:
     """ "Song (Vocals)" -> "Vocals"."""
     match = STEM_LABEL.search(title or "")
     if match:
-        return match.group(1).strip()
+        return match.group(1).strip() if match.group(1) else match.group(2).strip().capitalize()
     return _clip(title, 100) or f"Stem {index + 1}"
 
 

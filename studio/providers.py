@@ -1,10 +1,11 @@
-"""Which Producer API a workspace talks to: its own key, the studio's key, or the emulator."""
+"""Where a workspace's jobs go: its own key, the studio's key, or the emulator."""
 
 from __future__ import annotations
 
 import httpx
 from django.conf import settings
 
+from contract.engines import Engine
 from studio.models import Job, Workspace
 from studio.ttapi import Client
 
@@ -17,9 +18,10 @@ def uses_emulator(workspace: Workspace) -> bool:
     return not workspace.has_api_key and not settings.TTAPI_API_KEY
 
 
-def client_for(workspace: Workspace) -> Client:
-    """A client for the workspace: its key, else the studio's key, else the emulator."""
-    return _client(workspace, emulator=uses_emulator(workspace))
+def client_for(workspace: Workspace, engine: Engine | str = Engine.PRODUCER) -> Client:
+    """A client of `engine` for the workspace: its key, else the studio's key, else the
+    emulator (one key serves both engines)."""
+    return _client(workspace, engine, emulator=uses_emulator(workspace))
 
 
 def client_for_job(job: Job) -> Client:
@@ -27,14 +29,14 @@ def client_for_job(job: Job) -> Client:
     even once the workspace has a key (the real service has never heard of it), and a job
     sent to the real service never falls back to the emulator."""
     if job.on_emulator is None:
-        return client_for(job.workspace)
-    return _client(job.workspace, emulator=job.on_emulator)
+        return client_for(job.workspace, job.engine)
+    return _client(job.workspace, job.engine, emulator=job.on_emulator)
 
 
-def _client(workspace: Workspace, *, emulator: bool) -> Client:
+def _client(workspace: Workspace, engine: Engine | str, *, emulator: bool) -> Client:
     if emulator:
         key, base_url = settings.EMULATOR_API_KEY, settings.EMULATOR_BASE_URL
     else:
         key = workspace.get_api_key() if workspace.has_api_key else ""
         key, base_url = key or settings.TTAPI_API_KEY, settings.TTAPI_BASE_URL
-    return Client(key, base_url, timeout=settings.TTAPI_TIMEOUT, transport=TRANSPORT)
+    return Client(key, base_url, engine=engine, timeout=settings.TTAPI_TIMEOUT, transport=TRANSPORT)

@@ -8,12 +8,18 @@ contract package, so a mistake in either cannot hide here.
 
 from __future__ import annotations
 
+import io
 import json
+import math
+import struct
 import threading
+import wave
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from PIL import Image
 
 KEY = "flow-test-key"
 PREFIX = "/flowmusic/v1/"
@@ -30,6 +36,28 @@ ENDPOINTS: dict[str, tuple[set[str], set[str]]] = {
     "replace": ({"clip_id", "start_s", "end_s", "instruction"}, OPTIONAL_EDIT),
     "stems": ({"clip_id"}, {"hook_url"}),
 }
+
+
+def wav(seconds: float, rate: int = 8000) -> bytes:
+    """A mono 16-bit WAV of a 440 Hz tone."""
+    frames = int(seconds * rate)
+    samples = b"".join(
+        struct.pack("<h", int(12000 * math.sin(2 * math.pi * 440 * n / rate)))
+        for n in range(frames)
+    )
+    out = io.BytesIO()
+    with wave.open(out, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(samples)
+    return out.getvalue()
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (109, 91, 208)).save(out, "PNG")
+    return out.getvalue()
 
 
 def _is_number(value: Any) -> bool:
@@ -127,6 +155,8 @@ class FlowMusicDouble:
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.answers: deque[Answer] = deque()
+        # Result files a clip's URLs point at: path -> (bytes, content type).
+        self.files: dict[str, tuple[bytes, str]] = {}
         double = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,6 +165,14 @@ class FlowMusicDouble:
 
             def _handle(self) -> None:
                 path, _, query = self.path.partition("?")
+                if path in double.files:
+                    data, content_type = double.files[path]
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 text = self.rfile.read(length).decode() if length else ""
                 try:
@@ -164,6 +202,21 @@ class FlowMusicDouble:
 
     def answer(self, *answers: Answer) -> None:
         self.answers.extend(answers)
+
+    def clip(self, clip_id: str, title: str = "Song", seconds: float = 2.0, **extra: Any) -> dict:
+        """A result clip whose audio (a real WAV of `seconds`) and image this double serves."""
+        self.files[f"/files/{clip_id}.wav"] = (wav(seconds), "audio/wav")
+        self.files[f"/files/{clip_id}.png"] = (png(), "image/png")
+        return {
+            "clip_id": clip_id,
+            "title": title,
+            "lyrics_id": f"lyrics-{clip_id}",
+            "lyrics_timing_markers": "[Verse 1]\nBeat beats beneath my breath",
+            "audio_url": f"{self.url}/files/{clip_id}.wav",
+            "image_url": f"{self.url}/files/{clip_id}.png",
+            "duration": str(seconds),
+            **extra,
+        }
 
     def __enter__(self) -> FlowMusicDouble:
         self.thread.start()

@@ -1,4 +1,4 @@
-"""Jobs (one call to the Producer API each), the songs they make and their files."""
+"""Jobs (one call to one of TTAPI's music APIs each), the songs they make and their files."""
 
 import secrets
 import uuid
@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, FloatField, Func
 from django.utils import timezone
 
+from contract.engines import Engine
 from contract.producer import Action
 from studio.models.reviews import ReviewStatus
 from studio.models.workspaces import Workspace
@@ -36,6 +37,9 @@ class Job(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
+    # Which API the job went to; `action` is the studio's name for what it does, whatever the
+    # engine (a Flow Music generation is `music`, sent to its `generations` path).
+    engine = models.CharField(max_length=12, choices=Engine.choices, default=Engine.PRODUCER)
     action = models.CharField(max_length=24, choices=Action.choices)
     parent = models.ForeignKey(
         "studio.Song", models.SET_NULL, null=True, blank=True, related_name="child_jobs"
@@ -142,7 +146,10 @@ class Song(models.Model):
     # Indexed by song_unique_music_id and song_ws_*, which start with it.
     workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="songs", db_index=False)
     job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="songs")
+    # The provider's id: a Producer API musicId, or a Flow Music clip_id.
     music_id = models.CharField(max_length=64)
+    # The API that made it, and so the only one that can remix it.
+    engine = models.CharField(max_length=12, choices=Engine.choices, default=Engine.PRODUCER)
     parent = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="children"
     )

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from contract.engines import Engine
 from studio import crypto
 
 
@@ -39,6 +40,11 @@ class Workspace(models.Model):
     api_key_hint = models.CharField(max_length=16, blank=True, default="")
     # Quota credits the workspace may spend per calendar month; null means no limit.
     monthly_budget = models.PositiveIntegerField(null=True, blank=True)
+    # The engine and model the create page starts on; no model means the studio's default.
+    default_engine = models.CharField(
+        max_length=12, choices=Engine.choices, default=Engine.PRODUCER
+    )
+    default_model = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
