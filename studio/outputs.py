@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
 
@@ -126,13 +127,25 @@ def after_songs(job: Job, new: NewSongs, inserted: set, *, queued: bool) -> None
     _archive_later([*fresh, *filled])
 
 
+AUDIO_SUFFIXES = ("mp3", "wav", "ogg", "flac", "m4a", "aac", "opus", "webm")
+
+
+def uploaded_name(url: str) -> str:
+    """ "My Demo" from ".../My%20Demo.wav": what the user called the file they uploaded."""
+    last = unquote(urlsplit(url or "").path.rstrip("/").rsplit("/", 1)[-1])
+    stem, dot, suffix = last.rpartition(".")
+    return stem.strip() if dot and suffix.lower() in AUDIO_SUFFIXES else ""
+
+
 def _song_fields(job: Job, params: dict, result: JobResult, music: Music) -> dict:
     # Flow Music names its fields `lyrics` and `model`, and its edits take an instruction.
     prompt = params.get("sound_prompt") or params.get("instruction") or music.sound
+    # An upload is named after its file, whatever the provider calls it.
+    named = uploaded_name(params.get("audio_url", "")) if job.action == Action.UPLOAD else ""
     return {
         "job": job,
         "engine": job.engine,
-        "title": _clip(music.title or params.get("title") or "", 200),
+        "title": _clip(named or music.title or params.get("title") or "", 200),
         "prompt": prompt or "",
         "lyrics": music.lyrics or params.get("lyrics_text") or params.get("lyrics") or "",
         "model": _clip(result.mv or params.get("mv") or params.get("model") or "", 40),

@@ -257,7 +257,43 @@
     });
   }
 
+  // Upload page: a file dropped anywhere on the page goes into the file input (rather
+  // than the browser leaving the page to open it). The document's listeners are added once
+  // and look the zone up each time, since boosted navigation swaps the page under them.
+  const dropZone = () => $("#dropzone");
+  const dropInput = () => { const zone = dropZone(); return zone && $("input[type=file]", zone); };
+  function showDropped() {
+    const input = dropInput();
+    const name = $("#drop-name");
+    if (input && name) name.textContent = input.files.length ? "Chosen: " + input.files[0].name : "";
+  }
+  ["dragenter", "dragover"].forEach((type) => document.addEventListener(type, (event) => {
+    if (!dropInput()) return;
+    event.preventDefault();
+    dropZone().classList.add("drag-over");
+  }));
+  ["dragleave", "drop"].forEach((type) => document.addEventListener(type, () => {
+    const zone = dropZone();
+    if (zone) zone.classList.remove("drag-over");
+  }));
+  document.addEventListener("drop", (event) => {
+    const input = dropInput();
+    if (!input) return;
+    event.preventDefault();
+    if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+    input.files = event.dataTransfer.files;
+    showDropped();
+  });
+  function initDropzone() {
+    const input = dropInput();
+    if (input && !input.dataset.dropReady) {
+      input.dataset.dropReady = "1";
+      input.addEventListener("change", showDropped);
+    }
+  }
+
   function initPage() {
+    initDropzone();
     syncInstrumental();
     initWaveform();
     initAB();

@@ -10,6 +10,8 @@ urlpatterns = [
     path("create/lyrics/<uuid:job_id>/", create.lyrics_poll, name="lyrics_poll"),
     path("upload/", upload.upload, name="upload"),
     path("u/<str:token>/", upload.upload_file, name="upload_file"),
+    # The same link ending with the file's name, so whoever reads it can tell what it is.
+    path("u/<str:token>/<str:name>", upload.upload_file, name="upload_file_named"),
     path("songs/<uuid:song_id>/", songs.song_page, name="song"),
     path("songs/<uuid:song_id>/poll/", songs.song_poll, name="song_poll"),
     path("songs/<uuid:song_id>/do/<str:action>/", songs.song_action, name="song_action"),

@@ -35,10 +35,15 @@ def store_upload(workspace_id, upload) -> str:
     return default_storage.save(f"uploads/{workspace_id}/{uuid.uuid4().hex}/{name}", upload)
 
 
-def signed_link(request: HttpRequest, path: str) -> str:
-    """An absolute URL to the stored file, readable without logging in until it expires."""
+def signed_link(request: HttpRequest, path: str, name: str = "") -> str:
+    """An absolute URL to the stored file, readable without logging in until it expires.
+    It ends with the file's name as the user had it: the song is titled after it."""
     token = signing.dumps(path, salt=LINK_SALT, compress=True)
-    relative = reverse("upload_file", args=[token])
+    name = os.path.basename(name).strip()[:120]
+    if name:
+        relative = reverse("upload_file_named", args=[token, name])
+    else:
+        relative = reverse("upload_file", args=[token])
     base = settings.PUBLIC_BASE_URL
     return f"{base}{relative}" if base else request.build_absolute_uri(relative)
 
@@ -105,9 +110,8 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
         elif form.is_valid():
             audio_url = form.cleaned_data["audio_url"]
             if form.cleaned_data["file"]:
-                audio_url = signed_link(
-                    request, store_upload(workspace.id, form.cleaned_data["file"])
-                )
+                upload = form.cleaned_data["file"]
+                audio_url = signed_link(request, store_upload(workspace.id, upload), upload.name)
             params = {"audio_url": audio_url}
             if submit(form, Action.UPLOAD, params, workspace=workspace, user=request.user):
                 messages.success(request, "Uploading: the song appears below once it is in.")
@@ -122,7 +126,7 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
 
 
 @require_safe
-def upload_file(request: HttpRequest, token: str) -> HttpResponse:
+def upload_file(request: HttpRequest, token: str, name: str = "") -> HttpResponse:
     """The provider's way in: no session, only a valid, unexpired signature."""
     try:
         path = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)

@@ -199,7 +199,41 @@ def test_upload_by_file_lends_it_by_a_signed_link(team, editor_client, client, s
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == WAV
     assert client.get(path, headers={"Range": "bytes=0-3"}).status_code == 206
-    assert client.get(path[:-3] + "xx/").status_code == 404
+    token = path.removeprefix("/u/").split("/")[0]
+    assert path == f"/u/{token}/my%20take.wav"  # named after the file
+    assert client.get(f"/u/{token[:-3]}xx/my%20take.wav").status_code == 404
+    assert client.get(f"/u/{token}/").status_code == 200  # links handed out before
+
+
+def test_an_uploaded_file_names_its_song(team, editor_client, settings):
+    from studio.jobs import apply_result
+    from studio.results import uploaded_name
+
+    assert uploaded_name("https://studio.example/u/tok/My%20Demo%20v2.wav") == "My Demo v2"
+    assert uploaded_name("https://x.example/a/b/take_3.MP3?x=1") == "take_3"
+    assert uploaded_name("https://studio.example/u/tok/") == ""
+    upload = SimpleUploadedFile("Night Drive (demo).mp3", AUDIO, content_type="audio/mpeg")
+    editor_client.post(UPLOAD, {"file": upload})
+    job = Job.objects.get()
+    body = {
+        "status": "SUCCESS",
+        "data": {
+            "jobId": "p-1",
+            "action": "upload",
+            "progress": "100%",
+            "musics": [{"musicId": "m-up", "title": "Upload", "audioUrl": "https://cdn/x.mp3"}],
+        },
+    }
+    apply_result(job, body)
+    assert job.songs.get().title == "Night Drive (demo)"
+
+
+def test_the_size_limit_reads_the_same_on_the_page_and_in_the_error(team, editor_client, settings):
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    assert "up to 2 MB" in editor_client.get(UPLOAD).content.decode()
+    big = SimpleUploadedFile("big.mp3", AUDIO * 400, content_type="audio/mpeg")
+    html = editor_client.post(UPLOAD, {"file": big}).content.decode()
+    assert "over the limit of 2 MB" in html and "up to 2 MB" in html
 
 
 def test_signed_link_without_public_base_uses_the_request_host(rf, settings):
