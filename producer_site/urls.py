@@ -12,3 +12,5 @@ urlpatterns = [
 ]
 if settings.EMULATOR_ENABLED:
     urlpatterns.append(path("emulator/", include("emulator.urls")))
+
+handler400 = "studio.views.errors.bad_request"
