@@ -71,6 +71,9 @@ class Job(models.Model):
     # Takes asked for together on Create (one job per take) share this id: their page
     # shows them side by side.
     take_batch = models.UUIDField(null=True, blank=True, db_index=True)
+    # A failed job someone put out of sight: off the top of the library, still listed
+    # under the "Failed" filter.
+    dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -26,4 +26,6 @@ urlpatterns = [
     path("files/<uuid:asset_id>/", media.asset_media, name="asset_media"),
     path("jobs/<uuid:job_id>/retry/", songs.job_retry, name="job_retry"),
     path("jobs/<uuid:job_id>/check/", songs.job_check, name="job_check"),
+    path("jobs/<uuid:job_id>/dismiss/", songs.job_dismiss, name="job_dismiss"),
+    path("jobs/dismiss-failed/", songs.jobs_dismiss_failed, name="jobs_dismiss_failed"),
 ]

@@ -103,12 +103,15 @@ JOB_CARD_FIELDS = (
 )
 
 
-def job_cards(workspace: Workspace) -> QuerySet[Job]:
-    """Jobs that will make a song and have none yet: running, unknown, or failed lately."""
-    recent = timezone.now() - FAILED_SHOWN_FOR
+def job_cards(workspace: Workspace, *, all_failed: bool = False) -> QuerySet[Job]:
+    """Jobs that will make a song and have none yet: running, unknown, or failed lately
+    and not dismissed. `all_failed` (the "Failed" filter) finds every failure."""
+    failed = Q(status=JobStatus.FAILED)
+    if not all_failed:
+        failed &= Q(created_at__gte=timezone.now() - FAILED_SHOWN_FOR, dismissed_at__isnull=True)
     return (
         Job.objects.filter(workspace=workspace, action__in=SONG_ACTIONS, songs__isnull=True)
-        .filter(Q(status__in=RUNNING_STATUSES) | Q(status=JobStatus.FAILED, created_at__gte=recent))
+        .filter(Q(status__in=RUNNING_STATUSES) | failed)
         .select_related("user")
         .only(*JOB_CARD_FIELDS)
     )
@@ -128,7 +131,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         sort = "new"
 
     songs = song_cards(workspace)
-    jobs = job_cards(workspace)
+    jobs = job_cards(workspace, all_failed=status == "failed")
     if q:
         songs = search.matching(songs, q)
         jobs = jobs.none()
@@ -174,6 +177,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         "page": page,
         "pager_words": pager_words,
         "jobs": job_list,
+        "failed_cards": status != "failed" and any(j.status == JobStatus.FAILED for j in job_list),
         "running": any(job.is_running for job in job_list)
         or any(
             song.job_id and song.archive_status == ArchiveStatus.PENDING

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contract.errors import PayloadInvalid, TTAPIError
 from contract.producer import Action
 from studio import jobs, lineage, trash
-from studio.access import job_for, require_editor, song_for
+from studio.access import current_workspace, job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
@@ -68,7 +68,10 @@ def _song_jobs(song: Song) -> list[Job]:
     recent = timezone.now() - FAILED_SHOWN_FOR
     return list(
         Job.objects.filter(parent=song)
-        .filter(Q(status__in=RUNNING_STATUSES) | Q(status=JobStatus.FAILED, created_at__gte=recent))
+        .filter(
+            Q(status__in=RUNNING_STATUSES)
+            | Q(status=JobStatus.FAILED, created_at__gte=recent, dismissed_at__isnull=True)
+        )
         .select_related("user")
         .order_by("-created_at")[:20]
     )
@@ -327,6 +330,33 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
         return _after_job(job)
     messages.success(request, "Sent again.")
     return _after_job(new)
+
+
+@require_POST
+@login_required
+def job_dismiss(request: HttpRequest, job_id) -> HttpResponse:
+    """Put a failed job out of sight (the "Failed" filter of the library still lists it)."""
+    job, role = job_for(request, job_id)
+    require_editor(role)
+    Job.objects.filter(pk=job.pk, status=JobStatus.FAILED, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now()
+    )
+    if request.htmx:
+        return HttpResponse("")  # the card or row is swapped for nothing
+    return _after_job(job)
+
+
+@require_POST
+@login_required
+def jobs_dismiss_failed(request: HttpRequest) -> HttpResponse:
+    workspace, role = current_workspace(request)
+    require_editor(role)
+    count = Job.objects.filter(
+        workspace=workspace, status=JobStatus.FAILED, dismissed_at__isnull=True
+    ).update(dismissed_at=timezone.now())
+    noun = "failed job" if count == 1 else "failed jobs"
+    messages.success(request, f"Dismissed {count} {noun}. The “Failed” filter still lists them.")
+    return redirect("library")
 
 
 @require_POST

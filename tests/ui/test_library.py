@@ -292,3 +292,41 @@ def test_footer_says_when_the_studio_runs_on_the_emulator(team, owner_client, se
     )
     settings.TTAPI_API_KEY = "real-key"
     assert "built-in emulator" not in owner_client.get(reverse("library")).content.decode()
+
+
+def test_failed_cards_can_be_dismissed_and_stay_findable(team, editor_client, viewer_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    one = make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Boom one")
+    make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Boom two")
+    old = make_job(team.workspace, team.owner, status=JobStatus.FAILED, error="Boom old")
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    html = editor_client.get(reverse("library")).content.decode()
+    assert "Boom one" in html and "Boom two" in html and "Boom old" not in html
+    assert reverse("job_dismiss", args=[one.id]) in html and "Dismiss all failed" in html
+    # Viewers see the cards but cannot put them away for everyone.
+    assert viewer_client.post(reverse("job_dismiss", args=[one.id])).status_code == 403
+    assert viewer_client.post(reverse("jobs_dismiss_failed")).status_code == 403
+
+    response = editor_client.post(
+        reverse("job_dismiss", args=[one.id]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and response.content == b""
+    html = editor_client.get(reverse("library")).content.decode()
+    assert "Boom one" not in html and "Boom two" in html
+    editor_client.post(reverse("jobs_dismiss_failed"))
+    html = editor_client.get(reverse("library")).content.decode()
+    assert "Boom" not in html and "Dismiss all failed" not in html
+    # Under the status filter every failure is still there, old ones too.
+    html = editor_client.get(reverse("library") + "?status=failed").content.decode()
+    assert "Boom one" in html and "Boom two" in html and "Boom old" in html
+
+
+def test_dismissing_is_for_members_and_failed_jobs_only(team, outsider_client, editor_client):
+    running = make_job(team.workspace, team.owner)
+    assert outsider_client.post(reverse("job_dismiss", args=[running.id])).status_code == 404
+    editor_client.post(reverse("job_dismiss", args=[running.id]))
+    running.refresh_from_db()
+    assert running.dismissed_at is None
