@@ -64,12 +64,37 @@
     }
   });
 
-  // When the assistant's lyrics arrive, use their title if none was typed.
-  document.addEventListener("htmx:afterSettle", () => {
-    const box = $("#lyrics-box[data-title]");
+  // When the assistant's lyrics arrive they are offered beside what was typed: into an
+  // empty box they go at once, otherwise the user picks (use, add below, keep mine).
+  // Typed lyrics are never replaced without that choice.
+  function lyricsOffered() {
+    const offer = $("#lyrics-offer:not([data-done])");
+    const box = $("#id_lyrics_text");
+    if (!offer || !box) return;
     const title = $("#id_title");
-    if (box && title && !title.value && box.dataset.title) title.value = box.dataset.title;
-    if (box) box.removeAttribute("data-title");
+    if (title && !title.value && offer.dataset.title) title.value = offer.dataset.title;
+    if (!box.value.trim()) settleLyrics(offer, "use");
+  }
+  function settleLyrics(offer, choice) {
+    const box = $("#id_lyrics_text");
+    const draft = $("#lyrics-draft", offer);
+    if (!box || !draft) return;
+    if (choice === "use") box.value = draft.textContent;
+    if (choice === "append") box.value = box.value.replace(/\s+$/, "") + "\n\n" + draft.textContent;
+    offer.dataset.done = choice;
+    $$(".offer-choices", offer).forEach((node) => { node.hidden = true; });
+    draft.hidden = choice !== "keep";
+    const filled = $(".offer-filled", offer);
+    if (filled) filled.hidden = choice === "keep";
+    box.focus();
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-lyrics-choice]");
+    const offer = button && button.closest("#lyrics-offer");
+    if (offer) settleLyrics(offer, button.dataset.lyricsChoice);
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    lyricsOffered();
     syncInstrumental();
   });
 

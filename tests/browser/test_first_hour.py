@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from studio.models import Asset, AssetKind, Job
-from tests.ui.factories import make_song
+from studio.models import Asset, AssetKind, Job, JobStatus, Membership, Role
+from tests.ui.factories import make_job, make_song
 
 WAIT = 40_000  # ms: a job takes ~3 s in the emulator, plus the poll's 3 s rhythm
 
@@ -54,3 +54,111 @@ def test_extend_past_the_end_is_refused_on_the_form(studio, login, page, owner):
     expect(panel).to_have_attribute("open", "")
     expect(panel.locator(".field-error")).to_contain_text("The song is 2:00")
     assert not Job.objects.filter(parent=song).exists()
+
+
+def test_lyrics_assistant_never_replaces_typed_lyrics(studio, login, page, shot, owner):
+    page.set_default_timeout(WAIT)
+    login(owner, "/create/")
+    page.fill("#id_lyrics_text", "[Verse]\nMy own first line")
+    page.locator("details.assistant summary").click()
+    page.fill("#id_lyrics_prompt", "rain on a tin roof")
+    page.click("#lyrics-go")
+    offer = page.locator("#lyrics-offer")
+    expect(offer.locator("#lyrics-draft")).to_be_visible(timeout=WAIT)
+    # Still what the user typed, with the assistant's lyrics offered beside it.
+    assert page.input_value("#id_lyrics_text") == "[Verse]\nMy own first line"
+    shot(page, "create-lyrics-offer")
+    draft = offer.locator("#lyrics-draft").text_content()
+    offer.locator("[data-lyrics-choice=append]").click()
+    value = page.input_value("#id_lyrics_text")
+    assert value.startswith("[Verse]\nMy own first line\n\n") and value.endswith(draft)
+    expect(offer.locator(".offer-choices")).to_be_hidden()
+
+
+def test_failed_cards_are_dismissed_and_found_under_the_filter(studio, login, page, owner):
+    workspace = workspace_of(owner)
+    make_job(workspace, owner, status=JobStatus.FAILED, error="Refused one")
+    make_job(workspace, owner, status=JobStatus.FAILED, error="Refused two")
+    login(owner)
+    cards = page.locator("article.job.is-failed")
+    expect(cards).to_have_count(2)
+    page.evaluate("window.__sameDocument = true")
+    cards.first.locator("button:has-text('Dismiss')").click()
+    expect(cards).to_have_count(1)
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    page.click("button:has-text('Dismiss all failed')")
+    expect(page.locator(".messages")).to_contain_text("Dismissed 1 failed job")
+    expect(cards).to_have_count(0)
+    page.select_option("select[name=status]", "failed")
+    expect(cards).to_have_count(2)
+
+
+def test_a_bookmarked_create_page_as_viewer_explains_itself(studio, login, page, shot, owner):
+    viewer = User.objects.create_user("vic", "vic@example.com", "pw-vic-long-enough")
+    Membership.objects.create(workspace=workspace_of(owner), user=viewer, role=Role.VIEWER)
+    viewer.profile.current_workspace = workspace_of(owner)
+    viewer.profile.save()
+    login(viewer, "/create/")
+    expect(page.locator(".error-page h1")).to_contain_text("do that here")
+    expect(page.locator(".error-page")).to_contain_text("ask an owner for editor rights")
+    expect(page.locator("header.topbar")).to_be_visible()
+    page.click(".error-page a:has-text('Go to the library')")
+    expect(page).to_have_url(studio.url + "/")
+    page.goto(studio.url + "/songs/00000000-0000-0000-0000-000000000000/")
+    expect(page.locator(".error-page h1")).to_have_text("Nothing here")
+    shot(page, "error-404")
+
+
+def test_reinviting_keeps_the_mailed_link_working(studio, login, page, browser, owner):
+    login(owner, "/workspace/members/")
+    page.fill("#id_email", "dora@example.com")
+    page.click("text=Send invitation")
+    first = page.input_value(".copy-field")
+    page.fill("#id_email", "dora@example.com")
+    page.click("text=Send invitation")
+    expect(page.locator(".new-invite")).to_contain_text("The link sent before still works")
+    assert page.input_value(".copy-field") == first
+    guest = browser.new_context().new_page()
+    guest.goto(first)
+    expect(guest.locator("h1")).to_have_text(f"Join {workspace_of(owner).name}")
+    guest.context.close()
+
+
+def test_drop_a_file_to_upload_it_under_its_name(studio, login, page, shot, owner, tmp_path):
+    import io
+    import math
+    import struct
+    import wave
+
+    page.set_default_timeout(WAIT)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        frames = (int(8000 * math.sin(2 * math.pi * 330 * n / 16000)) for n in range(16000))
+        out.writeframes(b"".join(struct.pack("<h", value) for value in frames))
+    login(owner, "/upload/")
+    expect(page.locator("main")).to_contain_text("up to 50 MB")
+    page.evaluate(
+        """bytes => {
+            const file = new File([new Uint8Array(bytes)], "Morning Hum.wav", {type: "audio/wav"});
+            const data = new DataTransfer();
+            data.items.add(file);
+            const zone = document.getElementById("dropzone");
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+        }""",
+        list(buffer.getvalue()),
+    )
+    expect(page.locator("#drop-name")).to_have_text("Chosen: Morning Hum.wav")
+    shot(page, "upload-dropped")
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(studio.url + "/", timeout=WAIT)
+    expect(page.locator("article.card:not(.job) h3")).to_have_text("Morning Hum", timeout=WAIT)
+
+
+def test_footer_says_the_studio_runs_on_the_emulator(studio, login, page, owner, settings):
+    settings.TTAPI_API_KEY = ""
+    login(owner)
+    expect(page.locator("footer")).to_contain_text("running on the built-in emulator")

@@ -124,7 +124,9 @@ def test_lyrics_assistant_submits_and_polls(team, editor_client):
         workspace=team.workspace, job=job, title="Coastline", text="[Verse]\nHeadlights on the sea"
     )
     html = editor_client.get(poll).content.decode()
-    assert 'id="lyrics-box" hx-swap-oob="true"' in html
+    # Offered beside the lyrics box, never swapped into it over what was typed.
+    assert "hx-swap-oob" not in html and 'id="lyrics-offer"' in html
+    assert 'data-lyrics-choice="use"' in html and 'data-lyrics-choice="keep"' in html
     assert "Headlights on the sea" in html and 'data-title="Coastline"' in html
     assert "hx-trigger" not in html  # stops asking
 
