@@ -6,6 +6,7 @@ counts in the month and day it was submitted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -51,3 +52,28 @@ def running_estimate(workspace: Workspace) -> Decimal:
         "action", flat=True
     )
     return sum((estimate(a) for a in actions), ZERO)
+
+
+@dataclass
+class Budget:
+    """What the workspace may still spend this month, as shown where work is started."""
+
+    budget: int | None
+    spent: Decimal
+    reserved: Decimal
+
+    @property
+    def left(self) -> Decimal | None:
+        if self.budget is None:
+            return None
+        return max(ZERO, Decimal(self.budget) - self.spent - self.reserved)
+
+    def allows(self, action: Action | str) -> bool:
+        """Whether an action of this kind would pass the budget check of a submission."""
+        cost = estimate(action)
+        return self.budget is None or not cost or self.spent + self.reserved + cost <= self.budget
+
+
+def budget_left(workspace: Workspace) -> Budget:
+    return Budget(workspace.monthly_budget, month_spent(workspace), running_estimate(workspace))
+

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from studio import ledger
 from studio.models import Job, JobStatus
 
 register = template.Library()
@@ -63,6 +64,15 @@ def waveform(peaks: list, bars: int = WAVE_BARS) -> SafeString:
         WAVE_HEIGHT,
         path,
     )
+
+
+@register.filter
+def cost(action: str) -> str:
+    """What an action will probably take from the budget, for its button."""
+    amount = ledger.estimate(action)
+    if not amount:
+        return "free"
+    return f"≈ {amount:g} credit" + ("" if amount == 1 else "s")
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contract.errors import PayloadInvalid
 from contract.producer import Action
-from studio import jobs, takes
+from studio import jobs, ledger, takes
 from studio.access import current_workspace, job_for, require_editor, song_for
 from studio.models import JobStatus, LyricsDraft
 from studio.song_forms import CreateForm, LyricsForm, submit
@@ -41,7 +41,10 @@ def create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 return _started(request, started, count)
+    budget = ledger.budget_left(workspace)
     context = {
+        "budget": budget,
+        "budget_spent": not budget.allows(Action.MUSIC),
         "form": form,
         "takes_form": takes_form,
         "lyrics_form": LyricsForm(),

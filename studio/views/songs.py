@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contract.errors import PayloadInvalid, TTAPIError
 from contract.producer import Action
-from studio import jobs, lineage, trash
+from studio import jobs, ledger, lineage, trash
 from studio.access import current_workspace, job_for, require_editor, song_for
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
@@ -77,16 +77,31 @@ def _song_jobs(song: Song) -> list[Job]:
     )
 
 
+def held_format(song: Song) -> str:
+    """The format of the song's own archived audio ("mp3", "wav" or ""): a file the studio
+    already has, so downloading it costs nothing."""
+    name = song.audio_file.name.lower() if song.audio_file else ""
+    return next((f for f in ("mp3", "wav") if name.endswith(f".{f}")), "")
+
+
 def _files(song: Song) -> dict:
     assets = list(Asset.objects.filter(song=song).order_by("kind", "label", "-created_at"))
     by_kind: dict[str, list[Asset]] = {}
     for asset in assets:
         by_kind.setdefault(asset.kind, []).append(asset)
     videos = sorted(by_kind.get(AssetKind.VIDEO, []), key=lambda a: a.created_at, reverse=True)
+    wav = (by_kind.get(AssetKind.WAV) or [None])[0]
+    mp3 = (by_kind.get(AssetKind.MP3) or [None])[0]
+    held = held_format(song)
     return {
         "stems": by_kind.get(AssetKind.STEM, []),
-        "wav": (by_kind.get(AssetKind.WAV) or [None])[0],
-        "mp3": (by_kind.get(AssetKind.MP3) or [None])[0],
+        "wav": wav,
+        "mp3": mp3,
+        "held": held,
+        # The paid `download` only for a format the studio holds no copy of.
+        "paid_formats": [
+            f for f, asset in (("mp3", mp3), ("wav", wav)) if asset is None and f != held
+        ],
         # One per style made, newest first: each style is its own file.
         "videos": videos,
     }
@@ -152,6 +167,8 @@ def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
 
 def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = None, status=200):
     context = _live(song, role, bound)
+    if role.can_edit:
+        context["budget"] = ledger.budget_left(song.workspace)
     parent = Song.objects.filter(pk=song.parent_id, deleted_at__isnull=True).first()
     context.update(
         parent=parent,
@@ -220,6 +237,9 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
         form.add_error(None, reason)
         return _page(request, song, role, form, status=400)
     if not form.is_valid():
+        return _page(request, song, role, form, status=400)
+    if form.action is Action.DOWNLOAD and form.cleaned_data["format"] == held_format(song):
+        form.add_error(None, "The studio already holds this file: download it above, free.")
         return _page(request, song, role, form, status=400)
     params = {"music_id": song.music_id, **form.params()}
     if not submit(

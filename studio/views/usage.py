@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from studio import charts
 from studio.access import require_editor, workspace_from_url
 from studio.usage import job_summary, workspace_usage
+from studio.providers import uses_emulator
 
 # Owners are warned from this share of the monthly budget on.
 WARN_AT = 0.8
@@ -33,6 +34,8 @@ def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpRe
             "workspace": workspace,
             "role": role,
             "usage": usage,
+            # The emulator's credits are counted, but no money is spent.
+            "on_emulator": uses_emulator(workspace),
             "percent": None if share is None else round(share * 100),
             "over": share is not None and share >= 1,
             "near": share is not None and WARN_AT <= share < 1,

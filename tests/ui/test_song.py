@@ -339,3 +339,45 @@ def test_every_video_is_shown_by_style_newest_first(team, owner_client):
     assert spots[2] < spots[1] < spots[0]  # newest first
     for preset in ("Simple", "Modern", "Player"):
         assert f"<strong>{preset}</strong> style" in html
+
+
+def test_the_archived_mp3_downloads_free_and_is_never_bought_again(team, editor_client):
+    song = make_song(team.workspace, team.owner, audio_file="songs/a/take.mp3")
+    html = editor_client.get(page(song)).content.decode()
+    assert f'{reverse("song_media", args=[song.id, "audio"])}?download=1" role="button"' in html
+    assert "Prepare MP3" not in html and "Prepare WAV <small" in html
+    response = editor_client.post(act(song, "download"), {"format": "mp3"})
+    assert response.status_code == 400
+    assert "already holds this file" in response.content.decode()
+    assert not Job.objects.filter(parent=song).exists()
+    # Without an archived copy the paid preparation is offered, with its cost.
+    bare = make_song(team.workspace, team.owner)
+    html = editor_client.get(page(bare)).content.decode()
+    assert "Prepare MP3 <small" in html and "≈ 1 credit" in html
+
+
+def test_each_action_shows_its_cost_and_the_budget_left(team, editor_client, settings):
+    settings.TTAPI_API_KEY = "real-key"
+    team.workspace.monthly_budget = 100
+    team.workspace.save()
+    make_job(team.workspace, team.owner, status=JobStatus.SUCCESS, quota=40)
+    song = make_song(team.workspace, team.owner)
+    html = editor_client.get(page(song)).content.decode()
+    assert "Extend <small" in html and "≈ 3 credits" in html
+    assert "Make a video <small" in html and "· free</small>" in html
+    assert "<strong>60</strong> of 100 credits left this month" in html
+    assert "nothing costs money" not in html
+    html = editor_client.get(reverse("create")).content.decode()
+    assert "<strong>60</strong> of 100 credits left" in html and "Create <small" in html
+    settings.TTAPI_API_KEY = ""
+    html = editor_client.get(reverse("create")).content.decode()
+    assert "On the built-in emulator nothing costs money." in html
+
+
+def test_create_says_the_budget_is_spent_before_submitting(team, editor_client):
+    team.workspace.monthly_budget = 10
+    team.workspace.save()
+    make_job(team.workspace, team.owner, status=JobStatus.SUCCESS, quota=9)
+    html = editor_client.get(reverse("create")).content.decode()
+    assert "The monthly budget is spent" in html
+    assert '<button type="submit" class="big" disabled>' in html
