@@ -21,7 +21,7 @@ from contract.parsing import JobResult, Music
 from contract.producer import SONG_ACTIONS, Action
 from studio import archive
 from studio.models import ActivityEvent, Asset, AssetKind, Job, LyricsDraft, Song, Verb
-from studio.models.music import RELATION_OF_ACTION, ArchiveStatus
+from studio.models.music import RELATION_OF_ACTION, ArchiveStatus, Relation
 
 # "Song (Vocals)" on the Producer API, "Song - vocals" on Flow Music.
 STEM_LABEL = re.compile(r"\(([^()]{1,60})\)\s*$|\s-\s+([^-()]{1,60}?)\s*$")
@@ -72,6 +72,11 @@ def _clip(text: str, length: int) -> str:
     return (text or "")[:length]
 
 
+def remix_title(title: str, relation: Relation) -> str:
+    """ "Aurora (variation)": the parent's title and what was done to it."""
+    return _clip(f"{title} ({relation.label.lower()})", 200)
+
+
 def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Song], Song | None]:
     """The result's songs as unsaved rows, one per musicId, and the song they came from."""
     params = job.params
@@ -83,6 +88,10 @@ def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Son
         if len(music.music_id) > 64 or music.music_id in wanted:
             continue
         new_id = uuid.uuid4()  # known before the insert, so a root can name itself
+        fields = _song_fields(job, params, result, music)
+        if parent is not None and fields["title"] in ("", parent.title):
+            # A remix under its parent's exact title cannot be told apart from it.
+            fields["title"] = remix_title(parent.title or parent.music_id, relation)
         wanted[music.music_id] = Song(
             id=new_id,
             workspace_id=job.workspace_id,
@@ -92,7 +101,7 @@ def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Son
             relation=relation,
             created_by_id=job.user_id,
             archive_next_at=archive_at,
-            **_song_fields(job, params, result, music),
+            **fields,
         )
     return list(wanted.values()), parent
 

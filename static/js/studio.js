@@ -10,8 +10,12 @@
     return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
 
+  let treeAudio = null; // the family tree's player (see below)
+  let treeButton = null;
+
   // One song at a time: starting a player pauses every other one on the page.
   document.addEventListener("play", (event) => {
+    if (treeAudio && event.target !== treeAudio) treeAudio.pause();
     $$("audio, video").forEach((media) => {
       if (media !== event.target && !media.paused) media.pause();
     });
@@ -246,6 +250,29 @@
       }
     });
   }
+
+  // Family tree: each node's play button plays that song in one shared player.
+  function treeButtonsIdle() {
+    $$(".tree-play").forEach((b) => { b.textContent = "▶"; b.setAttribute("aria-pressed", "false"); });
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".tree-play[data-play-src]");
+    if (!button) return;
+    if (!treeAudio) {
+      treeAudio = new Audio();
+      treeAudio.addEventListener("pause", treeButtonsIdle);
+      treeAudio.addEventListener("ended", treeButtonsIdle);
+      treeAudio.addEventListener("play", () => {
+        if (treeButton) { treeButton.textContent = "❚❚"; treeButton.setAttribute("aria-pressed", "true"); }
+      });
+    }
+    if (treeButton === button && !treeAudio.paused) { treeAudio.pause(); return; }
+    treeButtonsIdle();
+    $$("audio, video").forEach((media) => media.pause());
+    treeButton = button;
+    if (treeAudio.src !== new URL(button.dataset.playSrc, location.href).href) treeAudio.src = button.dataset.playSrc;
+    treeAudio.play();
+  });
 
   // A/B compare: one play button, two sources kept at the same position.
   function initAB() {

@@ -30,15 +30,20 @@ from studio.views.reviews import review_context
 FAILED_SHOWN_FOR = timedelta(hours=24)
 
 
+MAX_GUIDES = 9  # connector columns drawn; deeper families keep the last ones
+
+
 @dataclass
 class Node:
     song: Song
-    depth: int
+    # The connectors left of the title, one per column: "blank", "pipe" (a line going on
+    # down), "tee" (a child with siblings below) or "elbow" (the last child).
+    guides: list[str]
     current: bool = False
 
-    @property
-    def indent(self) -> int:
-        return min(self.depth, 9)
+
+def _chain_guides(depth: int) -> list[str]:
+    return (["blank"] * (depth - 1) + ["elbow"])[-MAX_GUIDES:] if depth else []
 
 
 def family_tree(song: Song) -> list[Node]:
@@ -46,21 +51,14 @@ def family_tree(song: Song) -> list[Node]:
     under its parent), from one query over the family; deleted members keep their place."""
     members = lineage.family(song)
     chain = lineage.ancestors(song, members)
-    rows = [Node(s, depth) for depth, s in enumerate(chain)]
+    rows = [Node(s, _chain_guides(depth)) for depth, s in enumerate(chain)]
     by_id = {m.pk: m for m in members}
-    rows.append(Node(by_id.get(song.pk, song), len(chain), current=True))
-    children: dict = {}
-    for member in members:
-        children.setdefault(member.parent_id, []).append(member)
-    seen = {song.pk}
-    stack = [(child, len(chain) + 1) for child in reversed(children.get(song.pk, []))]
-    while stack and len(rows) < 500:
-        member, depth = stack.pop()
-        if member.pk in seen:
-            continue
-        seen.add(member.pk)
-        rows.append(Node(member, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(member.pk, [])))
+    here = len(chain)
+    rows.append(Node(by_id.get(song.pk, song), _chain_guides(here), current=True))
+    for branch in lineage.walk(song, members):
+        guides = ["blank"] * here + ["pipe" if on else "blank" for on in branch.open_levels]
+        guides.append("elbow" if branch.last else "tee")
+        rows.append(Node(branch.song, guides[-MAX_GUIDES:]))
     return rows
 
 

@@ -49,7 +49,7 @@ def test_family_ancestors_descendants(team, django_assert_num_queries):
     assert set(family) == {root, a, b, c} and other not in family
     assert lineage.ancestors(b) == [root, a]
     assert lineage.ancestors(root) == []
-    assert lineage.descendants(root) == [a, c, b]
+    assert lineage.descendants(root) == [a, b, c]  # depth first: each under its parent
     assert lineage.descendants(b) == []
 
 

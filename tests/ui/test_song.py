@@ -147,13 +147,34 @@ def test_family_tree_shows_ancestors_descendants_and_deleted_nodes(team, owner_c
     html = owner_client.get(page(child)).content.decode()
     tree = html[html.index('id="family"') :]
     tree = tree[: tree.index("</section>")]
-    assert f'<a href="{page(root)}">Root</a>' in tree
-    assert '<strong aria-current="page">Child</strong>' in tree
-    assert f'<a href="{page(grandchild)}">Grandchild</a>' in tree
+    assert f'<a href="{page(root)}" title="Root">Root</a>' in tree
+    assert '<strong aria-current="page" title="Child">Child</strong>' in tree
+    assert f'<a href="{page(grandchild)}" title="Grandchild">Grandchild</a>' in tree
     assert "Removed <small>(deleted)</small>" in tree
     assert "Sibling" not in tree  # ancestors and descendants, not cousins
     assert tree.index("Root") < tree.index("Child") < tree.index("Grandchild")
-    assert 'class="d2' in tree and "Cover" in tree
+    assert "Cover" in tree and "2:00" in tree and 'class="here"' in tree
+    # Each node: its connectors, a play button (not for deleted ones), relation, duration.
+    rows = tree.split('<li class="node')[1:]
+    assert [row.count('class="g g-') for row in rows] == [0, 1, 2, 2]
+    assert "g-tee" in rows[2] and "g-elbow" in rows[3]  # Grandchild has a sibling below
+    assert [("tree-play" in row) for row in rows] == [True, True, True, False]
+
+
+def test_family_tree_connectors_line_up(team):
+    from studio.views.songs import family_tree
+
+    root = make_song(team.workspace, team.owner, title="R")
+    a = make_song(team.workspace, team.owner, parent=root, title="A")
+    make_song(team.workspace, team.owner, parent=a, title="A1")
+    make_song(team.workspace, team.owner, parent=root, title="B")
+    drawn = [(n.song.title, n.guides) for n in family_tree(root)]
+    assert drawn == [
+        ("R", []),
+        ("A", ["tee"]),
+        ("A1", ["pipe", "elbow"]),  # the line to B passes A1
+        ("B", ["elbow"]),
+    ]
 
 
 def test_ab_compare_with_the_parent(team, owner_client):
@@ -381,3 +402,23 @@ def test_create_says_the_budget_is_spent_before_submitting(team, editor_client):
     html = editor_client.get(reverse("create")).content.decode()
     assert "The monthly budget is spent" in html
     assert '<button type="submit" class="big" disabled>' in html
+
+
+def test_a_remix_under_its_parents_title_is_told_apart(team):
+    from studio.jobs import apply_result
+
+    song = make_song(team.workspace, team.owner, title="Aurora")
+    job = make_job(
+        team.workspace, team.owner, action=Action.VARIATION, parent=song, params={}, progress=0
+    )
+    body = {
+        "status": "SUCCESS",
+        "data": {
+            "jobId": "p-var",
+            "action": "variation",
+            "progress": "100%",
+            "musics": [{"musicId": "m-var", "title": "Aurora", "audioUrl": "https://cdn/v.mp3"}],
+        },
+    }
+    apply_result(job, body)
+    assert job.songs.get().title == "Aurora (variation)"
