@@ -97,9 +97,17 @@
     const offer = button && button.closest("#lyrics-offer");
     if (offer) settleLyrics(offer, button.dataset.lyricsChoice);
   });
+  // "Your song is on its way" and the like say what is running: once the poll has brought
+  // the last running card home, they are no longer true.
+  function dropDoneMessages() {
+    if ($("input[name=j]")) return;
+    $$(".message.until-done").forEach((node) => node.remove());
+    $$(".messages").forEach((box) => { if (!box.children.length) box.remove(); });
+  }
   document.addEventListener("htmx:afterSettle", () => {
     lyricsOffered();
     syncInstrumental();
+    dropDoneMessages();
   });
 
   function setValue(id, value) {
@@ -223,14 +231,31 @@
       const panel = $("#panel-replace");
       if (panel) panel.open = true;
     }
+    let point = null; // the extend marker: a region without length
     regions.on("region-created", (region) => {
-      regions.getRegions().forEach((other) => { if (other !== region) other.remove(); });
+      if (region === point) return;
+      regions.getRegions().forEach((other) => { if (other !== region && other !== point) other.remove(); });
       showRegion(region);
     });
-    regions.on("region-updated", showRegion);
+    regions.on("region-updated", (region) => { if (region !== point) showRegion(region); });
     function setPoint(time) {
       setValue("id_extend_starts", time);
+      if (point) point.remove();
+      point = regions.addRegion({ id: "extend-point", start: time, color: "#34d399", drag: false });
       readout.textContent = "Point " + clock(time) + " set: “Extend” continues the song from there.";
+      const panel = $("#panel-extend");
+      if (panel) panel.open = true;
+    }
+    // Typing a time into Extend moves the marker too.
+    const startsInput = $("#id_extend_starts");
+    if (startsInput) {
+      startsInput.addEventListener("change", () => {
+        const value = parseFloat(startsInput.value);
+        if (value >= 0 && (!duration || value <= duration)) {
+          if (point) point.remove();
+          point = regions.addRegion({ id: "extend-point", start: value, color: "#34d399", drag: false });
+        }
+      });
     }
     wave.on("interaction", setPoint);
 
@@ -243,7 +268,7 @@
         markStart = at;
         readout.textContent = "Section starts at " + clock(at) + ": press ] where it should end.";
       } else if (event.key === "]" && markStart !== null && at > markStart) {
-        regions.clearRegions();
+        regions.getRegions().forEach((other) => { if (other !== point) other.remove(); });
         regions.addRegion({ start: markStart, end: at, color: "rgba(244, 114, 182, 0.25)" });
       } else if (event.key === "e" || event.key === "E") {
         setPoint(at);
@@ -345,6 +370,7 @@
   }
 
   function initPage() {
+    dropDoneMessages();
     initDropzone();
     syncInstrumental();
     initWaveform();

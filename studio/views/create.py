@@ -60,11 +60,18 @@ def _started(request: HttpRequest, started: takes.Started, count: int) -> HttpRe
         messages.warning(
             request,
             f"{len(started.jobs)} of {count} takes started; the rest could not: {started.refused}",
+            extra_tags="until-done",
         )
     elif count > 1:
-        messages.success(request, f"{count} takes are on their way: they appear here side by side.")
+        messages.success(
+            request,
+            f"{count} takes are on their way: they appear here side by side.",
+            extra_tags="until-done",
+        )
     else:
-        messages.success(request, "Your song is on its way: it appears below.")
+        messages.success(
+            request, "Your song is on its way: it appears below.", extra_tags="until-done"
+        )
     if started.batch and len(started.jobs) > 1:
         return redirect("takes", started.batch)
     return redirect("library")

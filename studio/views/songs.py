@@ -244,7 +244,11 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
         form, form.action, params, workspace=song.workspace, user=request.user, parent=song
     ):
         return _page(request, song, role, form, status=400)
-    messages.success(request, f"{form.action.label} started. It shows below while it runs.")
+    messages.success(
+        request,
+        f"{form.action.label} started. It shows below while it runs.",
+        extra_tags="until-done",
+    )
     return redirect(reverse("song", args=[song.id]) + "#song-jobs")
 
 

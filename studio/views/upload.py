@@ -114,7 +114,11 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
                 audio_url = signed_link(request, store_upload(workspace.id, upload), upload.name)
             params = {"audio_url": audio_url}
             if submit(form, Action.UPLOAD, params, workspace=workspace, user=request.user):
-                messages.success(request, "Uploading: the song appears below once it is in.")
+                messages.success(
+                    request,
+                    "Uploading: the song appears below once it is in.",
+                    extra_tags="until-done",
+                )
                 return redirect("library")
     context = {
         "form": form,

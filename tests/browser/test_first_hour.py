@@ -162,3 +162,71 @@ def test_footer_says_the_studio_runs_on_the_emulator(studio, login, page, owner,
     settings.TTAPI_API_KEY = ""
     login(owner)
     expect(page.locator("footer")).to_contain_text("running on the built-in emulator")
+
+
+def test_costs_show_on_buttons_and_the_held_mp3_is_free(studio, login, page, owner, settings):
+    settings.TTAPI_API_KEY = ""
+    song = make_song(workspace_of(owner), owner, title="Priced", audio_file="songs/p.mp3")
+    login(owner, f"/songs/{song.id}/")
+    page.locator("#panel-extend summary").click()
+    expect(page.locator("#panel-extend button[type=submit]")).to_contain_text("≈ 3 credits")
+    expect(page.locator("#budget-line")).to_contain_text("nothing costs money")
+    expect(page.locator("#files a:has-text('MP3')")).to_have_attribute(
+        "href", f"/songs/{song.id}/media/audio/?download=1"
+    )
+    expect(page.locator("#files button:has-text('Prepare MP3')")).to_have_count(0)
+    expect(page.locator("#files button:has-text('Prepare WAV')")).to_contain_text("≈ 1 credit")
+
+
+def test_family_tree_is_drawn_as_a_tree(studio, login, page, shot, owner):
+    workspace = workspace_of(owner)
+    root = make_song(workspace, owner, title="Aurora", duration=95)
+    first = make_song(workspace, owner, parent=root, title="Aurora (extension)")
+    make_song(workspace, owner, parent=first, title="Aurora (cover)", relation="cover")
+    make_song(workspace, owner, parent=root, title="Aurora (variation)", relation="variation")
+    login(owner, f"/songs/{root.id}/")
+    nodes = page.locator("#family li.node")
+    expect(nodes).to_have_count(4)
+    expect(nodes.nth(0)).to_have_class("node current")
+    for n in range(4):
+        node = nodes.nth(n)
+        expect(node.locator(".tree-play")).to_have_count(1)
+        expect(node.locator(".badge")).to_have_count(1)
+        # Title, badge and duration stay on one line: nothing wraps under the title.
+        box = node.bounding_box()
+        assert box["height"] < 48, box
+    # Connectors line up: the child's elbow sits one column right of its parent's.
+    elbow = page.locator("#family li.node").nth(2).locator(".g-elbow").bounding_box()
+    tee = page.locator("#family li.node").nth(1).locator(".g-tee").bounding_box()
+    assert abs(elbow["x"] - (tee["x"] + tee["width"])) < 1
+    text = page.locator("#family .tree").inner_text()
+    assert "└" not in text
+    shot(page, "song-family-tree")
+
+
+def test_clicking_the_waveform_marks_the_extend_point(studio, login, page, owner):
+    song = make_song(workspace_of(owner), owner, title="Marker", duration=120.0)
+    login(owner, f"/songs/{song.id}/")
+    wave = page.locator("#waveform")
+    expect(wave).to_have_attribute("data-ready", "true", timeout=WAIT)
+    box = wave.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+    expect(page.locator("#panel-extend")).to_have_attribute("open", "")
+    starts = float(page.input_value("#id_extend_starts"))
+    assert 50 < starts < 70
+    expect(page.locator("#waveform [part~='marker']")).to_have_count(1)
+    # A second click moves the one marker.
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
+    expect(page.locator("#waveform [part~='marker']")).to_have_count(1)
+    assert float(page.input_value("#id_extend_starts")) < 40
+
+
+def test_on_its_way_message_goes_when_the_song_is_done(studio, login, page, owner):
+    page.set_default_timeout(WAIT)
+    login(owner, "/create/")
+    page.fill("#id_sound_prompt", "warm lofi with soft keys")
+    page.click("button.big")
+    expect(page.locator(".messages")).to_contain_text("on its way")
+    expect(page.locator("article.card:not(.job)")).to_have_count(1, timeout=WAIT)
+    expect(page.locator("article.card:not(.job) svg.wave path")).to_have_count(1, timeout=WAIT)
+    expect(page.locator(".messages")).to_have_count(0, timeout=WAIT)
