@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contract.producer import Action
+from studio import ledger
 from studio.models import (
     ArchiveStatus,
     Heartbeat,
@@ -71,10 +72,10 @@ def seed_history(owner: User, editor: User) -> Workspace:
             job.error = rng.choice(REASONS)
         jobs.append(job)
     Job.objects.bulk_create(jobs)
-    # Keep this month's spending near the budget whatever the date: 85 % of it.
-    month = Job.objects.filter(
-        workspace=workspace, created_at__gte=now.replace(day=1, hour=0, minute=0)
-    )
+    # Keep this month's spending near the budget whatever the date: 85 % of it. The month
+    # starts where the ledger says (local midnight of the 1st, to the microsecond).
+    month_start = ledger.month_start(now)
+    month = Job.objects.filter(workspace=workspace, created_at__gte=month_start)
     month.update(quota=None)
     for i in range(34):
         Job.objects.create(
@@ -84,7 +85,7 @@ def seed_history(owner: User, editor: User) -> Workspace:
             status=JobStatus.SUCCESS,
             quota=10,
             params={"prompt": PROMPTS[i % len(PROMPTS)]},
-            created_at=max(now - timedelta(days=i % 9, hours=1), now.replace(day=1, hour=0)),
+            created_at=max(now - timedelta(days=i % 9, hours=1), month_start),
             finished_at=now - timedelta(days=i % 9, hours=1) + timedelta(seconds=70 + i),
         )
     Job.objects.create(
