@@ -228,5 +228,58 @@ def test_on_its_way_message_goes_when_the_song_is_done(studio, login, page, owne
     page.click("button.big")
     expect(page.locator(".messages")).to_contain_text("on its way")
     expect(page.locator("article.card:not(.job)")).to_have_count(1, timeout=WAIT)
-    expect(page.locator("article.card:not(.job) svg.wave path")).to_have_count(1, timeout=WAIT)
-    expect(page.locator(".messages")).to_have_count(0, timeout=WAIT)
+    # Gone once nothing is running or being copied any more, without a reload.
+    page.evaluate("window.__sameDocument = true")
+    expect(page.locator(".messages")).to_have_count(0, timeout=2 * WAIT)
+    assert page.evaluate("window.__sameDocument") is True
+
+
+PAGES = {
+    "library": "/",
+    "create": "/create/",
+    "song": "/songs/{song}/",
+    "upload": "/upload/",
+    "workspaces": "/workspaces/",
+    "settings": "/workspace/settings/",
+    "members": "/workspace/members/",
+    "usage": "/workspace/usage/",
+    "activity": "/workspace/activity/",
+    "staff": "/staff/",
+    "error-404": "/songs/00000000-0000-0000-0000-000000000000/",
+}
+WIDE = (
+    "() => Array.from(document.querySelectorAll('body *'))"
+    ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
+    " && getComputedStyle(e).position !== 'fixed')"
+    ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
+)
+
+
+def test_every_page_at_desktop_and_phone_width(studio, login, page, shot, owner):
+    owner.is_staff = True
+    owner.save()
+    workspace = workspace_of(owner)
+    for name in ("bob", "carol-with-a-rather-long-username"):
+        member = User.objects.create_user(name, f"{name}@example.com", "pw-long-enough-1")
+        Membership.objects.create(workspace=workspace, user=member, role=Role.EDITOR)
+    song = make_song(workspace, owner, title="A Song Title Long Enough To Need Two Lines Here")
+    make_song(workspace, owner, parent=song, title="Its extension")
+    make_job(workspace, owner, status=JobStatus.FAILED, error="The music service refused it.")
+    login(owner)
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in PAGES.items():
+            page.goto(studio.url + path.format(song=song.id))
+            shot(page, f"page-{name}-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+                name,
+                page.evaluate(WIDE),
+            )
+        if width == 390:
+            page.goto(studio.url + "/")
+            header = page.locator("header.topbar").bounding_box()
+            assert header["height"] <= 140, header  # the songs start on the first screen
+            page.click("summary[aria-label='Active workspace']")
+            menu = page.locator("details.dropdown[open] > ul").bounding_box()
+            assert menu["x"] >= 0 and menu["x"] + menu["width"] <= width, menu
+            shot(page, "phone-workspace-menu")

@@ -122,7 +122,7 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     wave.click(position={"x": box["width"] * 0.8, "y": box["height"] / 2})
     point = float(page.input_value("#id_extend_starts"))
     assert point > 0
-    page.locator("#panel-extend summary").click()
+    expect(page.locator("#panel-extend")).to_have_attribute("open", "")  # the click opened it
     page.click("#panel-extend button[type=submit]")
     expect(page.locator(".message-success")).to_contain_text("Extend started")
 
