@@ -104,6 +104,7 @@
     $$(".message.until-done").forEach((node) => node.remove());
     $$(".messages").forEach((box) => { if (!box.children.length) box.remove(); });
   }
+  document.addEventListener("htmx:oobAfterSwap", dropDoneMessages);
   document.addEventListener("htmx:afterSettle", () => {
     lyricsOffered();
     syncInstrumental();
@@ -232,12 +233,14 @@
       if (panel) panel.open = true;
     }
     let point = null; // the extend marker: a region without length
+    // The marker fires region-created before addRegion returns: tell it apart by its id.
+    const isPoint = (region) => region.id === "extend-point";
     regions.on("region-created", (region) => {
-      if (region === point) return;
-      regions.getRegions().forEach((other) => { if (other !== region && other !== point) other.remove(); });
+      if (isPoint(region)) return;
+      regions.getRegions().forEach((other) => { if (other !== region && !isPoint(other)) other.remove(); });
       showRegion(region);
     });
-    regions.on("region-updated", (region) => { if (region !== point) showRegion(region); });
+    regions.on("region-updated", (region) => { if (!isPoint(region)) showRegion(region); });
     function setPoint(time) {
       setValue("id_extend_starts", time);
       if (point) point.remove();
@@ -268,7 +271,7 @@
         markStart = at;
         readout.textContent = "Section starts at " + clock(at) + ": press ] where it should end.";
       } else if (event.key === "]" && markStart !== null && at > markStart) {
-        regions.getRegions().forEach((other) => { if (other !== point) other.remove(); });
+        regions.getRegions().forEach((other) => { if (!isPoint(other)) other.remove(); });
         regions.addRegion({ start: markStart, end: at, color: "rgba(244, 114, 182, 0.25)" });
       } else if (event.key === "e" || event.key === "E") {
         setPoint(at);

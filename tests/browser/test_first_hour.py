@@ -215,6 +215,7 @@ def test_clicking_the_waveform_marks_the_extend_point(studio, login, page, owner
     starts = float(page.input_value("#id_extend_starts"))
     assert 50 < starts < 70
     expect(page.locator("#waveform [part~='marker']")).to_have_count(1)
+    expect(page.locator("#panel-replace")).not_to_have_attribute("open", "")
     # A second click moves the one marker.
     page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
     expect(page.locator("#waveform [part~='marker']")).to_have_count(1)
@@ -230,7 +231,8 @@ def test_on_its_way_message_goes_when_the_song_is_done(studio, login, page, owne
     expect(page.locator("article.card:not(.job)")).to_have_count(1, timeout=WAIT)
     # Gone once nothing is running or being copied any more, without a reload.
     page.evaluate("window.__sameDocument = true")
-    expect(page.locator(".messages")).to_have_count(0, timeout=2 * WAIT)
+    expect(page.locator("input[name=j]")).to_have_count(0, timeout=3 * WAIT)
+    expect(page.locator(".messages")).to_have_count(0)
     assert page.evaluate("window.__sameDocument") is True
 
 
