@@ -76,4 +76,3 @@ class Budget:
 
 def budget_left(workspace: Workspace) -> Budget:
     return Budget(workspace.monthly_budget, month_spent(workspace), running_estimate(workspace))
-

@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from studio.song_forms import size_label
+import outbound
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         context = {
             "exception": "The form sent more data than the studio accepts in one request.",
-            "upload_limit": size_label(settings.UPLOAD_MAX_BYTES),
+            "upload_limit": outbound.size_text(settings.UPLOAD_MAX_BYTES),
         }
         return render(request, "413.html", context, status=413)
     return defaults.bad_request(request, exception)

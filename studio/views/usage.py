@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from studio import charts
 from studio.access import require_editor, workspace_from_url
-from studio.usage import job_summary, workspace_usage
 from studio.providers import uses_emulator
+from studio.usage import job_summary, workspace_usage
 
 # Owners are warned from this share of the monthly budget on.
 WARN_AT = 0.8

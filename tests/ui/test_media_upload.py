@@ -207,7 +207,7 @@ def test_upload_by_file_lends_it_by_a_signed_link(team, editor_client, client, s
 
 def test_an_uploaded_file_names_its_song(team, editor_client, settings):
     from studio.jobs import apply_result
-    from studio.results import uploaded_name
+    from studio.outputs import uploaded_name
 
     assert uploaded_name("https://studio.example/u/tok/My%20Demo%20v2.wav") == "My Demo v2"
     assert uploaded_name("https://x.example/a/b/take_3.MP3?x=1") == "take_3"
