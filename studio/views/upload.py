@@ -78,11 +78,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     limit = settings.UPLOAD_MAX_BYTES
     declared = strict_int(request.META.get("CONTENT_LENGTH"), digits=19) or 0
     if request.method == "POST" and declared > limit + FORM_OVERHEAD:
-        response = HttpResponse(
-            f"The file is over the limit of {outbound.size_text(limit)}.",
-            status=413,
-            content_type="text/plain; charset=utf-8",
-        )
+        size = outbound.size_text(limit)
+        context = {"exception": f"The file is over the limit of {size}.", "upload_limit": size}
+        response = render(request, "413.html", context, status=413)
         response["Connection"] = "close"
         return response
     capped = CappedUpload(request, limit)
