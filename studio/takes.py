@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import transaction
 
+from contract.engines import Engine
 from contract.producer import Action
 from studio import jobs
 from studio.models import Job, Song, Workspace
@@ -49,7 +50,9 @@ def take_params(params: dict, number: int, base_seed: int) -> dict:
     return {**params, "seed": str(start + number)}
 
 
-def start(params: dict, count: int, *, workspace: Workspace, user) -> Started:
+def start(
+    params: dict, count: int, *, workspace: Workspace, user, engine: Engine = Engine.PRODUCER
+) -> Started:
     """Send up to `count` takes, one request each, stopping at the first refusal (the cap or
     the budget): the ones already started run. Raises what the first take raised."""
     batch = uuid.uuid4() if count > 1 else None
@@ -60,7 +63,9 @@ def start(params: dict, count: int, *, workspace: Workspace, user) -> Started:
             # The batch id is on the row before the send (queued on commit) can touch it.
             with transaction.atomic():
                 take = take_params(params, number, base_seed) if batch else params
-                job = jobs.submit(Action.MUSIC, take, workspace=workspace, user=user)
+                job = jobs.submit(
+                    Action.MUSIC, take, workspace=workspace, user=user, engine=engine
+                )
                 if batch:
                     Job.objects.filter(pk=job.pk).update(take_batch=batch)
                     job.take_batch = batch

@@ -59,6 +59,23 @@
     if (event.target.id === "id_instrumental") syncInstrumental();
   });
 
+  // Create page: show the fields of the chosen model's engine; the others are not sent.
+  function syncEngine() {
+    const pick = $("#id_model");
+    if (!pick) return;
+    const engine = pick.value.split(":")[0];
+    $$("[data-engine]").forEach((node) => {
+      const on = node.dataset.engine === engine;
+      node.hidden = !on;
+      $$("input, select, textarea", node).forEach((input) => { input.disabled = !on; });
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.id === "id_model") syncEngine();
+  });
+  document.addEventListener("DOMContentLoaded", syncEngine);
+  document.addEventListener("htmx:load", syncEngine);
+
   // The lyrics assistant lives inside the create form: Enter asks it, not the form.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.id === "id_lyrics_prompt") {
@@ -111,9 +128,13 @@
     dropDoneMessages();
   });
 
-  function setValue(id, value) {
+  // A point or region picked on the waveform goes into every remix form that takes it:
+  // the inputs named by id, and those marked data-wave="point", "start" or "end".
+  function setValue(id, value, wave) {
+    const inputs = $$('[data-wave="' + wave + '"]');
     const input = document.getElementById(id);
-    if (input) input.value = value.toFixed(2);
+    if (input) inputs.push(input);
+    inputs.forEach((node) => { node.value = value.toFixed(2); });
   }
 
   // Song page: the waveform shows the song and drives the player bar (one player): a click
@@ -225,8 +246,8 @@
     regions.enableDragSelection({ color: "rgba(244, 114, 182, 0.25)" });
 
     function showRegion(region) {
-      setValue("id_replace_starts", region.start);
-      setValue("id_replace_ends", region.end);
+      setValue("id_replace_starts", region.start, "start");
+      setValue("id_replace_ends", region.end, "end");
       readout.textContent = "Section " + clock(region.start) + " – " + clock(region.end) +
         " selected: open “Replace section” to rewrite it.";
       const panel = $("#panel-replace");
@@ -242,7 +263,7 @@
     });
     regions.on("region-updated", (region) => { if (!isPoint(region)) showRegion(region); });
     function setPoint(time) {
-      setValue("id_extend_starts", time);
+      setValue("id_extend_starts", time, "point");
       if (point) point.remove();
       point = regions.addRegion({ id: "extend-point", start: time, color: "#34d399", drag: false });
       readout.textContent = "Point " + clock(time) + " set: “Extend” continues the song from there.";

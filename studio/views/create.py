@@ -8,13 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contract.engines import Engine
 from contract.errors import PayloadInvalid
 from contract.producer import Action
 from studio import jobs, ledger, takes
 from studio.access import current_workspace, job_for, require_editor, song_for
+from studio.engine_forms import ModelPicker
+from studio.flow_forms import FlowCreateForm
 from studio.models import JobStatus, LyricsDraft
 from studio.song_forms import CreateForm, LyricsForm, submit
-from studio.ttapi import switches
+from studio.ttapi import engines, switches
+
+CREATE_FORMS = {Engine.PRODUCER: CreateForm, Engine.FLOWMUSIC: FlowCreateForm}
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,19 +27,27 @@ from studio.ttapi import switches
 def create(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
-    if request.method == "POST":
-        form = CreateForm(request.POST)
-        takes_form = takes.TakesForm(request.POST)
-    else:
-        form = CreateForm(initial=_settings_of(request))
-        takes_form = takes.TakesForm()
+    bound = request.POST if request.method == "POST" else None
+    picker = ModelPicker(bound, workspace=workspace)
+    engine = picker.engine()
+    # The chosen engine's form takes the post; the other one's fields are not sent.
+    initial = {} if bound is not None else _settings_of(request)
+    forms = {
+        e: cls(bound if e is engine else None, initial=initial) for e, cls in CREATE_FORMS.items()
+    }
+    form = forms[engine]
+    takes_form = takes.TakesForm(bound)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and takes_form.is_valid():
+        chosen = picker.choice()
+        if form.is_valid() and takes_form.is_valid() and chosen is not None:
+            params = {**form.params(), engines.api(engine).model_field: chosen[1]}
             count = takes_form.cleaned_data["takes"]
             try:
-                started = takes.start(form.params(), count, workspace=workspace, user=request.user)
+                started = takes.start(
+                    params, count, workspace=workspace, user=request.user, engine=engine
+                )
             except PayloadInvalid as exc:
                 form.add_api_errors(exc.errors)
             except jobs.SubmitRefused as exc:
@@ -47,9 +60,14 @@ def create(request: HttpRequest) -> HttpResponse:
         "budget_spent": not budget.allows(Action.MUSIC),
         "form": form,
         "takes_form": takes_form,
+        "picker": picker,
+        "engine": engine.value,
+        "producer_form": forms[Engine.PRODUCER],
+        "flow_form": forms[Engine.FLOWMUSIC],
         "lyrics_form": LyricsForm(),
         "lyrics_off": switches.disabled_reason(Action.LYRICS),
-        "music_off": switches.disabled_reason(Action.MUSIC),
+        "music_off": switches.disabled_reason(Action.MUSIC)
+        or ("" if picker.fields["model"].choices else "Every engine is switched off."),
         "nav": "create",
     }
     return render(request, "studio/create.html", context, status=status)

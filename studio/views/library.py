@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from contract.engines import Engine
 from contract.producer import SONG_ACTIONS
 from studio import reviews
 from studio.access import current_workspace
@@ -31,7 +32,7 @@ from studio.models import (
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey
 from studio.numbers import strict_int
-from studio.ttapi import config
+from studio.ttapi import engines
 
 PAGE_SIZE = 24
 MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs
@@ -219,7 +220,7 @@ def library(request: HttpRequest) -> HttpResponse:
         .only("user__id", "user__username", "workspace_id")
         .order_by("user__username"),
         relations=Relation.choices,
-        models=config.models(),
+        models=[name for engine in Engine for name in engines.models_of(engine)],
         sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
         statuses=STATUSES.items(),
         review_statuses=ReviewStatus.choices,

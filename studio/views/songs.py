@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from contract.engines import Engine
 from contract.errors import PayloadInvalid, TTAPIError
 from contract.producer import Action
 from studio import jobs, ledger, lineage, trash
 from studio.access import current_workspace, job_for, require_editor, song_for
+from studio.flow_forms import FLOW_ACTION_FORMS, FlowForm
 from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
-from studio.ttapi import switches
+from studio.ttapi import engines, switches
 from studio.views.library import POLL_STOP, card_state, known_states
 from studio.views.reviews import review_context
 
@@ -105,7 +107,19 @@ def _files(song: Song) -> dict:
     }
 
 
+def _flow_initial(song: Song, action: Action) -> dict:
+    initial: dict = {"title": song.title, "model": song.model or None}
+    if action is Action.EXTEND:
+        initial["extend_from_s"] = round(song.duration, 2) if song.duration else None
+    if action is Action.REPLACE and song.duration:
+        initial["start_s"] = round(song.duration / 3, 2)
+        initial["end_s"] = round(song.duration * 2 / 3, 2)
+    return {k: v for k, v in initial.items() if v not in (None, "")}
+
+
 def _initial(song: Song, action: Action) -> dict:
+    if song.engine == Engine.FLOWMUSIC:
+        return _flow_initial(song, action)
     initial: dict = {"title": song.title, "mv": song.model or None}
     if song.prompt:
         initial["sound_prompt"] = song.prompt
@@ -123,21 +137,36 @@ def _initial(song: Song, action: Action) -> dict:
 FILE_ACTIONS = {Action.STEMS: "stems", Action.DOWNLOAD: "download", Action.VIDEO: "video"}
 
 
+def action_forms(song: Song) -> dict[Action, type[ApiForm]]:
+    """The song's engine's actions: a Flow Music song offers no swap, variation or video."""
+    return FLOW_ACTION_FORMS if song.engine == Engine.FLOWMUSIC else SONG_ACTION_FORMS
+
+
+def _form(form_class: type[ApiForm], song: Song, **kwargs) -> ApiForm:
+    # Every remix form checks its times against the song: Flow Music's read the song itself.
+    if issubclass(form_class, FlowForm):
+        kwargs["song"] = song
+    else:
+        kwargs["song_duration"] = song.duration
+    return form_class(**kwargs)
+
+
 def _panels(song: Song, role: Role, bound: ApiForm | None = None) -> tuple[list[dict], dict]:
     """One panel per action the role may use: remixes as a list, file actions by name."""
     if not role.can_edit:
         return [], {}
     remixes, files = [], {}
-    for action, form_class in SONG_ACTION_FORMS.items():
+    off = engines.disabled_reason(song.engine)
+    for action, form_class in action_forms(song).items():
         if bound is not None and bound.action is action:
             form = bound
         else:
-            form = form_class(initial=_initial(song, action), song_duration=song.duration)
+            form = _form(form_class, song, initial=_initial(song, action))
         panel = {
             "action": action.value,
             "label": action.label,
             "form": form,
-            "disabled": switches.disabled_reason(action),
+            "disabled": off or switches.disabled_reason(action),
             "open": bound is not None and bound.action is action,
         }
         if action in FILE_ACTIONS:
@@ -225,11 +254,11 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
     song, role = song_for(request, song_id)
     require_editor(role)
     try:
-        form_class = SONG_ACTION_FORMS[Action(action)]
+        form_class = action_forms(song)[Action(action)]
     except (ValueError, KeyError):
         raise Http404 from None
-    form = form_class(request.POST, song_duration=song.duration)
-    reason = switches.disabled_reason(form.action)
+    form = _form(form_class, song, data=request.POST)
+    reason = engines.disabled_reason(song.engine) or switches.disabled_reason(form.action)
     if reason:
         form.is_valid()
         form.add_error(None, reason)
@@ -239,7 +268,7 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
     if form.action is Action.DOWNLOAD and form.cleaned_data["format"] == held_format(song):
         form.add_error(None, "The studio already holds this file: download it above, free.")
         return _page(request, song, role, form, status=400)
-    params = {"music_id": song.music_id, **form.params()}
+    params = {engines.api(song.engine).source_field: song.music_id, **form.params()}
     if not submit(
         form, form.action, params, workspace=song.workspace, user=request.user, parent=song
     ):

@@ -20,6 +20,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from studio.access import current_workspace, require_owner, workspace_for, workspace_from_url
+from studio.engine_forms import (
+    DefaultModelForm,
+    default_key,
+    model_label,
+    workspace_default_key,
+)
 from studio.members import (
     MembershipError,
     accept_invitation,
@@ -97,6 +103,9 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
         "key_form": forms.get("key_form") or ApiKeyForm(),
         "budget_form": forms.get("budget_form")
         or BudgetForm(initial={"monthly_budget": workspace.monthly_budget}),
+        "model_form": forms.get("model_form")
+        or DefaultModelForm(initial={"default_model": workspace_default_key(workspace)}),
+        "default_model_label": model_label(default_key(workspace)),
         "key_source": key_source(workspace),
         "key_unreadable": workspace.has_api_key and not workspace.get_api_key(),
         "nav": "settings",
@@ -148,6 +157,12 @@ def workspace_settings(request: HttpRequest, workspace_id=None) -> HttpResponse:
             words = "no limit" if budget is None else f"{budget:,} credits a month"
             record(workspace, request.user, Verb.BUDGET_CHANGED, words)
         messages.success(request, "Budget saved.")
+    elif "set_default_model" in request.POST:
+        form = DefaultModelForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, workspace, role, status=400, model_form=form)
+        form.save(workspace)
+        messages.success(request, "Default model saved; the create page starts on it.")
     else:
         return HttpResponseBadRequest("Unknown settings action.")
     return redirect(here)

@@ -30,7 +30,7 @@ def test_editors_get_the_form_with_api_field_names(team, who):
         "sound_prompt",
         "lyrics_text",
         "instrumental",
-        "mv",
+        "model",
         "title",
         "cover_art_url",
         "seed",
