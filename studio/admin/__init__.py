@@ -168,9 +168,9 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["short_id", "action", "status", "workspace_link", "user", "quota"]
+    list_display = ["short_id", "engine", "action", "status", "workspace_link", "user", "quota"]
     list_display += ["progress", "created_at", "took"]
-    list_filter = ["status", "action", "failed_locally", "created_at", "workspace"]
+    list_filter = ["status", "engine", "action", "failed_locally", "created_at", "workspace"]
     search_fields = [
         "=id",
         "provider_job_id",
@@ -189,6 +189,7 @@ class JobAdmin(admin.ModelAdmin):
         "id",
         "workspace_link",
         "user",
+        "engine",
         "action",
         "parent_link",
         "songs_made",
@@ -288,6 +289,7 @@ class SongAdmin(ArchiveActions, admin.ModelAdmin):
     list_display = ["__str__", "music_id", "workspace_link", "relation", "archive_status"]
     list_display += ["created_by", "created_at", "deleted_at"]
     list_filter = [
+        "engine",
         "relation",
         "archive_status",
         ("deleted_at", admin.EmptyFieldListFilter),
@@ -308,6 +310,7 @@ class SongAdmin(ArchiveActions, admin.ModelAdmin):
         "root_link",
         "children_links",
         "music_id",
+        "engine",
         "relation",
         "archive_error",
         "archive_attempts",
@@ -325,6 +328,7 @@ class SongAdmin(ArchiveActions, admin.ModelAdmin):
         "root_link",
         "children_links",
         "music_id",
+        "engine",
         "relation",
         "model",
         "seed",
