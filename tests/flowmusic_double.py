@@ -165,9 +165,9 @@ class FlowMusicDouble:
 
             def _handle(self) -> None:
                 path, _, query = self.path.partition("?")
-                if path in double.files:
-                    data, content_type = double.files[path]
-                    self.send_response(200)
+                if path.startswith("/files/"):
+                    data, content_type = double.files.get(path, (b"Not found", "text/plain"))
+                    self.send_response(200 if path in double.files else 404)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()

@@ -65,7 +65,9 @@ def create(request: HttpRequest) -> HttpResponse:
         "producer_form": forms[Engine.PRODUCER],
         "flow_form": forms[Engine.FLOWMUSIC],
         "lyrics_form": LyricsForm(),
-        "lyrics_off": switches.disabled_reason(Action.LYRICS),
+        # The assistant writes with the Producer API's lyrics action, for either engine.
+        "lyrics_off": engines.disabled_reason(Engine.PRODUCER)
+        or switches.disabled_reason(Action.LYRICS),
         "music_off": switches.disabled_reason(Action.MUSIC)
         or ("" if picker.fields["model"].choices else "Every engine is switched off."),
         "nav": "create",

@@ -11,7 +11,7 @@ from contract.engines import Engine
 from contract.errors import PayloadInvalid
 from studio import jobs, lineage, providers
 from studio.models import ArchiveStatus, AssetKind, Job, JobStatus, Relation, Song
-from tests.flowmusic_double import KEY, FlowMusicDouble, accepted, fetched
+from tests.flowmusic_double import KEY, Answer, FlowMusicDouble, accepted, fetched
 
 
 @pytest.fixture
@@ -241,3 +241,89 @@ def test_lyria_3_preview_is_a_producer_model_sent_as_mv(
     assert job.engine == Engine.PRODUCER
     assert seen[0].url.path == "/producer/v1/music"
     assert json.loads(seen[0].content) == {"sound_prompt": "x", "mv": "Lyria 3 preview"}
+
+
+def send_answered(api, team, cap, answer) -> Job:
+    api.answer(answer)
+    with cap(execute=True):
+        job = jobs.submit(
+            "music",
+            {"sound_prompt": "x"},
+            workspace=team.workspace,
+            user=team.editor,
+            engine=Engine.FLOWMUSIC,
+        )
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "words"),
+    [
+        (
+            Answer(402, body={"status": "FAILED", "message": "Insufficient balance", "data": None}),
+            JobStatus.FAILED,
+            "run out of credit",
+        ),
+        (
+            Answer(200, body={"status": "FAILED", "message": "Parameter error", "data": None}),
+            JobStatus.FAILED,
+            "refused the request: Parameter error",
+        ),
+        (
+            Answer(410, body={"status": "FAILED", "message": "gone", "data": None}),
+            JobStatus.FAILED,
+            "retired this action (Generate)",
+        ),
+        (
+            Answer(499, body={"status": "FAILED", "message": "queue full", "data": None}),
+            JobStatus.SUBMITTING,
+            "sends it again automatically",
+        ),
+        (
+            Answer(502, raw="<html>Bad gateway</html>", content_type="text/html"),
+            JobStatus.UNKNOWN,
+            "checked rather than sent again",
+        ),
+        (accepted("jid-camel", "jobId"), JobStatus.ON_QUEUE, ""),
+    ],
+)
+def test_each_submit_answer_leaves_a_readable_job(
+    api, team, django_capture_on_commit_callbacks, answer, status, words
+):
+    job = send_answered(api, team, django_capture_on_commit_callbacks, answer)
+    assert job.status == status and words in job.error, job.error
+    assert len(sent(api)) == 1  # never sent twice
+    if status == JobStatus.ON_QUEUE:
+        assert job.provider_job_id == "jid-camel"
+
+
+def test_a_fetch_fault_leaves_the_job_running_with_a_reason(
+    api, team, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    job = submit(api, team, cap, "music", {"sound_prompt": "x"}, job_id="q1")
+    api.answer(*[Answer(500, body={"status": "FAILED", "message": "boom", "data": None})] * 3)
+    with cap(execute=True):
+        job = jobs.poll(job.pk)
+    assert job.status == JobStatus.ON_QUEUE and "Could not check the job" in job.error
+    api.answer(fetched("q1", status="PENDING_QUEUE", progress="10%"))
+    with cap(execute=True):
+        job = jobs.poll(job.pk)
+    assert job.status == JobStatus.ON_QUEUE and job.progress == 10
+
+
+def test_numbers_as_numbers_or_strings_and_an_expired_file(
+    api, team, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    job = submit(api, team, cap, "music", {"sound_prompt": "x"}, job_id="n1")
+    clip = api.clip("clip-n", "Numbers", 2.0, duration=2.0)
+    del api.files["/files/clip-n.wav"]  # the provider's link has expired: 404
+    api.answer(fetched("n1", progress=100, quota=4, clips=[clip]))
+    with cap(execute=True):
+        job = jobs.poll(job.pk)
+    assert job.status == JobStatus.SUCCESS and job.quota == 4 and job.progress == 100
+    song = Song.objects.get(job=job)
+    assert song.duration == 2.0
+    assert song.archive_status != ArchiveStatus.DONE and "404" in song.archive_error
