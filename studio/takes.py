@@ -63,9 +63,7 @@ def start(
             # The batch id is on the row before the send (queued on commit) can touch it.
             with transaction.atomic():
                 take = take_params(params, number, base_seed) if batch else params
-                job = jobs.submit(
-                    Action.MUSIC, take, workspace=workspace, user=user, engine=engine
-                )
+                job = jobs.submit(Action.MUSIC, take, workspace=workspace, user=user, engine=engine)
                 if batch:
                     Job.objects.filter(pk=job.pk).update(take_batch=batch)
                     job.take_batch = batch

@@ -209,11 +209,13 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
 
 def _retry_form(song: Song, job: Job) -> ApiForm | None:
     """The form a failed remix was sent from, filled in with what was sent."""
-    form_class = SONG_ACTION_FORMS.get(Action(job.action)) if job.action in Action.values else None
+    known = action_forms(song)
+    form_class = known.get(Action(job.action)) if job.action in Action.values else None
     if form_class is None:
         return None
-    data = {k: v for k, v in job.params.items() if k != "music_id" and v is not None}
-    return form_class(data, song_duration=song.duration)
+    source = ("music_id", "clip_id")
+    data = {k: v for k, v in job.params.items() if k not in source and v is not None}
+    return _form(form_class, song, data=data)
 
 
 def refused_for_parameters(job: Job) -> bool:
