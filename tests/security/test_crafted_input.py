@@ -75,7 +75,7 @@ def test_range_headers_on_upload_links(client, header):
 @pytest.mark.parametrize("header", RANGES)
 def test_range_headers_on_emulator_files(emulator, header):
     with emulator.client() as api:
-        submitted = api.music(sound_prompt="rain", title="Rain")
+        submitted = api.submit("music", {"sound_prompt": "rain", "title": "Rain"})
     emulator.finish_all()
     with emulator.client() as api:
         [music] = api.fetch(submitted.job_id).musics
