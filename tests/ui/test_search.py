@@ -133,3 +133,15 @@ def test_best_match_ranks_only_the_newest_matches(team, owner_client, monkeypatc
         assert shown == {str(s.pk) for s in songs[-5:]}
     else:
         assert len(shown) == 8
+
+
+def test_postgresql_search_words_are_written_into_the_statement():
+    # A prepared statement is planned without its parameters: the words must be in its text
+    # for PostgreSQL to choose the index that suits them.
+    songs = search.postgresql(Song.objects.all(), ["synthw", "love"])
+    sql, params = songs.query.sql_with_params()
+    assert "'''synthw'':* & ''love'':*'" in sql
+    assert not any("synthw" in str(param) for param in params)
+    rank = search.postgresql_rank(["it"])
+    assert rank.params == [] and "'''it'':*'" in rank.sql
+    assert search._tsquery(["a'b"]) == "'''a''b'':*'"  # a quote stays inside the literal
