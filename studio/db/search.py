@@ -77,7 +77,7 @@ def _tsquery(terms: list[str]) -> str:
 
 
 def postgresql(songs: QuerySet, terms: list[str]) -> QuerySet:
-    # A literal, not a parameter (see `_tsquery`): it holds \\w+ words only, quotes doubled.
+    # A literal, not a parameter (see `_tsquery`): it holds \w+ words only, quotes doubled.
     hit = RawSQL(  # noqa: S611
         f"studio_song.search @@ to_tsquery('simple'::regconfig, {_tsquery(terms)})",
         [],
