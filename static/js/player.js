@@ -337,6 +337,8 @@
     event.preventDefault();
   });
 
+  const RETRIES = 30;
+  const RETRY_MS = 2000;
   let saved = 0;
   function wire() {
     const media = audio();
@@ -354,8 +356,25 @@
       if (index < queue.length - 1) load(index + 1, true);
       else { render(); announce(); }
     });
+    // A song that has just finished is served once its file is copied into the studio
+    // (a few seconds): until then the file answers 404, so try again for a while.
+    let tries = 0;
+    let wanted = false;
+    media.addEventListener("play", () => { wanted = true; });
+    media.addEventListener("pause", () => { if (!media.error) wanted = false; });
+    media.addEventListener("loadeddata", () => { tries = 0; });
     media.addEventListener("error", () => {
       const title = part("title");
+      const song = media.dataset.song;
+      if (tries < RETRIES && song) {
+        tries += 1;
+        setTimeout(() => {
+          if (media.dataset.song !== song) return;
+          media.load();
+          if (wanted) media.play().catch(() => render());
+        }, RETRY_MS);
+        return;
+      }
       if (title && current()) title.textContent = current().title + " (could not be played)";
     });
   }

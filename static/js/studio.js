@@ -231,6 +231,14 @@
     wave.once("redraw", dropPicture);
     const follow = () => { if (mine()) showTime(bar().currentTime); };
     wave.once("ready", () => { container.dataset.ready = "true"; follow(); });
+    // Without stored peaks the file is decoded here; a song just finished is served once it
+    // is copied into the studio (seconds), so a 404 is tried again for a while.
+    let waveTries = 0;
+    wave.on("error", () => {
+      if (!options.url || waveTries >= 30 || pageWave !== wave) return;
+      waveTries += 1;
+      setTimeout(() => { if (pageWave === wave) wave.load(options.url); }, 2000);
+    });
     wave.once("redraw", follow);
     // A click on the waveform of a song not playing yet starts it there.
     wave.on("interaction", (time) => {
