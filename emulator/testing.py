@@ -79,12 +79,6 @@ class Emulator:
     key: str = TEST_KEY
     delivered: list[int] = field(default_factory=list)
 
-    def client(self, key: str | None = None):
-        """A studio.ttapi Client talking to this emulator in-process."""
-        from studio.ttapi import Client as TTAPIClient
-
-        return TTAPIClient(key or self.key, self.base_url, transport=self.transport)
-
     def http(self) -> httpx.Client:
         return httpx.Client(transport=self.transport, base_url=self.base_url)
 

@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from byteranges import ranged_response
 from contract import flowmusic, producer
 from contract.engines import Engine
 from contract.errors import PayloadInvalid
 from emulator import answers, clock, faults, files, hooks, jobs, recipes
 from emulator.models import Job, Music, charged_total
-from studio.ranges import ranged_response
 
 logger = logging.getLogger(__name__)
 

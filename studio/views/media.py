@@ -17,10 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from byteranges import ranged_response
 from studio.access import song_for
 from studio.mediatypes import INERT, sniff_file
 from studio.models import ArchiveStatus, Asset
-from studio.ranges import ranged_response
 
 KINDS = ("audio", "image", "video")
 # Media files never need to run anything, even when opened on their own.

@@ -93,6 +93,8 @@ def test_join_by_invitation_then_switch_workspaces(studio, page, browser, shot):
     owner_page.fill("#id_username", "alice")
     owner_page.fill("#id_password", PASSWORD)
     owner_page.click("form button[type=submit]")
+    # The login answers with a redirect home: wait for it, or the next page may load first.
+    expect(owner_page).to_have_url(studio.url + "/")
     owner_page.goto(studio.url + "/workspace/members/")
     owner_page.fill("#id_email", "dora@example.com")
     owner_page.click("text=Send invitation")

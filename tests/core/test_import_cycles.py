@@ -112,3 +112,19 @@ def test_the_walk_sees_every_package_and_imports_inside_functions():
 
 def test_no_import_cycle():
     assert cycles(import_graph()) == []
+
+
+# The shared packages and the emulator stand on their own: the studio is built on them, never
+# the other way round, so the emulator can stand in for the real API without the studio.
+INDEPENDENT = ("emulator", "contract", "mediatools", "outbound", "byteranges")
+
+
+def test_shared_packages_and_the_emulator_never_import_the_studio():
+    graph = import_graph()
+    reaching = {
+        name: sorted(target for target in targets if target.split(".")[0] == "studio")
+        for name, targets in graph.items()
+        if name.split(".")[0] in INDEPENDENT
+    }
+    assert {"emulator.views", "emulator.testing", "contract.producer"} <= reaching.keys()
+    assert {name: found for name, found in reaching.items() if found} == {}

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.test import RequestFactory
 
-from studio.ranges import parse_range, ranged_response
+from byteranges import parse_range, ranged_response
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
 SIZE = len(DATA)

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from studio.numbers import strict_int
+from studio.ttapi import Client as TTAPIClient
 from tests.ui.factories import make_song
 
 HUGE = "9" * 5000
@@ -74,10 +75,10 @@ def test_range_headers_on_upload_links(client, header):
 
 @pytest.mark.parametrize("header", RANGES)
 def test_range_headers_on_emulator_files(emulator, header):
-    with emulator.client() as api:
+    with TTAPIClient(emulator.key, emulator.base_url, transport=emulator.transport) as api:
         submitted = api.submit("music", {"sound_prompt": "rain", "title": "Rain"})
     emulator.finish_all()
-    with emulator.client() as api:
+    with TTAPIClient(emulator.key, emulator.base_url, transport=emulator.transport) as api:
         [music] = api.fetch(submitted.job_id).musics
     path = music.audio_url.removeprefix("http://testserver")
     response = emulator.transport.client.get(path, headers={"Range": header})
