@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
+from django.http import QueryDict
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -27,6 +28,7 @@ from studio.db.dialect import (
 )
 from studio.db.vendor import on_postgresql
 from studio.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, period, slot_of
+from studio.keyset import CursorPage, Order, paginate
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
 
@@ -39,6 +41,8 @@ STUCK_AFTER = timedelta(minutes=10)
 WORKER_SILENT_AFTER = timedelta(minutes=2)
 # Failure messages are grouped on their first characters: the rest often holds ids.
 REASON_LENGTH = 120
+RUNNING_PER_PAGE = 25
+OLDEST_FIRST = Order(("created_at", "id"), descending=False)
 
 
 @dataclass
@@ -244,7 +248,7 @@ def quota_by_workspace(p: Period, limit: int = 10) -> list[dict]:
 class Attention:
     """What needs a person: running and stuck jobs, files that could not be archived."""
 
-    running: list[Job]
+    running: CursorPage  # of running jobs, oldest first
     running_count: int
     stuck_count: int
     songs: list[Song]
@@ -255,22 +259,29 @@ def is_stuck(job: Job, now: datetime) -> bool:
     return job.status == JobStatus.UNKNOWN or job.created_at < now - STUCK_AFTER
 
 
-def attention(now: datetime | None = None, limit: int = 25) -> Attention:
+def attention(
+    now: datetime | None = None, params: QueryDict | None = None, limit: int = RUNNING_PER_PAGE
+) -> Attention:
+    """`params` holds the running jobs' page cursor (studio.keyset); BadCursor if it is bad."""
     now = now or timezone.now()
     stuck_q = Q(status=JobStatus.UNKNOWN) | Q(created_at__lt=now - STUCK_AFTER)
     counts = Job.objects.filter(status__in=RUNNING_STATUSES).aggregate(
         running=Count("pk"), stuck=Count("pk", filter=stuck_q)
     )
-    # Stuck jobs first (oldest first), then the rest of what is running.
-    running = list(
+    # Oldest first, a page at a time: the oldest are the stuck ones. Running jobs are few
+    # (each workspace has a cap), found through job_status_poll.
+    running = paginate(
         Job.objects.filter(status__in=RUNNING_STATUSES)
         .select_related("workspace", "user")
-        .defer("params", "raw")
-        .order_by("created_at")[:limit]
+        .defer("params", "raw"),
+        OLDEST_FIRST,
+        params if params is not None else QueryDict(),
+        limit,
     )
-    for job in running:
+    for job in running.object_list:
         job.stuck = is_stuck(job, now)
-    running.sort(key=lambda j: (not j.stuck, j.created_at))
+    # On each page, the stuck ones first (a job in an unknown state may be young).
+    running.object_list.sort(key=lambda j: (not j.stuck, j.created_at))
     songs = list(
         Song.objects.filter(archive_status=ArchiveStatus.FAILED)
         .select_related("workspace")
@@ -312,7 +323,9 @@ class Dashboard:
 
 
 @planned_for_the_period
-def staff_dashboard(key: str, now: datetime | None = None) -> Dashboard:
+def staff_dashboard(
+    key: str, now: datetime | None = None, params: QueryDict | None = None
+) -> Dashboard:
     """Everything the staff dashboard shows, in eleven queries."""
     now = now or timezone.now()
     p = period(key, now)
@@ -326,6 +339,6 @@ def staff_dashboard(key: str, now: datetime | None = None) -> Dashboard:
         jobs=jobs,
         reasons=failure_reasons(p),
         workspaces=quota_by_workspace(p),
-        attention=attention(now),
+        attention=attention(now, params),
         worker=worker_health(now),
     )

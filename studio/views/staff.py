@@ -10,7 +10,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contract.producer import Action
 from studio import charts, dashboard
 from studio.admin import operations
+from studio.keyset import BadCursor
 from studio.models import Asset, Job, JobStatus, Song
 
 STATUS_SERIES = [
@@ -54,7 +61,14 @@ def _status_values(figures: dashboard.JobFigures) -> dict:
 @staff_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    data = dashboard.staff_dashboard(request.GET.get("period", dashboard.DEFAULT_PERIOD))
+    key = request.GET.get("period", dashboard.DEFAULT_PERIOD)
+    try:
+        data = dashboard.staff_dashboard(key, params=request.GET)
+    except BadCursor:
+        return HttpResponseBadRequest(
+            "This page link of running jobs is not valid (cut short or edited). Open the "
+            "dashboard again to start from the oldest running job."
+        )
     p, jobs = data.period, data.jobs
     used_actions = {s.action for s in jobs.actions}
     action_series = [s for s in ACTION_SERIES if s.key in used_actions]
@@ -67,6 +81,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "nav": "staff",
             "d": data,
             "periods": dashboard.PERIODS,
+            "running_query": urlencode({"period": data.period.key}),
+            "running_per_page": dashboard.RUNNING_PER_PAGE,
+            "running_pager_words": ("Older", "Newer"),
             "status_chart": chart(
                 STATUS_SERIES, _status_values(jobs), title=f"Jobs per {p.unit} by status"
             ),

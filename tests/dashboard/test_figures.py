@@ -146,12 +146,13 @@ def test_quota_by_workspace(seeded, team):
 
 def test_running_and_stuck_jobs(seeded):
     found = dashboard.attention(seeded.now)
+    assert not found.running.has_other_pages
     assert found.running_count == 4
     assert found.stuck_count == 2
     # Stuck jobs come first.
-    assert {j.pk for j in found.running[:2]} == {j.pk for j in seeded.stuck}
-    assert all(j.stuck for j in found.running[:2])
-    assert not any(j.stuck for j in found.running[2:])
+    assert {j.pk for j in found.running.object_list[:2]} == {j.pk for j in seeded.stuck}
+    assert all(j.stuck for j in found.running.object_list[:2])
+    assert not any(j.stuck for j in found.running.object_list[2:])
     assert [s.pk for s in found.songs] == [seeded.failed_song.pk]
 
 

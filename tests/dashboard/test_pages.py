@@ -2,6 +2,7 @@
 
 import html
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -89,6 +90,41 @@ def test_dashboard_queries_do_not_grow_with_history(team, staff_client):
     assert small == large
     assert empty == large - 1  # no spending to name the workspaces of
     assert large <= 17  # 11 for the figures, the rest session, user and workspace menu
+
+
+def test_running_jobs_page_by_cursor_oldest_first(team, staff_client):
+    now = timezone.now()
+    Job.objects.bulk_create(
+        Job(
+            workspace=team.workspace,
+            user=team.owner,
+            action=Action.MUSIC,
+            status=JobStatus.ON_QUEUE,
+            provider_job_id=f"running-{i:02d}",
+            created_at=now - timedelta(minutes=i),
+        )
+        for i in range(dashboard.RUNNING_PER_PAGE + 5)
+    )
+    jobs = {job.pk: job.provider_job_id for job in Job.objects.all()}
+    url = reverse("staff_dashboard")
+
+    def shown(page: str) -> list[str]:
+        found = re.findall(r'href="/admin/studio/job/([0-9a-f-]+)/change/"', page)
+        return [jobs[uuid.UUID(pk)] for pk in found]
+
+    first = staff_client.get(url, {"period": "30d"}).content.decode()
+    oldest = sorted(jobs.values(), reverse=True)
+    assert shown(first) == oldest[: dashboard.RUNNING_PER_PAGE]
+    assert "30 running jobs, oldest first" in first and 'rel="prev"' not in first
+    newer = html.unescape(re.search(r'<a href="\?([^"]*)" rel="next">Newer', first).group(1))
+    assert "period=30d" in newer
+    second = staff_client.get(url + "?" + newer).content.decode()
+    assert shown(second) == oldest[dashboard.RUNNING_PER_PAGE :]
+    assert 'rel="next"' not in second and 'rel="prev">← Older' in second
+    # A page deep in the list costs the queries the first one costs.
+    assert _count_queries(staff_client, url + "?" + newer) == _count_queries(staff_client, url)
+    bad = staff_client.get(url, {"after": "not-a-cursor"})
+    assert bad.status_code == 400 and b"page link of running jobs is not valid" in bad.content
 
 
 def test_dashboard_buttons_are_staff_only_posts(team, staff_client, owner_client):
