@@ -21,7 +21,7 @@ from contract.producer import Action
 from studio import jobs, ledger, lineage, trash
 from studio.access import current_workspace, job_for, require_editor, song_for
 from studio.flow_forms import FLOW_ACTION_FORMS, FlowForm
-from studio.models import Asset, AssetKind, Job, JobStatus, Role, Song
+from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.song_forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
@@ -185,6 +185,8 @@ def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
         "role": role,
         "song_jobs": song_jobs,
         "running": any(job.is_running for job in song_jobs),
+        # The song's own file is being copied in: the page polls until it is there.
+        "copying": song.archive_status == ArchiveStatus.PENDING,
         "files": _files(song),
         "tree": family_tree(song),
         "remixes": remixes,
@@ -291,13 +293,13 @@ def song_poll(request: HttpRequest, song_id) -> HttpResponse:
     known = known_states(request)
     context = _live(song, role)
     song_jobs = context["song_jobs"]
-    running = context["running"]
+    status = 200 if context["running"] or context["copying"] else POLL_STOP
     now = {str(job.id): card_state(job) for job in song_jobs if job.is_running}
-    if now == known:
-        return HttpResponse(status=200 if running else POLL_STOP)
+    if now == known and request.GET.get("copy", song.archive_status) == song.archive_status:
+        return HttpResponse(status=status)
     context["oob"] = True
     html = render_to_string("studio/song.html#live", context, request=request)
-    return HttpResponse(html, status=200 if running else POLL_STOP)
+    return HttpResponse(html, status=status)
 
 
 @require_POST

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contract.producer import Action
-from studio.models import Asset, AssetKind, Job, JobStatus, Relation, Song
+from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Relation, Song
 from tests.ui.factories import make_job, make_song
 
 
@@ -422,3 +422,34 @@ def test_a_remix_under_its_parents_title_is_told_apart(team):
     }
     apply_result(job, body)
     assert job.songs.get().title == "Aurora (variation)"
+
+
+def test_song_page_follows_its_file_being_copied_in(team, owner_client):
+    song = make_song(team.workspace, team.owner, archive_status=ArchiveStatus.PENDING)
+    poll = reverse("song_poll", args=[song.id])
+    html = owner_client.get(page(song)).content.decode()
+    # No job runs, yet the page polls: the download shows once the file is in.
+    assert poll in html and 'name="copy" value="pending"' in html
+    assert "being copied into the studio" in html and "No MP3 or WAV" not in html
+    response = owner_client.get(poll, {"copy": "pending"})
+    assert response.status_code == 200 and response.content == b""
+    Song.objects.filter(pk=song.pk).update(
+        archive_status=ArchiveStatus.DONE, audio_file=f"songs/{song.pk}/song.mp3"
+    )
+    response = owner_client.get(poll, {"copy": "pending"})
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert 'hx-swap-oob="true"' in html and ">MP3</a>" in html
+    assert "being copied" not in html
+
+
+def test_song_page_says_why_its_file_could_not_be_copied(team, owner_client):
+    song = make_song(
+        team.workspace,
+        team.owner,
+        archive_status=ArchiveStatus.FAILED,
+        archive_error="The file is larger than 200 MB. Gave up after 1 attempt.",
+    )
+    html = owner_client.get(page(song)).content.decode()
+    assert "own file could not be copied into the studio. The file is larger than 200 MB." in html
+    assert reverse("song_poll", args=[song.id]) not in html
