@@ -401,6 +401,25 @@
     }
   }
 
+  // A video made a moment ago is served once it is copied into the studio (seconds): until
+  // then it answers 404, so a video someone pressed play on is tried again for a while.
+  // Media errors do not bubble: one listener in the capture phase sees every video, those
+  // the poll swaps in too.
+  const VIDEO_RETRIES = 30;
+  const VIDEO_RETRY_MS = 2000;
+  document.addEventListener("error", (event) => {
+    const video = event.target;
+    if (!(video instanceof HTMLVideoElement) || !video.classList.contains("video")) return;
+    const tries = Number(video.dataset.tries || 0);
+    if (tries >= VIDEO_RETRIES) return;
+    video.dataset.tries = String(tries + 1);
+    setTimeout(() => {
+      if (!video.isConnected) return;
+      video.load();
+      video.play().catch(() => { /* still not there: the next error tries again */ });
+    }, VIDEO_RETRY_MS);
+  }, true);
+
   function initPage() {
     dropDoneMessages();
     initDropzone();

@@ -2,12 +2,16 @@
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from studio.models import Asset, AssetKind, Job, JobStatus, Membership, Role
+from emulator.media import cover_png, video_mp4
+from emulator.synth import SAMPLE_RATE, Audio
+from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Membership, Role
 from tests.ui.factories import make_job, make_song
 
 WAIT = 40_000  # ms: a job takes ~3 s in the emulator, plus the poll's 3 s rhythm
@@ -41,6 +45,30 @@ def test_song_page_shows_every_video_by_style(studio, login, page, shot, owner):
     expect(videos).to_have_count(3)
     expect(videos.locator("figcaption strong")).to_have_text(["Player", "Modern", "Simple"])
     shot(page, "song-videos")
+
+
+def test_a_video_still_being_copied_plays_once_it_is_in(studio, login, page, owner):
+    song = make_song(workspace_of(owner), owner, title="Fresh Video")
+    video = Asset.objects.create(
+        song=song,
+        workspace=song.workspace,
+        kind=AssetKind.VIDEO,
+        label="simple",
+        archive_status=ArchiveStatus.PENDING,
+    )
+    login(owner, f"/songs/{song.id}/")
+    player = page.locator("#files video.video")
+    player.evaluate("v => { v.muted = true; v.play().catch(() => {}); }")
+    # The file answers 404 while it is copied; the page keeps trying.
+    expect(player).to_have_attribute("data-tries", "1")
+    silence = Audio({"mix": np.zeros((SAMPLE_RATE, 2), dtype=np.float32)})
+    mp4 = video_mp4(silence, cover_png({"seed": 1, "prompt": "quiet"}), "simple")
+    video.file.save("fresh.mp4", ContentFile(mp4))
+    Asset.objects.filter(pk=video.pk).update(archive_status=ArchiveStatus.DONE)
+    page.wait_for_function(
+        "() => document.querySelector('#files video.video').readyState >= 2", timeout=20_000
+    )
+    assert player.evaluate("v => v.error") is None
 
 
 def test_extend_past_the_end_is_refused_on_the_form(studio, login, page, owner):
