@@ -269,13 +269,14 @@ result_like = st.fixed_dictionaries(
 
 
 @hsettings(
-    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(body=st.one_of(result_like, json_values, st.binary(max_size=200)))
 def test_random_bodies_never_give_a_500(job, body):
     Job.objects.filter(pk=job.pk).update(status="ON_QUEUE", failed_locally=False)
     data = body if isinstance(body, bytes) else json.dumps(body)
-    # The view itself (routing and middleware are covered above): 1,000 bodies stay fast.
+    # The view itself (routing and middleware are covered above), so 300 bodies stay fast;
+    # bench/fuzz.py sends many more through the whole stack.
     request = RequestFactory().post(hook(job), data, content_type="application/json")
     response = hooks.job_hook(request, job_id=job.pk, token=job.hook_token)
     assert response.status_code in (200, 400, 413), response.content
