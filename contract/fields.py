@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,3 +109,36 @@ def choice(choices: Sequence[str], what: str) -> Callable[[Any], str]:
         raise Invalid(f"Must be one of {what}: {', '.join(choices)}.")
 
     return check
+
+
+def check_all(
+    params: Mapping[Any, Any],
+    allowed: Collection[str],
+    checks: Mapping[str, Callable[[Any], Any]],
+    max_length: Mapping[str, int],
+    action: str,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each field given, checked by its check (else as text of at most its length): the
+    clean values and the errors, by field. Unset fields are left out; a field the action
+    does not take is an error."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in params.items():
+        if name not in allowed:
+            errors[str(name)] = f"Not a field of {action}."
+            continue
+        if unset(value):
+            continue
+        check = checks.get(name) or (lambda v, n=name: text(v, max_length.get(n)))
+        try:
+            cleaned[name] = check(value)
+        except Invalid as exc:
+            errors[name] = str(exc)
+    return cleaned, errors
+
+
+def require(cleaned: Mapping[str, Any], errors: dict[str, str], names: Collection[str]) -> None:
+    """An error for each required field that is neither given nor already in error."""
+    for name in names:
+        if name not in cleaned and name not in errors:
+            errors[name] = "This field is required."

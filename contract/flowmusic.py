@@ -141,23 +141,8 @@ def validate(
         "hook_url": fields.url,
     }
 
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    for name, value in params.items():
-        if name not in allowed:
-            errors[str(name)] = f"Not a field of {action.value}."
-            continue
-        if fields.unset(value):
-            continue
-        check = checks.get(name) or (lambda v, n=name: fields.text(v, MAX_LENGTH.get(n)))
-        try:
-            cleaned[name] = check(value)
-        except fields.Invalid as exc:
-            errors[name] = str(exc)
-
-    for name in REQUIRED.get(action, ()):
-        if name not in cleaned and name not in errors:
-            errors[name] = "This field is required."
+    cleaned, errors = fields.check_all(params, allowed, checks, MAX_LENGTH, action.value)
+    fields.require(cleaned, errors, REQUIRED.get(action, ()))
     if action is Action.GENERATE and not {"sound_prompt", "lyrics"} & (cleaned.keys() | errors):
         message = "Write a sound prompt or lyrics (at least one is needed)."
         errors["sound_prompt"] = errors["lyrics"] = message
