@@ -234,5 +234,7 @@ def best_first(matches: QuerySet, text: str) -> tuple[QuerySet, RawSQL] | None:
     rank = RANKS.get(chosen(matches.db))
     if not terms or rank is None:
         return None
-    newest = matches.order_by("-created_at", "-id").values("pk")[:RANK_WINDOW]
+    # Read first, not as a subquery: the search's SQL names the songs table, which inside a
+    # subquery would mean the outer query's row (every song then passes the window's test).
+    newest = list(matches.order_by("-created_at", "-id").values_list("pk", flat=True)[:RANK_WINDOW])
     return matches.filter(pk__in=newest), rank(terms)

@@ -3,6 +3,7 @@ words as prefixes, kept in step with every write."""
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -133,6 +134,21 @@ def test_best_match_ranks_only_the_newest_matches(team, owner_client, monkeypatc
         assert shown == {str(s.pk) for s in songs[-5:]}
     else:
         assert len(shown) == 8
+
+
+def test_best_match_window_holds_the_newest_matches_not_the_newest_songs(
+    team, owner_client, monkeypatch
+):
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    start = timezone.now() - timedelta(hours=1)
+    matches = [
+        make_song(team.workspace, team.owner, title=f"Glow {n}", created_at=start) for n in range(3)
+    ]
+    for n in range(6):  # newer songs that do not match
+        make_song(team.workspace, team.owner, title=f"Dusk {n}", prompt="calm")
+    page = owner_client.get(LIBRARY, {"q": "glow", "sort": "best"}).content.decode()
+    shown = set(re.findall(r'<article class="card" id="song-([0-9a-f-]+)"', page))
+    assert shown == {str(s.pk) for s in matches}
 
 
 def test_postgresql_search_words_are_written_into_the_statement():
