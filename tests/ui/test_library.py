@@ -330,3 +330,32 @@ def test_dismissing_is_for_members_and_failed_jobs_only(team, outsider_client, e
     editor_client.post(reverse("job_dismiss", args=[running.id]))
     running.refresh_from_db()
     assert running.dismissed_at is None
+
+
+def test_cards_escape_what_people_wrote(team, owner_client, viewer_client):
+    evil = '"><img src=x onerror=alert(1)>'
+    make_song(team.workspace, team.owner, title=evil, model=evil, review_status="in_review")
+    team.owner.username = "o<b>wner"
+    team.owner.save()
+    for client in (owner_client, viewer_client):
+        page = client.get(reverse("library")).content.decode()
+        assert "<img src=x" not in page and "o<b>wner" not in page
+        assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+        assert "o&lt;b&gt;wner" in page
+
+
+def test_card_urls_are_the_reversed_urls_under_any_script_prefix():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from studio.cards import url_of
+
+    pk = uuid.uuid4()
+    old = get_script_prefix()
+    try:
+        for prefix in ("/", "/studio/"):
+            set_script_prefix(prefix)
+            for name, extra in (("song", ()), ("song_media", ("audio",)), ("song_projects", ())):
+                assert url_of(name, pk, *extra) == reverse(name, args=[pk, *extra])
+            assert url_of("song", pk).startswith(prefix)
+    finally:
+        set_script_prefix(old)
