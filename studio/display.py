@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from studio.models import Job, JobStatus
 
 WAVE_BARS = 64
-WAVE_HEIGHT = 24
+WAVE_HEIGHT = 48  # units, in whole numbers: the path stays short (two dozen per page)
 
 
 def duration(seconds: float | None) -> str:
@@ -59,11 +59,9 @@ def waveform_svg(peaks: list, bars: int = WAVE_BARS) -> SafeString:
     heights = _bars(peaks, bars)
     if not heights:
         return mark_safe('<svg class="wave wave-empty" aria-hidden="true"></svg>')
-    mid = WAVE_HEIGHT / 2
-    path = "".join(
-        f"M{i}.5 {mid - max(h * mid, 0.5):.1f}V{mid + max(h * mid, 0.5):.1f}"
-        for i, h in enumerate(heights)
-    )
+    mid = WAVE_HEIGHT // 2
+    tops = [mid - max(round(h * mid), 1) for h in heights]
+    path = "".join(f"M{i}.5 {top}V{WAVE_HEIGHT - top}" for i, top in enumerate(tops))
     return format_html(
         '<svg class="wave" viewBox="0 0 {} {}" preserveAspectRatio="none" aria-hidden="true">'
         '<path d="{}"/></svg>',
