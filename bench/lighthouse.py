@@ -84,7 +84,14 @@ def audit(url: str, cookie: str, desktop: bool, out: Path) -> dict[str, int]:
     ]
     if desktop:
         args.append("--preset=desktop")
-    subprocess.run(args, check=True, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART): try again, twice.
+    for attempt in range(3):
+        done = subprocess.run(args, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+        if done.returncode == 0:
+            break
+        note(f"{url}: Lighthouse failed (exit {done.returncode}), attempt {attempt + 1} of 3")
+    else:
+        done.check_returncode()
     result = json.loads(out.read_text())
     found = {k: round((v["score"] or 0) * 100) for k, v in result["categories"].items()}
     # What held a score down, for people (stderr).
@@ -92,6 +99,10 @@ def audit(url: str, cookie: str, desktop: bool, out: Path) -> dict[str, int]:
         score = item.get("score")
         if score is not None and score < 1 and item.get("scoreDisplayMode") == "binary":
             note(f"{url} {'desktop' if desktop else 'mobile'}: {key} {item['title']}")
+            for found_item in (item.get("details") or {}).get("items", [])[:5]:
+                node = found_item.get("node") or {}
+                if node.get("snippet"):
+                    note(f"    {node['snippet'][:160]}")
     return found
 
 

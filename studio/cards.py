@@ -68,9 +68,9 @@ def play_buttons(song: Song, queue_only: bool = False) -> SafeString:
     return mark_safe(  # noqa: S308 (as above)
         f'<div class="track" {track_attrs(song)}>{play}'
         '<button type="button" class="secondary outline small" data-player="next" '
-        f'aria-label="Play {title} next">Play next</button>'
+        f'aria-label="Play next: {title}">Play next</button>'
         '<button type="button" class="secondary outline small" data-player="queue" '
-        f'aria-label="Add {title} to the queue">Add to queue</button></div>'
+        f'aria-label="Add to queue: {title}">Add to queue</button></div>'
     )
 
 

@@ -85,15 +85,16 @@
     root.classList.toggle("is-empty", !track);
     const title = part("title");
     const cover = part("cover");
+    // With nothing playing (or a track without a page) both lead to the library.
+    const home = root.dataset.home || "/";
     if (title) {
       title.textContent = track ? track.title : "Nothing playing";
-      if (track && track.href) title.setAttribute("href", track.href);
-      else title.removeAttribute("href");
+      title.setAttribute("href", (track && track.href) || home);
     }
     if (cover) {
       cover.replaceChildren();
-      if (track && track.href) cover.setAttribute("href", track.href);
-      else cover.removeAttribute("href");
+      cover.setAttribute("href", (track && track.href) || home);
+      cover.setAttribute("aria-label", track && track.href ? "Open the playing song" : "Open the library");
       if (track && track.cover) {
         const img = document.createElement("img");
         img.src = track.cover;

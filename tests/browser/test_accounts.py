@@ -119,9 +119,9 @@ def test_join_by_invitation_then_switch_workspaces(studio, page, browser, shot):
 
     # Switch back to her own workspace with the menu; the choice is remembered.
     page.goto(studio.url + "/workspaces/")
-    page.click("summary[aria-label='Active workspace']")
+    page.click("summary[data-menu=workspace]")
     page.click('details.dropdown button:has-text("dora\'s studio")')
-    expect(page.locator("summary[aria-label='Active workspace']")).to_have_text("dora's studio")
+    expect(page.locator("summary[data-menu=workspace]")).to_have_text("dora's studio")
     expect(page).to_have_url(studio.url + "/workspaces/")
     dora.profile.refresh_from_db()
     assert dora.profile.current_workspace.name == "dora's studio"

@@ -309,7 +309,7 @@ def test_every_page_at_desktop_and_phone_width(studio, login, page, shot, owner)
             page.goto(studio.url + "/")
             header = page.locator("header.topbar").bounding_box()
             assert header["height"] <= 140, header  # the songs start on the first screen
-            page.click("summary[aria-label='Active workspace']")
+            page.click("summary[data-menu=workspace]")
             menu = page.locator("details.dropdown[open] > ul").bounding_box()
             assert menu["x"] >= 0 and menu["x"] + menu["width"] <= width, menu
             shot(page, "phone-workspace-menu")

@@ -97,7 +97,7 @@ def test_playback_survives_navigation(studio, login, shot, page):
     shot(page, "player-song")
 
     # Page two: the members page from the workspace menu.
-    page.locator("summary[aria-label='Active workspace']").click()
+    page.locator("summary[data-menu=workspace]").click()
     page.click("text=Members")
     expect(page).to_have_url(f"{studio.url}/workspace/members/")
     later = position(page)
