@@ -87,13 +87,16 @@ def favourite_button(song: Song) -> SafeString:
     )
 
 
+def review_badge(song: Song) -> SafeString:
+    """The song's review status, as a badge."""
+    return mark_safe(  # noqa: S308 (both values are escaped)
+        f'<span class="review-badge review-{escape(song.review_status)}">'
+        f"{escape(song.get_review_status_display())}</span>"
+    )
+
+
 def _review_marks(song: Song) -> str:
-    marks = ""
-    if song.review_status != ReviewStatus.DRAFT:
-        marks += (
-            f' <span class="review-badge review-{escape(song.review_status)}">'
-            f"{escape(song.get_review_status_display())}</span>"
-        )
+    marks = f" {review_badge(song)}" if song.review_status != ReviewStatus.DRAFT else ""
     count = getattr(song, "open_comments", 0)
     if count:
         plural = "" if count == 1 else "s"
@@ -205,7 +208,7 @@ def job_detail(job: Job, role: Role, csrf_token: str) -> SafeString:
 
 def job_card(job: Job, role: Role, oob: str = "", csrf_token: str = "") -> SafeString:
     """A job that will make a song, in the library until the song is there."""
-    title = (job.params or {}).get("title") if isinstance(job.params, dict) else None
+    title = job.params.get("title") if isinstance(job.params, dict) else None
     pulse = " pulse" if job.is_running else ""
     swap = f' hx-swap-oob="{escape(oob)}"' if oob else ""
     maker = job.user.username if job.user_id and job.user else ""
