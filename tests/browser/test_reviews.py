@@ -49,7 +49,9 @@ def test_a_comment_pinned_on_the_waveform_is_a_marker_that_seeks(studio, login, 
 
     # The library card shows the open thread and the review status an editor set.
     page.select_option("#id_review_status", "in_review")
-    page.click(".review-status-form button[type=submit]")
+    # The status is saved before the library is opened (else the page may load first).
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.click(".review-status-form button[type=submit]")
     page.goto(studio.url + "/")
     card = page.locator(f"#song-{song.id}")
     expect(card.locator(".comment-count")).to_have_text("1 comment")

@@ -1,5 +1,7 @@
 """Takes in a real browser: Create asks for two, and they land side by side."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
@@ -29,6 +31,13 @@ def test_two_takes_land_side_by_side(studio, login, shot, page):
     assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] / 2
     shot(page, "takes")
 
+    # Played once its file is in the studio (copied right after the job; slow when the
+    # machine is busy), so the check below is about playing, not about waiting.
+    deadline = time.monotonic() + WAIT / 1000
+    done = Song.objects.filter(job__take_batch__isnull=False, archive_status="done")
+    while done.count() < 2:
+        assert time.monotonic() < deadline, "the takes' files were never copied in"
+        time.sleep(0.2)
     takes.nth(1).locator("[data-player=play]").click()
     page.wait_for_function(
         "() => { const a = document.getElementById('player-audio');"
