@@ -51,13 +51,14 @@ worker: migrate
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn producer_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+# The suite runs in one process per core (pytest-xdist), the browser tests all in one of them;
+# TEST_WORKERS=0 runs it in this one.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -43,6 +43,9 @@ def pytest_collection_modifyitems(config, items):
     mine = [item for item in items if HERE in Path(item.fspath).resolve().parents]
     for item in mine:
         item.add_marker(pytest.mark.browser)
+        # One worker runs them all, one after the other (make test's --dist loadgroup): two
+        # browsers, live servers and emulators at once on two cores time out their waits.
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if mine and not chromium_available():
         # Left out as a group, and said once in the summary rather than once per test.
         items[:] = [item for item in items if item not in mine]
