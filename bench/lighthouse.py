@@ -7,7 +7,9 @@ runs Lighthouse 12.2.3 against each page with the session cookie. Targets: acces
 
 Lighthouse is installed outside git once:
     (mkdir -p bench/.lighthouse && cd bench/.lighthouse && npm i -E lighthouse@12.2.3)
-It drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium).
+It drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium). Name pages to audit
+only those (`python bench/lighthouse.py song`); the full reports are kept in
+bench/.lighthouse/reports/ for reading.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from _common import (
 )
 
 PORT = int(os.environ.get("LIGHTHOUSE_PORT", "8105"))
-LIGHTHOUSE = BENCH / ".lighthouse" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = BENCH / ".lighthouse" / "node_modules" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("accessibility", "best-practices", "performance", "seo")
 TARGETS = {"accessibility": 100, "best-practices": 100, "performance": 95, "seo": 90}
@@ -72,18 +73,8 @@ def make_song(env: dict[str, str]) -> tuple[str, str]:
 
 
 def audit(url: str, cookie: str, desktop: bool, out: Path) -> dict[str, int]:
-    args = [
-        str(LIGHTHOUSE),
-        url,
-        "--quiet",
-        "--output=json",
-        f"--output-path={out}",
-        f"--only-categories={','.join(CATEGORIES)}",
-        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-        f"--extra-headers={json.dumps({'Cookie': f'sessionid={cookie}'})}",
-    ]
-    if desktop:
-        args.append("--preset=desktop")
+    args = ["node", str(BENCH / "lighthouse_audit.mjs"), url, cookie]
+    args += ["desktop" if desktop else "mobile", str(out)]
     # Lighthouse now and then fails to record a trace (NO_NAVSTART): try again, twice.
     for attempt in range(3):
         done = subprocess.run(args, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
@@ -124,19 +115,21 @@ def main() -> None:
         procs.worker("worker", env, "--interval", "0.5")
         cookie, song_id = make_song(env)
         pages = {"library": "/", "create": "/create/", "song": f"/songs/{song_id}/"}
-        with tempfile.TemporaryDirectory() as tmp:
-            for name, path in pages.items():
-                for desktop in (True, False):
-                    form = "desktop" if desktop else "mobile"
-                    note(f"lighthouse {name} {form}")
-                    scores = audit(base + path, cookie, desktop, Path(tmp) / f"{name}.json")
-                    for category in CATEGORIES:
-                        report(
-                            f"lighthouse_{name}_{form}_{category}",
-                            scores[category],
-                            "score",
-                            f">= {TARGETS[category]}",
-                        )
+        wanted = sys.argv[1:] or list(pages)
+        reports = BENCH / ".lighthouse" / "reports"
+        reports.mkdir(exist_ok=True)
+        for name, path in ((n, p) for n, p in pages.items() if n in wanted):
+            for desktop in (True, False):
+                form = "desktop" if desktop else "mobile"
+                note(f"lighthouse {name} {form}")
+                scores = audit(base + path, cookie, desktop, reports / f"{name}-{form}.json")
+                for category in CATEGORIES:
+                    report(
+                        f"lighthouse_{name}_{form}_{category}",
+                        scores[category],
+                        "score",
+                        f">= {TARGETS[category]}",
+                    )
 
 
 if __name__ == "__main__":

@@ -313,3 +313,39 @@ def test_every_page_at_desktop_and_phone_width(studio, login, page, shot, owner)
             menu = page.locator("details.dropdown[open] > ul").bounding_box()
             assert menu["x"] >= 0 and menu["x"] + menu["width"] <= width, menu
             shot(page, "phone-workspace-menu")
+
+
+# The contrast ratio (WCAG 2) of an element's text against the backgrounds behind it, each
+# translucent layer laid over the next one down.
+CONTRAST = """(e) => {
+  const rgba = (c) => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
+  const layers = [];
+  for (let n = e; n; n = n.parentElement) layers.push(rgba(getComputedStyle(n).backgroundColor));
+  let back = [0, 0, 0];
+  for (const [r, g, b, a] of layers.reverse()) {
+    back = [r, g, b].map((v, i) => v * a + back[i] * (1 - a));
+  }
+  const channel = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const weights = [0.2126, 0.7152, 0.0722];
+  const lum = (c) => c.slice(0, 3).map(channel).reduce((s, v, i) => s + v * weights[i], 0);
+  const [a, b] = [lum(rgba(getComputedStyle(e).color)), lum(back)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_song_page_is_legible_and_touchable_on_a_phone(studio, login, page, owner):
+    workspace = workspace_of(owner)
+    root = make_song(workspace, owner, title="Tide", duration=95)
+    make_song(workspace, owner, parent=root, title="Tide (extension)")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(owner, f"/songs/{root.id}/")
+    # The current node's muted words sit on its tinted background: still 4.5:1 at least.
+    muted = page.locator("#family li.current .muted").first
+    assert muted.evaluate(CONTRAST) >= 4.5
+    # The player bar's title link and seek slider are touch targets of 24 px or more.
+    for part in ("title", "seek"):
+        box = page.locator(f"#player [data-part={part}]").bounding_box()
+        assert box["height"] >= 24, (part, box)
