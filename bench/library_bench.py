@@ -160,6 +160,8 @@ def measure(songs: int, running: int, runs: int) -> None:
     page_queries = len(queries)  # now: the next requests empty the connection's log
     page = [timed("/") for _ in range(runs)]
     size_kb = len(page[-1][1]) / 1024
+    if os.environ.get("BENCH_DUMP"):
+        Path(os.environ["BENCH_DUMP"]).write_bytes(page[-1][1])
     assert page[-1][1].count(b'name="j"') == running
 
     seen = [f"{job.id}:ON_QUEUE:10" for job in jobs]

@@ -29,7 +29,7 @@ def _around_id(name: str, prefix: str, extra: tuple) -> tuple[str, str]:
     return before, after
 
 
-def url_of(name: str, pk: UUID, *extra: str) -> str:
+def url_of(name: str, pk: UUID | str, *extra: str) -> str:
     """reverse(name, args=[pk, *extra]), resolved once per URL name: a page of cards asks
     for seven URLs per song, and reversing each costs more than the rest of the card."""
     before, after = _around_id(name, get_script_prefix(), extra)
@@ -45,14 +45,23 @@ def has_cover(song: Song) -> bool:
 
 
 def track_attrs(song: Song) -> SafeString:
-    """The data attributes that make an element a track for the player bar
-    (static/js/player.js)."""
-    cover = url_of("song_media", song.id, "image") if has_cover(song) else ""
-    return mark_safe(  # noqa: S308 (the title is escaped; ids and paths hold no markup)
-        f'data-song="{song.id}" data-src="{url_of("song_media", song.id, "audio")}" '
-        f'data-title="{escape(title_of(song))}" data-href="{url_of("song", song.id)}" '
-        f'data-cover="{cover}"'
+    """The data attributes that make an element a song's track for the player bar
+    (static/js/player.js): its id and title; the bar builds the song's addresses from the
+    id with the patterns of `player_urls`. A song without a cover says so (data-cover="")."""
+    cover = "" if has_cover(song) else ' data-cover=""'
+    return mark_safe(  # noqa: S308 (the title is escaped; ids hold no markup)
+        f'data-song="{song.id}" data-title="{escape(title_of(song))}"{cover}'
     )
+
+
+def player_urls() -> SafeString:
+    """The player bar's patterns for a song's page, audio and cover ("{id}" for its id)."""
+    patterns = {
+        "page": url_of("song", "{id}"),
+        "audio": url_of("song_media", "{id}", "audio"),
+        "cover": url_of("song_media", "{id}", "image"),
+    }
+    return mark_safe(" ".join(f'data-song-{k}="{v}"' for k, v in patterns.items()))  # noqa: S308
 
 
 def play_buttons(song: Song, queue_only: bool = False) -> SafeString:

@@ -61,14 +61,32 @@ def waveform_svg(peaks: list, bars: int = WAVE_BARS) -> SafeString:
         return mark_safe('<svg class="wave wave-empty" aria-hidden="true"></svg>')
     mid = WAVE_HEIGHT // 2
     tops = [mid - max(round(h * mid), 1) for h in heights]
-    path = "".join(f"M{i}.5 {top}V{WAVE_HEIGHT - top}" for i, top in enumerate(tops))
     return format_html(
         '<svg class="wave" viewBox="0 0 {} {}" preserveAspectRatio="none" aria-hidden="true">'
         '<path d="{}"/></svg>',
         len(heights),
         WAVE_HEIGHT,
-        path,
+        _bars_path(tops),
     )
+
+
+def _bars_path(tops: list[int]) -> str:
+    """Vertical bars one unit apart, each from `top` to its mirror below the middle.
+
+    Drawn down, up, down…: the step to the next bar is then a small relative move
+    ("m1-3") and each bar ends at an absolute height ("V41"), about 7 characters a bar
+    against 10 for "M12.5 7V41" (a library page holds two dozen of these)."""
+    ends = [
+        (top, WAVE_HEIGHT - top) if n % 2 == 0 else (WAVE_HEIGHT - top, top)
+        for n, top in enumerate(tops)
+    ]
+    start, end = ends[0]
+    parts = [f"M0.5 {start}V{end}"]
+    for start, next_end in ends[1:]:
+        step = start - end
+        parts.append(f"m1{step}V{next_end}" if step < 0 else f"m1 {step}V{next_end}")
+        end = next_end
+    return "".join(parts)
 
 
 def ago(moment: datetime | None) -> str:

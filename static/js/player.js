@@ -2,7 +2,9 @@
 // navigation (hx-preserve), with a queue. Every play button in the studio plays through it.
 //
 // A track is {id, src, title, href, cover}. Markup offers one with data attributes on any
-// element: data-song, data-src, data-title, data-href, data-cover; buttons inside it with
+// element: data-song, data-src, data-title, data-href, data-cover. Without data-src it is a
+// studio song: its audio, page and cover follow from its id by the bar's data-song-audio,
+// -page and -cover patterns (data-cover="" when it has none). Buttons inside it with
 // data-player="play" | "next" | "queue" play it, play it next, or add it to the queue.
 // Other scripts use window.studioPlayer (playQueue, play, cue, playNext, enqueue, toggle, seek,
 // next, previous, current, isCurrent) and listen to "studio:player" events on document.
@@ -28,16 +30,24 @@
     return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
 
+  function songUrl(kind, id) {
+    const root = bar();
+    const pattern = root && root.dataset["song" + kind];
+    return pattern ? pattern.replace("{id}", id) : "";
+  }
+
   function trackOf(node) {
     const holder = node && node.closest("[data-song]");
-    if (!holder || !holder.dataset.src) return null;
-    return {
-      id: holder.dataset.song,
-      src: holder.dataset.src,
-      title: holder.dataset.title || "Untitled",
-      href: holder.dataset.href || holder.dataset.url || "",
-      cover: holder.dataset.cover || "",
-    };
+    if (!holder) return null;
+    const data = holder.dataset;
+    const title = data.title || "Untitled";
+    if (data.src) {
+      return { id: data.song, src: data.src, title: title, href: data.href || data.url || "", cover: data.cover || "" };
+    }
+    const src = songUrl("Audio", data.song);
+    if (!src) return null;
+    const cover = data.cover !== undefined ? data.cover : songUrl("Cover", data.song);
+    return { id: data.song, src: src, title: title, href: songUrl("Page", data.song), cover: cover };
   }
 
   function valid(track) {

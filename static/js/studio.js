@@ -208,7 +208,7 @@
       options.peaks = [peaks];
       options.duration = duration;
     } else {
-      options.url = holder.dataset.src; // decoded here to draw it; still played by the bar
+      options.url = track.src; // decoded here to draw it; still played by the bar
     }
     // With stored peaks wavesurfer draws at once; without, the server's picture stays
     // until the audio is decoded.

@@ -27,6 +27,7 @@ register.simple_tag(display.waveform_svg, name="waveform")
 for _tag in (
     cards.song_card,
     cards.track_attrs,
+    cards.player_urls,
     cards.play_buttons,
     cards.favourite_button,
     cards.review_badge,

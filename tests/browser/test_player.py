@@ -79,6 +79,13 @@ def test_playback_survives_navigation(studio, login, shot, page):
     card.locator("[data-player=play]").click()
     playing_later_than(page, 0.3)
     expect(page.locator("#player [data-part=title]")).to_have_text("Harbour Lights")
+    # The card gives only the song's id: its page and audio follow from the bar's patterns.
+    expect(page.locator("#player [data-part=title]")).to_have_attribute(
+        "href", f"/songs/{first.id}/"
+    )
+    assert page.evaluate("document.getElementById('player-audio').src").endswith(
+        f"/songs/{first.id}/media/audio/"
+    )
     # The same document and the same audio element all along: marked here, checked later.
     page.evaluate(
         "() => { window.__sameDocument = true;"

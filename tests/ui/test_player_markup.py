@@ -18,7 +18,10 @@ def test_library_cards_play_through_the_bar(team, viewer_client):
     assert audio_tags(html) == ['<audio id="player-audio" preload="none">']
     assert 'hx-preserve="true"' in html and 'hx-boost="true"' in html
     card = html[html.index(f'id="song-{song.id}"') :]
-    assert f'data-src="{reverse("song_media", args=[song.id, "audio"])}"' in card
+    assert f'data-song="{song.id}" data-title="Bar Tune"' in card
+    # The bar builds each card song's addresses from its id with these patterns.
+    pattern = reverse("song_media", args=[song.id, "audio"]).replace(str(song.id), "{id}")
+    assert f'data-song-audio="{pattern}"' in html
     for what in ("play", "next", "queue"):
         assert f'data-player="{what}"' in card
 
