@@ -8,7 +8,8 @@ PostgreSQL only. Seeds 1,000 workspaces, one of them holding a tenth of all song
 of the million, with lyrics of realistic length; the others' lyrics are a line), and jobs
 numbering a tenth of the songs, with COPY. Then for the big workspace it times, in process
 with Django's test client and DEBUG off (as a production server runs): the library's first
-page, a page 1,000 pages deep for each sort (reached with the cursor of the row there), a
+page, a page 1,000 pages deep for each sort (reached with the cursor of the row there; in a
+workspace smaller than that, its last whole page), a
 search for a common word, a rare word and a prefix, each filter, and the poll of 50 running
 cards of which 5 moved on. Each figure is the median and the 95th percentile of `--runs`
 runs, with the request's query count; the same requests at every scale, so the last lines
@@ -47,7 +48,7 @@ JOBS_PER_SONG = 10  # one job per this many songs
 RUNNING, MOVED = 50, 5  # running cards the poll carries, and how many of them moved on
 DEEP = 1_000  # pages
 RARE_WORD = "quixotry"  # in RARE_SONGS songs of the big workspace, nowhere else
-RARE_SONGS = 12
+RARE_SONGS = 12  # among its first 600, so every scale finds the same ones
 BATCH = 20_000
 # Adding this many rows or more, the tables' secondary indexes are dropped first and built
 # again after: one sorted build is many times faster than a million index updates (GIN most).
@@ -287,7 +288,7 @@ class Seeder:
                     job_id = uuid.uuid4()
                     jobs.append(self._job(job_id, workspace, in_big, "SUCCESS"))
                 text = lyrics(self.rng, self.pool, realistic=in_big)
-                if in_big and big_now + i < RARE_SONGS * 1000 and (big_now + i) % 1000 == 7:
+                if in_big and big_now + i < RARE_SONGS * 50 and (big_now + i) % 50 == 7:
                     text += f"\n{RARE_WORD} in the morning"
                 songs.append(self._song(number, workspace, in_big, job_id, text))
             with transaction.atomic():
@@ -372,8 +373,9 @@ def setup_people():
 # --- Measuring ------------------------------------------------------------------------------
 
 
-def cursor_at(order_key: str, position: int, workspace) -> str:
-    """The cursor of the row `position` rows into the sort (made with OFFSET, untimed)."""
+def cursor_at(order_key: str, position: int, workspace, page_size: int) -> tuple[str, int]:
+    """The cursor of the row `position` rows into the sort (made with OFFSET, untimed), or
+    of the last row a whole page still follows when the workspace is smaller than that."""
     from studio import keyset
     from studio.models import Song
     from studio.views.library import SORTS
@@ -381,7 +383,7 @@ def cursor_at(order_key: str, position: int, workspace) -> str:
     order = SORTS[order_key][0]
     songs = order.apply(Song.objects.filter(workspace=workspace, deleted_at__isnull=True))
     total = songs.count()
-    position = min(position, total - 1)
+    position = max(min(position, total - 1 - page_size), 0)
     row = songs.order_by(*order.order_by())[position : position + 1].get()
     return keyset.encode(row, order), position
 
@@ -391,7 +393,7 @@ def requests(big, members, running) -> dict[str, tuple[str, dict]]:
 
     wanted = {"library.first": ("/", {})}
     for sort in [key for key in SORTS if key != "best"]:  # "best" needs a search
-        cursor, position = cursor_at(sort, DEEP * PAGE_SIZE - 1, big)
+        cursor, position = cursor_at(sort, DEEP * PAGE_SIZE - 1, big, PAGE_SIZE)
         note(f"{sort}: the deep page starts after row {position + 1}")
         wanted[f"library.deep.{sort}"] = ("/", {"sort": sort, "after": cursor})
         if sort != "new":

@@ -9,6 +9,7 @@ PostgreSQL prepares it once per connection.
 from __future__ import annotations
 
 from functools import cache
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import Q
@@ -41,8 +42,32 @@ def record_songs(write: SongWrite, *, relax: bool) -> set | None:
 
 
 def _job_update(job: Job, moved_if: Q, changes: dict) -> tuple[str, list]:
-    """The ORM's own UPDATE of the job's compare-and-set, returning its id when it moved."""
-    query = Job.objects.filter(moved_if, pk=job.pk).query.chain(UpdateQuery)
+    """The job's compare-and-set UPDATE, returning its id when it moved: the ORM's own
+    statement, compiled once per set of columns and condition (compiling it costs more than
+    PostgreSQL takes to run it); each value prepared as the ORM prepares it."""
+    try:
+        sql, where_params = _update_template(tuple(changes), moved_if)
+    except TypeError:  # a condition that cannot be a cache key: compiled each time
+        return _compiled_update(job.pk, moved_if, changes)
+    fields = Job._meta
+    values = [fields.get_field(name).get_db_prep_save(v, connection) for name, v in changes.items()]
+    pk = fields.pk.get_db_prep_value(job.pk, connection)
+    return sql, [*values, *where_params, pk]
+
+
+@cache
+def _update_template(names: tuple[str, ...], moved_if: Q) -> tuple[str, list]:
+    """The statement and its condition's own values, from one compile with stand-in values
+    (every column here takes a plain `%s`; the job's key is the last value)."""
+    fields = [Job._meta.get_field(name) for name in names]
+    if any(hasattr(f, "get_placeholder_sql") for f in fields):
+        raise TypeError("a column with its own placeholder")
+    sql, params = _compiled_update(UUID(int=0), moved_if, {name: None for name in names})
+    return sql, params[len(names) : -1]
+
+
+def _compiled_update(pk: object, moved_if: Q, changes: dict) -> tuple[str, list]:
+    query = Job.objects.filter(moved_if, pk=pk).query.chain(UpdateQuery)
     query.add_update_values(changes)
     sql, params = query.get_compiler(connection=connection).as_sql()
     return f"{sql} RETURNING {rows.table(Job)}.{connection.ops.quote_name('id')}", list(params)

@@ -140,6 +140,22 @@ def test_rows_get_reads_what_the_orm_reads(db, team):
     assert rows.get(Job, "0" * 32) is None
 
 
+def test_rows_get_reads_a_related_row_in_the_same_select(db, team, django_assert_num_queries):
+    team.workspace.set_api_key("ws-key-1234")
+    team.workspace.save()
+    job = remix_job(team, Song.objects.create(workspace=team.workspace, music_id="p"), "prov-1")
+    with django_assert_num_queries(1):
+        got = rows.get(Job, job.pk, related=(("workspace", ("api_key_encrypted",)),))
+        workspace = got.workspace
+        assert workspace.pk == team.workspace.pk
+        assert workspace.get_api_key() == "ws-key-1234"
+    assert workspace.get_deferred_fields() >= {"name"}
+    assert workspace.name == team.workspace.name  # the rest loads on first use
+    # A job without the related row (a nullable key left empty) gets None, not a blank row.
+    Job.objects.filter(pk=job.pk).update(parent=None)
+    assert rows.get(Job, job.pk, related=(("parent", ("title",)),)).parent is None
+
+
 def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
     enqueued = archive.archive_files.enqueue(["s1", "s2"], ["a1"])
     ours = archive.archive_row(["s1", "s2"], ["a1"])
@@ -171,3 +187,25 @@ def test_known_songs_are_filled_in_not_written_again(db, team, queue_in_db, writ
     assert list(ActivityEvent.objects.values_list("song__music_id", flat=True)) == ["new"]
     queued = {pk for task in DBTaskResult.objects.all() for pk in task.args_kwargs["args"][0]}
     assert {str(known.pk), str(Song.objects.get(music_id="new").pk)} <= queued
+
+
+@postgres_only
+def test_the_job_update_compiled_once_is_the_orms_statement(db, team):
+    job = remix_job(team, Song.objects.create(workspace=team.workspace, music_id="p"), "prov-1")
+    for changes in (
+        {"status": JobStatus.SUCCESS, "progress": 100, "quota": None, "raw": {"a": [1, "ü"]}},
+        {"status": JobStatus.SUCCESS, "progress": 100, "quota": "2.50", "raw": None},
+    ):
+        cached = postgresql._job_update(job, jobs.LATE_RESULT_OK, changes)
+        assert cached[0] == postgresql._compiled_update(job.pk, jobs.LATE_RESULT_OK, changes)[0]
+        with connection.cursor() as cursor:  # the values bind where the ORM's would
+            cursor.execute(*cached)
+            assert cursor.fetchone() == (job.pk,)
+        saved = Job.objects.values(*changes).get(pk=job.pk)
+        assert {**saved, "quota": saved["quota"] and str(saved["quota"])} == changes
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.ON_QUEUE)
+    # The condition's own values bind too: a job the provider failed does not move.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, failed_locally=False)
+    with connection.cursor() as cursor:
+        cursor.execute(*postgresql._job_update(job, jobs.LATE_RESULT_OK, {"progress": 5}))
+        assert cursor.fetchone() is None
