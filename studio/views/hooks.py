@@ -23,10 +23,11 @@ logger = logging.getLogger(__name__)
 # provider's duplicate then reads the job already finished and is answered without writing
 # (instead of both building the result and one losing at the database). Bounded, so a stuck
 # delivery never holds up the next.
-# Measured with bench/webhook_throughput.py (500 jobs, each result sent twice at once; the
-# webhook's rate as a share of a bare view's, median of 3 on a shared 2-core machine): 34 %
-# with this lock, 25 % without. The read below is `db.rows.get`: 37 % against 30 % for the
-# ORM's `defer("raw").filter(pk=…).first()`.
+# Measured with bench/webhook_throughput.py (2,000 jobs, each result sent twice at once; the
+# webhook's rate as a share of a bare view's, median of 3 on a 2-core machine): 41-46 % with
+# this lock, 35-36 % without. The read below is `db.rows.get`, the job and its workspace's
+# key in one SELECT: 37 % against 30 % for the ORM's `defer("raw").filter(pk=…).first()`
+# when it read the job alone.
 one_at_a_time = KeyedLock()
 WORKSPACE_KEY = (("workspace", ("api_key_encrypted",)),)
 WAIT_SECONDS = 10.0
