@@ -18,7 +18,6 @@ in this package, and so does the one question of which database this is (`vendor
 
 from __future__ import annotations
 
-from studio.db import general, postgresql
 from studio.db.song_write import SongWrite
 from studio.db.vendor import on_postgresql, relax_commit
 
@@ -27,6 +26,9 @@ __all__ = ["SongWrite", "on_postgresql", "record_songs", "relax_commit", "writes
 
 def writes():
     """The module that records a song result on this database."""
+    # Imported here: both import the models, which import this package (studio.db.dialect).
+    from studio.db import general, postgresql
+
     return postgresql if on_postgresql() else general
 
 

@@ -13,9 +13,9 @@ from itertools import pairwise
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
     Case,
     F,
-    FloatField,
     Func,
     IntegerField,
     QuerySet,
@@ -109,31 +109,11 @@ class Unindexed(Func):
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
-class Seconds(Func):
-    """Seconds from one datetime column to another, with each database's native arithmetic
-    (Django's own datetime subtraction calls back into Python for every row on SQLite)."""
-
-    output_field = FloatField()
-    template = "date_part('epoch', %(expressions)s)"
-    arg_joiner = " - "
-
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(F(end), F(start))
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
 class PercentilesDisc(Aggregate):
     """PostgreSQL's percentile_disc(ARRAY[f, ...]) WITHIN GROUP (ORDER BY expression): the
-    nearest-rank percentiles, the values at ranks ceil(f n), as a list. One aggregate for
-    all the fractions sorts each group once (two aggregates cost about half as much again)."""
+    nearest-rank percentiles, the values at ranks ceil(f n), as a list of integers (of an
+    integer expression). One aggregate for all the fractions sorts each group once (two
+    aggregates cost about half as much again)."""
 
     function = "percentile_disc"
     template = (
@@ -146,13 +126,14 @@ class PercentilesDisc(Aggregate):
         super().__init__(
             expression,
             fractions=", ".join(repr(float(f)) for f in fractions),
-            output_field=ArrayField(FloatField()),
+            output_field=ArrayField(BigIntegerField()),
             **extra,
         )
 
 
 class Microseconds(Func):
-    """Whole microseconds from one datetime column to another, exactly. On SQLite: the whole
+    """Whole microseconds from one datetime column to another, exactly (the expression of
+    Job.duration_us, a column the database keeps). On SQLite: the whole
     seconds of each text value (its first 19 characters, so a fraction never rounds into
     them) plus the difference of the fractions; julianday() keeps milliseconds only."""
 

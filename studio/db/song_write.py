@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django_tasks_db.models import DBTaskResult
+if TYPE_CHECKING:  # the models import studio.db.dialect: this package imports no model
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
 
-from studio.models import ActivityEvent, Job, Song
+    from studio.models import ActivityEvent, Job, Song
 
 
 @dataclass

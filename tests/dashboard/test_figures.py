@@ -131,6 +131,26 @@ def test_percentiles_are_exact_to_the_microsecond(team):
     assert dashboard._finish_times_sorted(p) == expected
 
 
+def test_the_database_keeps_each_jobs_duration(team):
+    """Job.duration_us, the column the finish times read: set when a job finishes, however
+    it is saved, to the microsecond; empty while it runs."""
+    created = timezone.now().replace(microsecond=999_999) - timedelta(hours=1)
+    job = Job.objects.create(
+        workspace=team.workspace, user=team.owner, action=Action.MUSIC, created_at=created
+    )
+    job.refresh_from_db()
+    assert job.duration_us is None
+    Job.objects.filter(pk=job.pk).update(
+        finished_at=created + timedelta(seconds=61, microseconds=2)
+    )
+    job.refresh_from_db()
+    assert job.duration_us == 61_000_002
+    job.finished_at = created + timedelta(minutes=3)
+    job.save()
+    job.refresh_from_db()
+    assert job.duration_us == 180_000_000
+
+
 def test_top_failure_reasons(seeded):
     reasons = dashboard.failure_reasons(dashboard.period("7d", seeded.now))
     assert reasons == [(history.POLICY, 4), (history.TIMEOUT, 1)]

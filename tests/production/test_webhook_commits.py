@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from studio import db as studio_db
 from studio import jobs
+from studio.db import general
 from studio.models import Job, JobStatus, Song
 
 pytestmark = pytest.mark.skipif(
@@ -79,7 +80,7 @@ def test_lazy_commits_only_for_refetchable_results(
     team, modes, monkeypatch, provider_job_id, one_statement
 ):
     if not one_statement:  # the path of every other database
-        monkeypatch.setattr(studio_db, "writes", lambda: studio_db.general)
+        monkeypatch.setattr(studio_db, "writes", lambda: general)
     job = new_job(team, provider_job_id)
     url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     body = json.dumps(result("prov-1"))
