@@ -2,6 +2,7 @@
 poll request per page that keeps the running cards up to date."""
 
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from contract.producer import SONG_ACTIONS
 from studio import reviews
 from studio.access import current_workspace
 from studio.db import search
+from studio.db.dialect import custom_plans
 from studio.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.models import (
     ArchiveStatus,
@@ -162,12 +164,15 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         jobs = jobs.none()
 
     order, _, pager_words = SORTS[sort]
-    ranked = search.best_first(songs, q) if q and sort == BEST else None
-    if ranked is not None:  # else nothing searched for, or no ranking: newest first
-        songs, relevance = ranked
-        order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
-    page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
-    reviews.attach_counts(page.object_list)
+    # A search's plan depends on its words (a common one matches most songs, a rare one a
+    # handful): never a plan made for other words.
+    with custom_plans() if q else nullcontext():
+        ranked = search.best_first(songs, q) if q and sort == BEST else None
+        if ranked is not None:  # else nothing searched for, or no ranking: newest first
+            songs, relevance = ranked
+            order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
+        page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
+        reviews.attach_counts(page.object_list)
     query = params.copy()
     for name in (AFTER, BEFORE, "page"):
         query.pop(name, None)

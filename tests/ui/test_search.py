@@ -161,3 +161,26 @@ def test_postgresql_search_words_are_written_into_the_statement():
     rank = search.postgresql_rank(["it"])
     assert rank.params == [] and "'''it'':*'" in rank.sql
     assert search._tsquery(["a'b"]) == "'''a''b'':*'"  # a quote stays inside the literal
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.django_db(transaction=True)  # each request its own transaction, as in production
+def test_a_search_is_planned_for_its_words(team, owner_client, monkeypatch):
+    from studio import keyset
+    from studio.views import library
+
+    make_song(team.workspace, team.owner, title="Neon Nights")
+    seen = []
+    original = keyset.paginate
+
+    def spy(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            seen.append(cursor.fetchone()[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(library, "paginate", spy)
+    for query in ({"q": "neon"}, {"q": "neon", "sort": "best"}, {}):
+        assert owner_client.get(reverse("library"), query).status_code == 200
+    # A search never runs on a plan made for other words; the plain library keeps its own.
+    assert seen == ["force_custom_plan", "force_custom_plan", "auto"]
