@@ -405,7 +405,7 @@
   // then it answers 404, so a video someone pressed play on is tried again for a while.
   // Media errors do not bubble: one listener in the capture phase sees every video, those
   // the poll swaps in too.
-  const VIDEO_RETRIES = 30;
+  const VIDEO_RETRIES = 90; // 3 minutes: a busy server renders and copies a video slower
   const VIDEO_RETRY_MS = 2000;
   document.addEventListener("error", (event) => {
     const video = event.target;

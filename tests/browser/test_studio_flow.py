@@ -167,11 +167,14 @@ def test_new_user_makes_and_remixes_a_song(studio, page, shot):
     page.select_option("#id_video_preset", "player")
     page.click("text=Make a video")
     expect(page.locator("video.video")).to_be_visible(timeout=WAIT)
+    # The emulator renders the video and the worker copies it in before it plays: on a busy
+    # machine that alone can take most of a minute.
     page.wait_for_function(
         "() => { const v = document.querySelector('video.video'); v.muted = true;"
         " if (v.error) v.load(); v.play().catch(() => null);"
         " return v.readyState >= 2 && v.duration > 0; }",
-        timeout=WAIT,
+        timeout=3 * WAIT,
+        polling=500,
     )
     page.eval_on_selector("video.video", "v => v.pause()")
     shot(page, "song-files")
