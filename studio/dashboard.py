@@ -21,8 +21,8 @@ from studio.db.dialect import (
     PercentilesDisc,
     Unindexed,
     bucket_of,
+    custom_plans,
     plain_rows,
-    planned_for_the_period,
 )
 from studio.db.vendor import on_postgresql
 from studio.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, period, slot_of
@@ -314,7 +314,7 @@ class Dashboard:
     worker: WorkerHealth
 
 
-@planned_for_the_period
+@custom_plans()
 def staff_dashboard(
     key: str, now: datetime | None = None, params: QueryDict | None = None
 ) -> Dashboard:

@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from studio import ledger
-from studio.db.dialect import bucket_of, planned_for_the_period
+from studio.db.dialect import bucket_of, custom_plans
 from studio.figures import ZERO, action_label, slot_of
 from studio.models import Job, Membership
 
@@ -55,7 +55,7 @@ class Usage:
         return None if self.budget is None else max(ZERO, Decimal(self.budget) - self.spent)
 
 
-@planned_for_the_period
+@custom_plans()
 def workspace_usage(workspace, now: datetime | None = None, top: int = 10) -> Usage:
     """Quota the workspace spent this calendar month: per member, per action, per day.
 

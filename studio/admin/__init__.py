@@ -239,9 +239,9 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="time to finish")
     def took(self, obj: Job) -> str:
-        if not obj.finished_at:
+        if obj.duration_us is None:  # kept by the database once the job has finished
             return "—"
-        seconds = int((obj.finished_at - obj.created_at).total_seconds())
+        seconds = obj.duration_us // 1_000_000
         return f"{seconds // 60}m {seconds % 60:02d}s"
 
     @admin.display(description="request (as sent)")

@@ -5,10 +5,9 @@ datetime subtraction), or keep PostgreSQL on a generic plan: these write each da
 native SQL instead (see bench/dashboard_bench.py).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import wraps
 from itertools import pairwise
 
 from django.db import connection, transaction
@@ -29,7 +28,8 @@ from studio.db.vendor import on_postgresql
 
 @contextmanager
 def custom_plans() -> Iterator[None]:
-    """Queries planned for the values they are run with, in this block.
+    """Queries planned for the values they are run with, in this block (or, as a
+    decorator, in each call of the function).
 
     On PostgreSQL a query repeated on a connection is prepared (DATABASE_PREPARE_THRESHOLD),
     and the server may then keep one generic plan, made without knowing the values: for a
@@ -45,17 +45,6 @@ def custom_plans() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         yield
-
-
-def planned_for_the_period[**P, T](figures: Callable[P, T]) -> Callable[P, T]:
-    """Run `figures` with query plans made for the period asked for (`custom_plans`)."""
-
-    @wraps(figures)
-    def planned(*args: P.args, **kwargs: P.kwargs) -> T:
-        with custom_plans():
-            return figures(*args, **kwargs)
-
-    return planned
 
 
 class Slot(Func):

@@ -189,3 +189,21 @@ def test_admin_is_closed_to_members(owner_client):
     response = owner_client.get(reverse("admin:studio_job_changelist"))
     assert response.status_code == 302 and "login" in response["Location"]
     assert User.objects.filter(is_staff=True).count() == 0
+
+
+def test_the_job_list_shows_how_long_each_job_took(team, admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    created = timezone.now() - timedelta(hours=1)
+    Job.objects.create(
+        workspace=team.workspace,
+        action=Action.MUSIC,
+        status=JobStatus.SUCCESS,
+        created_at=created,
+        finished_at=created + timedelta(seconds=65, microseconds=900_000),
+    )
+    Job.objects.create(workspace=team.workspace, action=Action.MUSIC, created_at=created)
+    page = admin_client.get(reverse("admin:studio_job_changelist")).content.decode()
+    assert "1m 05s" in page and "—" in page
