@@ -122,6 +122,8 @@
     $$(".messages").forEach((box) => { if (!box.children.length) box.remove(); });
   }
   document.addEventListener("htmx:oobAfterSwap", dropDoneMessages);
+  // The lyrics go in with the status that says they are written, not a settle later.
+  document.addEventListener("htmx:afterSwap", lyricsOffered);
   document.addEventListener("htmx:afterSettle", () => {
     lyricsOffered();
     syncInstrumental();
