@@ -359,3 +359,34 @@ def test_card_urls_are_the_reversed_urls_under_any_script_prefix():
             assert url_of("song", pk).startswith(prefix)
     finally:
         set_script_prefix(old)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="what PostgreSQL's planner picks")
+def test_the_poll_finds_its_jobs_by_key_in_a_big_workspace(team, owner_client):
+    # One busy workspace among many small ones: by the planner's average a workspace holds a
+    # few jobs, so a plan that walks the workspace's jobs for the 50 asked about looks cheap.
+    others = Workspace.objects.bulk_create(Workspace(name=f"Team {n}") for n in range(300))
+    done = {"action": "music", "params": {}, "status": JobStatus.SUCCESS, "progress": 100}
+    Job.objects.bulk_create(
+        [Job(workspace=team.workspace, **done) for _ in range(3000)]
+        + [Job(workspace=workspace, **done) for workspace in others]
+    )
+    running = Job.objects.bulk_create(
+        Job(workspace=team.workspace, action="music", params={}, status=JobStatus.ON_QUEUE)
+        for _ in range(50)
+    )
+    Job.objects.filter(pk__in=[job.pk for job in running[:5]]).update(progress=40)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE studio_job, studio_workspace, studio_membership")
+    with CaptureQueriesContext(connection) as captured:
+        response = owner_client.get(POLL, {"j": [j(job) for job in running]})
+    assert response.content.decode().count("hx-swap-oob") == 5
+    walked = []
+    for query in captured.captured_queries:
+        if '"studio_job"' not in query["sql"]:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        walked += [line.strip() for line in plan.splitlines() if "job_ws_" in line]
+    assert walked == []  # only studio_job's key finds the jobs
