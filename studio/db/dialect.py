@@ -133,9 +133,9 @@ class PercentilesDisc(Aggregate):
 
 class Microseconds(Func):
     """Whole microseconds from one datetime column to another, exactly (the expression of
-    Job.duration_us, a column the database keeps). On SQLite: the whole
-    seconds of each text value (its first 19 characters, so a fraction never rounds into
-    them) plus the difference of the fractions; julianday() keeps milliseconds only."""
+    Job.duration_us, a column the database keeps). On SQLite: the whole seconds of each
+    text value (its first 19 characters, so a fraction never rounds into them) plus the
+    difference of the fractions; julianday() keeps milliseconds only."""
 
     output_field = IntegerField()
     template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
