@@ -17,7 +17,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from studio import jobs  # noqa: E402
+from studio.jobs import lifecycle as jobs  # noqa: E402
 
 LOG = os.open(os.environ["BENCH_PROBE_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 PID = os.getpid()
@@ -52,7 +52,7 @@ jobs._apply_success = apply_success
 if os.environ.get("BENCH_PROBE_SKIP_ARCHIVE"):
     # Copying files is not what this bench measures, and on one machine every copy makes
     # the emulator render a whole song on the cores the workers share.
-    from studio import archive
+    from studio.jobs import archive
 
     archive.archive_song = archive.archive_asset = lambda pk: False
 

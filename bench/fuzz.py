@@ -56,13 +56,11 @@ def form_fields() -> list[str]:
     """Every field name of every form the studio defines."""
     from django import forms
 
-    from studio import (
-        account_forms,
-        project_forms,
-        review_forms,
-        song_forms,
-        workspace_forms,
-    )
+    from studio.accounts import forms as account_forms
+    from studio.library import forms as song_forms
+    from studio.projects import forms as project_forms
+    from studio.reviews import forms as review_forms
+    from studio.workspaces import forms as workspace_forms
 
     names: set[str] = set()
     for module in (account_forms, project_forms, review_forms, song_forms, workspace_forms):

@@ -35,7 +35,7 @@ from _common import (
 )
 
 PAGE_MS, PAGE_KB, POLL_MS = 50, 80, 10
-PAGE_QUERIES = 12  # as tests/ui/test_library.py holds it
+PAGE_QUERIES = 12  # as tests/library/test_library.py holds it
 CHANGED = 5
 
 

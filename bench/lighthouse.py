@@ -47,7 +47,7 @@ def make_song(env: dict[str, str]) -> tuple[str, str]:
     from django.test import Client
 
     from contract.producer import Action
-    from studio import jobs
+    from studio.jobs import lifecycle as jobs
     from studio.models import ArchiveStatus, Song
 
     user = User.objects.create_user("lighthouse", "lh@example.com", "pw-lighthouse-long-1")

@@ -377,9 +377,9 @@ def setup_people():
 def cursor_at(order_key: str, position: int, workspace, page_size: int) -> tuple[str, int]:
     """The cursor of the row `position` rows into the sort (made with OFFSET, untimed), or
     of the last row a whole page still follows when the workspace is smaller than that."""
-    from studio import keyset
+    from studio.lib import keyset
+    from studio.library.views.library import SORTS
     from studio.models import Song
-    from studio.views.library import SORTS
 
     order = SORTS[order_key][0]
     songs = order.apply(Song.objects.filter(workspace=workspace, deleted_at__isnull=True))
@@ -390,7 +390,7 @@ def cursor_at(order_key: str, position: int, workspace, page_size: int) -> tuple
 
 
 def requests(big, members, running) -> dict[str, tuple[str, dict]]:
-    from studio.views.library import PAGE_SIZE, SORTS
+    from studio.library.views.library import PAGE_SIZE, SORTS
 
     wanted = {"library.first": ("/", {})}
     for sort in [key for key in SORTS if key != "best"]:  # "best" needs a search

@@ -168,7 +168,7 @@ def main() -> int:
 
         from django.db import transaction
 
-        from studio import archive
+        from studio.jobs import archive
         from studio.models import ArchiveStatus, Song, Workspace
 
         workspace = Workspace.objects.get(memberships__user__username="bench")

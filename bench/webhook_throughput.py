@@ -102,7 +102,7 @@ def seed_jobs(count: int) -> list[tuple[object, list[str]]]:
 def hook_path(job) -> str:
     from django.urls import reverse
 
-    return reverse("job_hook", args=[job.id, job.hook_token])
+    return reverse("jobs:job_hook", args=[job.id, job.hook_token])
 
 
 def deliveries(batch, bare: bool) -> list[bytes]:

@@ -46,7 +46,7 @@ def submit_all(count: int) -> list:
     from django.contrib.auth.models import User
     from django.db import connection
 
-    from studio import jobs
+    from studio.jobs import lifecycle as jobs
     from studio.models import Workspace
 
     user = User.objects.create_user("bench")

@@ -115,7 +115,7 @@ def emulator_fixture(settings, monkeypatch, media_root) -> Iterator[Emulator]:
     monkeypatch.setattr(hooks, "TIMERS", False)
     monkeypatch.setattr(hooks, "RETRY_DELAYS", (0.0, 0.0))
     try:
-        providers = importlib.import_module("studio.providers")
+        providers = importlib.import_module("studio.jobs.providers")
     except ImportError:
         providers = None
     if providers is not None:

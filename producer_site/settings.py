@@ -40,6 +40,8 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 PORT = env.int("PORT", default=8000)
 
 INSTALLED_APPS = [
+    # First: its registration/ templates replace the admin's for sign-in and passwords.
+    "studio.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +53,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "studio",
+    # One app per concern (no models: those are the studio's), each with its own templates,
+    # template tags and static files.
+    "studio.core",
+    "studio.jobs",
+    "studio.library",
+    "studio.projects",
+    "studio.reviews",
+    "studio.shares",
+    "studio.staff",
+    "studio.workspaces",
     "emulator",
 ]
 
@@ -82,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "studio.context_processors.workspace",
+                "studio.workspaces.context_processors.workspace",
             ],
         },
     }
@@ -140,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "library"
+LOGIN_REDIRECT_URL = "library:library"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins allowed per username and per client address in LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)

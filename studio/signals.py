@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from studio.workspaces import create_workspace
+from studio.workspaces.current import create_workspace
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -25,7 +25,9 @@ def repoll(job: Job) -> Outcome:
 
 def reconcile(job: Job) -> Outcome:
     """Fetch the job's state from the provider now and apply it."""
-    from studio import jobs  # the jobs layer imports the whole client: load it on use
+    from studio.jobs import (
+        lifecycle as jobs,  # the jobs layer imports the whole client: load it on use
+    )
 
     try:
         jobs.reconcile(job)
@@ -36,7 +38,7 @@ def reconcile(job: Job) -> Outcome:
 
 
 def mark_failed(job: Job, by) -> Outcome:
-    from studio import jobs
+    from studio.jobs import lifecycle as jobs
 
     reason = f"Marked as failed by staff ({by.get_username()})."
     if jobs.mark_failed(job, reason):
@@ -45,7 +47,7 @@ def mark_failed(job: Job, by) -> Outcome:
 
 
 def retry_archiving(item: Song | Asset) -> Outcome:
-    from studio import archive
+    from studio.jobs import archive
 
     archive.retry_archiving(item)
     return True, f"Copying {item} into our storage again."

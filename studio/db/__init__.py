@@ -12,7 +12,7 @@ in this package, and so does the one question of which database this is (`vendor
 - `rows`: model rows as plain SQL for any database (an INSERT that says which rows it made).
 - `dialect`: expressions and query plans each database gets its own way, for the figures.
 - `search`: the library's search, chosen once per database: PostgreSQL's tsvector, SQLite's
-  FTS5 table, or the plain ORM filter beside them (tests/ui/test_search.py proves all find
+  FTS5 table, or the plain ORM filter beside them (tests/library/test_search.py proves all find
   the same songs).
 """
 

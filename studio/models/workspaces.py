@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from contract.engines import Engine
-from studio import crypto
+from studio.lib import crypto
 
 
 class Role(models.TextChoices):

@@ -25,7 +25,7 @@ def test_login_page_renders(client, db):
 def test_login_and_logout(client, team):
     r = login(client)
     assert r.status_code == 302
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
     assert client.session["_auth_user_id"] == str(team.owner.pk)
     assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
     r = client.post(reverse("logout"))
@@ -43,7 +43,7 @@ def test_login_follows_a_safe_next(client, team):
         reverse("login"),
         {"username": "alice", "password": PASSWORD, "next": "//evil.example/"},
     )
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
 
 
 def test_wrong_password_shows_an_error(client, team):

@@ -20,7 +20,7 @@ def test_signup_page_renders(client, db):
 def test_signup_logs_in_and_lands_in_the_personal_workspace(client, db):
     r = client.post(reverse("signup"), SIGNUP)
     assert r.status_code == 302
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
     user = User.objects.get(username="dora")
     assert user.email == "dora@example.com"
     membership = Membership.objects.get(user=user)
@@ -52,7 +52,7 @@ def test_signup_refuses_a_taken_email_or_username(client, team):
 
 def test_signup_returns_to_a_safe_next_only(client, db):
     r = client.post(reverse("signup") + "?next=https://evil.example/", SIGNUP)
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
     client.logout()
     data = {**SIGNUP, "username": "eve", "email": "eve@example.com", "next": "/workspaces/"}
     r = client.post(reverse("signup"), data)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contract.producer import Action
-from studio import ledger
+from studio.jobs import ledger
 from studio.models import (
     ArchiveStatus,
     Heartbeat,

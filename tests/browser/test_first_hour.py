@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from emulator.media import cover_png, video_mp4
 from emulator.synth import SAMPLE_RATE, Audio
 from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Membership, Role
-from tests.ui.factories import make_job, make_song
+from tests.factories import make_job, make_song
 
 WAIT = 40_000  # ms: a job takes ~3 s in the emulator, plus the poll's 3 s rhythm
 

@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from studio import projects
 from studio.models import Workspace
 from studio.models.projects import Project
-from tests.ui.factories import make_song
+from studio.projects import contents as projects
+from tests.factories import make_song
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

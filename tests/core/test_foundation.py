@@ -1,6 +1,6 @@
 from django.contrib.auth.models import User
 
-from studio import crypto
+from studio.lib import crypto
 from studio.models import Membership, Role, Workspace
 
 

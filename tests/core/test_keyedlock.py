@@ -3,7 +3,7 @@
 import threading
 import time
 
-from studio.keyedlock import KeyedLock
+from studio.lib.keyedlock import KeyedLock
 
 
 def test_one_holder_per_key():

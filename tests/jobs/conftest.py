@@ -11,7 +11,7 @@ import httpx
 import pytest
 from django.db import connection
 
-from studio import providers
+from studio.jobs import providers
 
 
 @pytest.fixture(autouse=True)

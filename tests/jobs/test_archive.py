@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from studio import archive, providers
+from studio.jobs import archive, providers
+from studio.jobs.sweep import sweep
 from studio.models import ArchiveStatus, Asset, Song
-from studio.sweep import sweep
 
 
 def wav_bytes(seconds=1.0, rate=8000) -> bytes:

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from studio import archive, jobs, sweep
+from studio.jobs import archive, sweep
+from studio.jobs import lifecycle as jobs
 from studio.models import ArchiveStatus, Song
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from studio.jobs import clean_payload, load_result
+from studio.jobs.lifecycle import clean_payload, load_result
 
 # Text with the characters that need cleaning among ordinary ones.
 TEXT = st.text(

@@ -8,9 +8,10 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django_tasks_db.models import DBTaskResult
 
-from studio import archive, jobs
 from studio import db as studio_db
 from studio.db import general, postgresql, rows
+from studio.jobs import archive
+from studio.jobs import lifecycle as jobs
 from studio.models import ActivityEvent, Job, JobStatus, Relation, Song
 
 from .conftest import music_body, music_entry

@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 
-from studio import archive, jobs, lineage
+from studio.jobs import archive
+from studio.jobs import lifecycle as jobs
+from studio.library import lineage
 from studio.models import ArchiveStatus, AssetKind, JobStatus, Relation, Song
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from contract.engines import Engine
-from studio import jobs, lineage
+from studio.jobs import lifecycle as jobs
+from studio.library import lineage
 from studio.models import ArchiveStatus, AssetKind, Job, JobStatus, Relation, Song
 
 
@@ -52,7 +53,7 @@ def test_every_flow_music_action_from_the_forms(
     job = post(
         editor_client,
         cap,
-        reverse("create"),
+        reverse("library:create"),
         {
             "model": "flowmusic:Lyria 3 Pro",
             "sound_prompt": "warm funk with horns",
@@ -68,7 +69,7 @@ def test_every_flow_music_action_from_the_forms(
     assert root.duration == pytest.approx(12, abs=0.1)
     archived(root)
 
-    song_url = lambda song, action: reverse("song_action", args=[song.id, action])  # noqa: E731
+    song_url = lambda song, action: reverse("library:song_action", args=[song.id, action])  # noqa: E731
     steps = [
         (
             "extend",

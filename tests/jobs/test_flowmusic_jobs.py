@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from contract.engines import Engine
 from contract.errors import PayloadInvalid
-from studio import jobs, lineage, providers
+from studio.jobs import lifecycle as jobs
+from studio.jobs import providers
+from studio.library import lineage
 from studio.models import ArchiveStatus, AssetKind, Job, JobStatus, Relation, Song
 from tests.flowmusic_double import KEY, Answer, FlowMusicDouble, accepted, fetched
 
@@ -136,7 +138,7 @@ def test_a_flow_music_result_by_webhook(
     assert request.body["hook_url"].startswith("https://studio.example/")
     assert request.problems == []
     body = fetched("w1", action="generations", clips=[api.clip("clip-w", "Hooked", 2.0)]).body
-    url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
+    url = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     with cap(execute=True):
         answer = client.post(url, json.dumps(body), content_type="application/json")
     assert answer.status_code == 200, answer.content

@@ -8,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from studio import jobs, ledger, lineage
+from studio.jobs import ledger
+from studio.jobs import lifecycle as jobs
+from studio.library import lineage
 from studio.models import Heartbeat, Job, JobStatus, Song
 
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from studio import jobs
+from studio.jobs import lifecycle as jobs
+from studio.jobs.sweep import sweep
 from studio.models import Heartbeat, Job, JobStatus, Song
-from studio.sweep import sweep
 
 from .conftest import music_entry
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from studio import jobs
+from studio.jobs import lifecycle as jobs
 from studio.models import Job, JobStatus
 from tests.jobs.conftest import music_body
 
@@ -42,8 +42,8 @@ def shown_everywhere(team, staff_client, job, secret):
     assert secret not in job.error and "Invalid key *** for this action" in job.error
     assert secret not in json.dumps(job.raw) and "***" in json.dumps(job.raw)
     pages = [
-        team.client_for(team.viewer).get(reverse("library")),
-        staff_client.get(reverse("staff_dashboard")),
+        team.client_for(team.viewer).get(reverse("library:library")),
+        staff_client.get(reverse("staff:staff_dashboard")),
         staff_client.get(reverse("admin:studio_job_change", args=[job.pk])),
         staff_client.get(reverse("admin:studio_job_changelist")),
     ]
@@ -68,7 +68,7 @@ def test_site_key_in_a_webhook(team, fake_api, staff_client, settings):
     settings.TTAPI_API_KEY = SITE_KEY
     job = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
     body = failed_with(fake_api, job, SITE_KEY)
-    url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
+    url = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     response = Client().post(url, json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.content
     shown_everywhere(team, staff_client, job, SITE_KEY)

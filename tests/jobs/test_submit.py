@@ -11,9 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from contract.errors import PayloadInvalid
-from studio import jobs, queueing
+from studio.jobs import lifecycle as jobs
+from studio.jobs import queueing
+from studio.jobs.sweep import sweep
 from studio.models import Job, JobStatus, Song
-from studio.sweep import sweep
 
 from .conftest import music_body
 

@@ -14,8 +14,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from studio import db as studio_db
+from studio.jobs import views as hooks
 from studio.models import Asset, Job, JobStatus, Song
-from studio.views import hooks
 
 from .conftest import music_body, music_entry
 
@@ -33,7 +33,7 @@ def job(team) -> Job:
 
 
 def hook(job, token=None) -> str:
-    return reverse("job_hook", kwargs={"job_id": job.pk, "token": token or job.hook_token})
+    return reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": token or job.hook_token})
 
 
 def post(url, body, client=None):
@@ -64,7 +64,7 @@ def test_wrong_or_missing_token_changes_nothing(db, job):
         == 404
     )
     assert post(f"/hooks/jobs/{job.pk}/", SUCCESS).status_code == 404
-    other = reverse("job_hook", kwargs={"job_id": uuid.uuid4(), "token": job.hook_token})
+    other = reverse("jobs:job_hook", kwargs={"job_id": uuid.uuid4(), "token": job.hook_token})
     assert post(other, SUCCESS).status_code == 404
     assert Job.objects.values().get(pk=job.pk) == before and not Song.objects.exists()
 
@@ -102,7 +102,7 @@ def test_twenty_deliveries_out_of_order_never_regress(db, job):
 
 
 def test_a_late_success_still_counts_after_the_studio_gave_up(db, job):
-    from studio import jobs
+    from studio.jobs import lifecycle as jobs
 
     assert jobs.mark_failed(job, "No result after 30 minutes.")
     assert post(hook(job), music_body("prov-1", "ON_QUEUE")).json()["changed"] is False

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from studio import archive, jobs
+from studio.jobs import archive
+from studio.jobs import lifecycle as jobs
 from studio.models import ActivityEvent, Job, JobStatus, Song, Verb
 
 from .conftest import music_body, music_entry
@@ -31,7 +32,7 @@ def make_job(team, provider_id="prov-1") -> Job:
 
 
 def deliver(job, body):
-    url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
+    url = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     return Client().post(url, json.dumps(body), content_type="application/json")
 
 
@@ -50,7 +51,7 @@ def test_first_delivery_is_a_few_queries_and_a_repeat_is_none_or_one(
     with django_assert_num_queries(0):
         assert deliver(job, body).json() == already_known
     # The same body on another token is not that delivery: read, and refused.
-    url = reverse("job_hook", kwargs={"job_id": job.pk, "token": "x" * 43})
+    url = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": "x" * 43})
     with django_assert_num_queries(1):
         answer = Client().post(url, json.dumps(body), content_type="application/json")
     assert answer.status_code == 404

@@ -9,7 +9,7 @@ from django.urls import reverse
 from emulator import hooks
 from emulator import jobs as emulator_jobs
 from outbound import addresses
-from studio import archive, providers
+from studio.jobs import archive, providers
 from studio.models import ArchiveStatus, Asset, Job, Song
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_upload_by_url_to_internal_hosts_is_a_form_error(
         "http://[fd00::1]/a",
         "http://metadata.google.internal/",
     ]:
-        response = editor_client.post(reverse("upload"), {"audio_url": url})
+        response = editor_client.post(reverse("library:upload"), {"audio_url": url})
         assert response.status_code == 400, url
         assert "This address cannot be used" in response.content.decode()
     assert not Job.objects.exists() and target.connections == []
@@ -95,7 +95,7 @@ def test_the_emulator_does_not_post_hooks_to_internal_hosts(listen, loopback_nam
 def test_the_api_client_goes_through_the_guard(listen):
     """Its own base is trusted; a redirect from it to another internal host is not."""
     from contract.errors import TTAPIError
-    from studio.ttapi import Client
+    from studio.jobs.ttapi import Client
 
     inner = listen()
 
@@ -113,7 +113,7 @@ def test_the_api_client_goes_through_the_guard(listen):
 
 def test_the_api_client_refuses_an_internal_address_it_was_not_given(settings, listen):
     from contract.errors import ConnectionFailed
-    from studio.ttapi import Client
+    from studio.jobs.ttapi import Client
 
     target = listen()
     with Client("key-1234", "https://api.ttapi.io") as client:

@@ -166,7 +166,7 @@ def test_redis_cache_is_shared_between_processes(redis_url):
 HIT = """
 import django
 django.setup()
-from studio import ratelimit
+from studio.accounts import ratelimit
 print(ratelimit.hit("login-user", VALUE, 60))
 """
 

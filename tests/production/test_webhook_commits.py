@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from studio import db as studio_db
-from studio import jobs
 from studio.db import general
+from studio.jobs import lifecycle as jobs
 from studio.models import Job, JobStatus, Song
 
 pytestmark = pytest.mark.skipif(
@@ -82,7 +82,7 @@ def test_lazy_commits_only_for_refetchable_results(
     if not one_statement:  # the path of every other database
         monkeypatch.setattr(studio_db, "writes", lambda: general)
     job = new_job(team, provider_job_id)
-    url = reverse("job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
+    url = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
     body = json.dumps(result("prov-1"))
     response = Client().post(url, body, content_type="application/json")
     assert response.status_code == 200, response.content

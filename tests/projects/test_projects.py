@@ -7,11 +7,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from studio import projects
 from studio.models import Workspace
 from studio.models.projects import Project, ProjectSong
+from studio.projects import contents as projects
 from tests.conftest import make_user
-from tests.ui.factories import make_song
+from tests.factories import make_song
 
 
 @pytest.fixture
@@ -34,49 +34,50 @@ def url(name, project, **kw):
     return reverse(name, args=[project.id])
 
 
-CHANGES = ("project_rename", "project_delete", "project_add", "project_remove", "project_move")
+CHANGES = tuple(f"projects:project_{c}" for c in ("rename", "delete", "add", "remove", "move"))
 
 
 def test_outsider_gets_404_everywhere(team, project, outsider_client):
     (song,) = filled(team, project, "One")
-    for name in ("project", "project_zip"):
+    for name in ("projects:project", "projects:project_zip"):
         assert outsider_client.get(url(name, project)).status_code == 404
-    for name in (*CHANGES, "project_order"):
+    for name in (*CHANGES, "projects:project_order"):
         response = outsider_client.post(url(name, project), {"song": str(song.id), "name": "x"})
         assert response.status_code == 404
-    assert outsider_client.get(reverse("song_projects", args=[song.id])).status_code == 404
-    assert "Release" not in outsider_client.get(reverse("project_list")).content.decode()
+    assert outsider_client.get(reverse("projects:song_projects", args=[song.id])).status_code == 404
+    assert "Release" not in outsider_client.get(reverse("projects:project_list")).content.decode()
 
 
 def test_anonymous_is_sent_to_log_in(project, client):
-    assert client.get(url("project", project)).status_code == 302
-    assert client.get(url("project_zip", project)).status_code == 302
+    assert client.get(url("projects:project", project)).status_code == 302
+    assert client.get(url("projects:project_zip", project)).status_code == 302
 
 
 def test_viewer_sees_but_may_not_change(team, project, viewer_client):
     a, b = filled(team, project, "One", "Two")
-    html = viewer_client.get(url("project", project)).content.decode()
+    html = viewer_client.get(url("projects:project", project)).content.decode()
     assert "One" in html and "Two" in html and "Play all" in html
-    assert url("project_move", project) not in html and "draggable" not in html
-    assert viewer_client.get(url("project_zip", project)).status_code == 200
-    assert "Release" in viewer_client.get(reverse("project_list")).content.decode()
+    assert url("projects:project_move", project) not in html and "draggable" not in html
+    assert viewer_client.get(url("projects:project_zip", project)).status_code == 200
+    assert "Release" in viewer_client.get(reverse("projects:project_list")).content.decode()
     for name in CHANGES:
         data = {"song": str(a.id), "name": "Renamed", "direction": "down"}
         assert viewer_client.post(url(name, project), data).status_code == 403
     data = {"song": [str(b.id), str(a.id)]}
-    assert viewer_client.post(url("project_order", project), data).status_code == 403
-    assert viewer_client.post(reverse("project_list"), {"name": "Mine"}).status_code == 403
+    assert viewer_client.post(url("projects:project_order", project), data).status_code == 403
+    assert viewer_client.post(reverse("projects:project_list"), {"name": "Mine"}).status_code == 403
     assert order(project) == ["One", "Two"]
     assert Project.objects.get().name == "Release"
 
 
 def test_editor_creates_a_project_with_a_song_from_its_card(team, editor_client):
     song = make_song(team.workspace, team.owner, title="Hook")
-    library = editor_client.get(reverse("library")).content.decode()
-    assert reverse("song_projects", args=[song.id]) in library
-    back = reverse("song_projects", args=[song.id])
+    library = editor_client.get(reverse("library:library")).content.decode()
+    assert reverse("projects:song_projects", args=[song.id]) in library
+    back = reverse("projects:song_projects", args=[song.id])
     response = editor_client.post(
-        reverse("project_list"), {"name": "  Summer   ad ", "song": str(song.id), "next": back}
+        reverse("projects:project_list"),
+        {"name": "  Summer   ad ", "song": str(song.id), "next": back},
     )
     assert response.status_code == 302 and response["Location"] == back
     project = Project.objects.get()
@@ -85,7 +86,7 @@ def test_editor_creates_a_project_with_a_song_from_its_card(team, editor_client)
 
 
 def test_a_project_needs_a_name(team, editor_client):
-    response = editor_client.post(reverse("project_list"), {"name": "   "})
+    response = editor_client.post(reverse("projects:project_list"), {"name": "   "})
     assert response.status_code == 400
     assert "Give the project a name." in response.content.decode()
     assert not Project.objects.exists()
@@ -95,25 +96,32 @@ def test_add_twice_keeps_one_entry_and_songs_of_other_workspaces_are_refused(
     team, project, editor_client
 ):
     (song,) = filled(team, project, "One")
-    editor_client.post(url("project_add", project), {"song": str(song.id)})
+    editor_client.post(url("projects:project_add", project), {"song": str(song.id)})
     assert ProjectSong.objects.count() == 1
     elsewhere = make_user("eve")
     foreign = make_song(Workspace.objects.get(memberships__user=elsewhere), elsewhere)
-    response = editor_client.post(url("project_add", project), {"song": str(foreign.id)})
+    response = editor_client.post(url("projects:project_add", project), {"song": str(foreign.id)})
     assert response.status_code == 404
-    assert editor_client.post(url("project_add", project), {"song": "nope"}).status_code == 404
+    assert (
+        editor_client.post(url("projects:project_add", project), {"song": "nope"}).status_code
+        == 404
+    )
     assert ProjectSong.objects.count() == 1
 
 
 def test_arrows_move_songs_and_ends_stay_put(team, project, editor_client):
     a, _b, c = filled(team, project, "A", "B", "C")
-    editor_client.post(url("project_move", project), {"song": str(c.id), "direction": "up"})
+    editor_client.post(
+        url("projects:project_move", project), {"song": str(c.id), "direction": "up"}
+    )
     assert order(project) == ["A", "C", "B"]
-    editor_client.post(url("project_move", project), {"song": str(a.id), "direction": "up"})
+    editor_client.post(
+        url("projects:project_move", project), {"song": str(a.id), "direction": "up"}
+    )
     assert order(project) == ["A", "C", "B"]
-    response = editor_client.post(url("project_move", project), {"song": str(a.id)})
+    response = editor_client.post(url("projects:project_move", project), {"song": str(a.id)})
     assert response.status_code == 400
-    editor_client.post(url("project_remove", project), {"song": str(c.id)})
+    editor_client.post(url("projects:project_remove", project), {"song": str(c.id)})
     assert order(project) == ["A", "B"]
     positions = list(ProjectSong.objects.order_by("position").values_list("position", flat=True))
     assert positions == [0, 1]
@@ -122,27 +130,27 @@ def test_arrows_move_songs_and_ends_stay_put(team, project, editor_client):
 def test_drag_order_is_saved_and_a_stale_order_is_refused(team, project, editor_client):
     a, b, c = filled(team, project, "A", "B", "C")
     data = {"song": [str(c.id), str(a.id), str(b.id)]}
-    assert editor_client.post(url("project_order", project), data).status_code == 204
+    assert editor_client.post(url("projects:project_order", project), data).status_code == 204
     assert order(project) == ["C", "A", "B"]
     stale = {"song": [str(a.id), str(b.id)]}
-    response = editor_client.post(url("project_order", project), stale)
+    response = editor_client.post(url("projects:project_order", project), stale)
     assert response.status_code == 409 and b"reload" in response.content
-    bad = editor_client.post(url("project_order", project), {"song": ["x"]})
+    bad = editor_client.post(url("projects:project_order", project), {"song": ["x"]})
     assert bad.status_code == 400
     assert order(project) == ["C", "A", "B"]
 
 
 def test_deleted_songs_leave_the_project_page(team, project, owner_client):
     _a, b = filled(team, project, "Kept", "Gone")
-    owner_client.post(reverse("song_delete", args=[b.id]))
-    owner_client.get(reverse("library"))  # shows (and uses up) the "Deleted" message
-    html = owner_client.get(url("project", project)).content.decode()
+    owner_client.post(reverse("library:song_delete", args=[b.id]))
+    owner_client.get(reverse("library:library"))  # shows (and uses up) the "Deleted" message
+    html = owner_client.get(url("projects:project", project)).content.decode()
     assert "Kept" in html and "Gone" not in html
 
 
 def test_deleting_a_project_keeps_its_songs(team, project, editor_client):
     (song,) = filled(team, project, "One")
-    assert editor_client.post(url("project_delete", project)).status_code == 302
+    assert editor_client.post(url("projects:project_delete", project)).status_code == 302
     assert not Project.objects.exists()
     song.refresh_from_db()
     assert song.deleted_at is None
@@ -155,7 +163,7 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     first, _pending, second = filled(team, project, "Intro", "Not yet", "Outro")
     first.audio_file.save("intro.mp3", ContentFile(b"ID3 intro audio"))
     second.audio_file.save("outro.wav", ContentFile(b"RIFF outro audio" * 10_000))
-    response = viewer_client.get(url("project_zip", project))
+    response = viewer_client.get(url("projects:project_zip", project))
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "application/zip"
     assert 'filename="release.zip"' in response["Content-Disposition"]
@@ -169,11 +177,13 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
 
 def test_songs_in_the_trash_do_not_block_reordering(team, project, editor_client):
     a, gone, b, c = filled(team, project, "A", "Gone", "B", "C")
-    editor_client.post(reverse("song_delete", args=[gone.id]))
+    editor_client.post(reverse("library:song_delete", args=[gone.id]))
     data = {"song": [str(c.id), str(b.id), str(a.id)]}
-    assert editor_client.post(url("project_order", project), data).status_code == 204
+    assert editor_client.post(url("projects:project_order", project), data).status_code == 204
     assert order(project) == ["C", "B", "A"]
-    editor_client.post(url("project_move", project), {"song": str(c.id), "direction": "down"})
+    editor_client.post(
+        url("projects:project_move", project), {"song": str(c.id), "direction": "down"}
+    )
     assert order(project) == ["B", "C", "A"]
     last = ProjectSong.objects.order_by("-position").first()
     assert last.song == gone and last.position == 3
@@ -182,6 +192,8 @@ def test_songs_in_the_trash_do_not_block_reordering(team, project, editor_client
 def test_a_new_project_with_a_foreign_song_is_not_made(team, editor_client):
     elsewhere = make_user("eve")
     foreign = make_song(Workspace.objects.get(memberships__user=elsewhere), elsewhere)
-    response = editor_client.post(reverse("project_list"), {"name": "X", "song": str(foreign.id)})
+    response = editor_client.post(
+        reverse("projects:project_list"), {"name": "X", "song": str(foreign.id)}
+    )
     assert response.status_code == 404
     assert not Project.objects.exists()

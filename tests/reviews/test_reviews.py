@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from studio.models import ActivityEvent, Comment, Mention, ReviewStatus, Verb
-from studio.review_forms import parse_time
-from tests.ui.factories import make_song
+from studio.reviews.forms import parse_time
+from tests.factories import make_song
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def song(team):
 
 
 def post(client, song, **data):
-    return client.post(reverse("comment_post", args=[song.id]), data)
+    return client.post(reverse("reviews:comment_post", args=[song.id]), data)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_a_timed_comment_shows_as_a_marker_and_in_the_thread(team, song, viewer_
     comment = Comment.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.id}")
     assert (comment.at_seconds, comment.end_seconds, comment.author) == (72.0, 80.0, team.viewer)
-    html = viewer_client.get(reverse("song", args=[song.id])).content.decode()
+    html = viewer_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert 'data-at="72.000"' in html and 'data-end="80.000"' in html
     assert "The snare at the chorus is off" in html and "1:12\u20131:20" in html
 
@@ -52,7 +52,7 @@ def test_replies_hang_on_the_thread_and_carry_no_time(team, song, owner_client, 
     post(owner_client, song, body="Thanks", parent=str(reply.id))
     assert Comment.objects.filter(parent=first).count() == 2
     assert reply.at_seconds is None
-    html = owner_client.get(reverse("song", args=[song.id])).content.decode()
+    html = owner_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert html.count("data-at=") == 1
 
 
@@ -77,9 +77,12 @@ def test_outsiders_see_and_post_nothing(team, song, outsider_client, owner_clien
     post(owner_client, song, body="Mine")
     comment = Comment.objects.get()
     assert post(outsider_client, song, body="Hi").status_code == 404
-    assert outsider_client.post(reverse("comment_resolve", args=[comment.id])).status_code == 404
+    assert (
+        outsider_client.post(reverse("reviews:comment_resolve", args=[comment.id])).status_code
+        == 404
+    )
     response = outsider_client.post(
-        reverse("review_status", args=[song.id]), {"status": "approved"}
+        reverse("reviews:review_status", args=[song.id]), {"status": "approved"}
     )
     assert response.status_code == 404
     assert Comment.objects.count() == 1
@@ -89,8 +92,12 @@ def test_viewers_resolve_their_own_threads_only(team, song, owner_client, viewer
     post(owner_client, song, body="Owner's note")
     post(viewer_client, song, body="Viewer's note")
     owners, viewers = Comment.objects.order_by("created_at")
-    assert viewer_client.post(reverse("comment_resolve", args=[owners.id])).status_code == 403
-    assert viewer_client.post(reverse("comment_resolve", args=[viewers.id])).status_code == 302
+    assert (
+        viewer_client.post(reverse("reviews:comment_resolve", args=[owners.id])).status_code == 403
+    )
+    assert (
+        viewer_client.post(reverse("reviews:comment_resolve", args=[viewers.id])).status_code == 302
+    )
     owners.refresh_from_db()
     viewers.refresh_from_db()
     assert owners.resolved_at is None and viewers.resolved_by == team.viewer
@@ -99,18 +106,18 @@ def test_viewers_resolve_their_own_threads_only(team, song, owner_client, viewer
 def test_editors_resolve_and_reopen_any_thread(team, song, viewer_client, editor_client):
     post(viewer_client, song, body="Note", at="10")
     comment = Comment.objects.get()
-    editor_client.post(reverse("comment_resolve", args=[comment.id]))
+    editor_client.post(reverse("reviews:comment_resolve", args=[comment.id]))
     comment.refresh_from_db()
     assert comment.resolved_by == team.editor
-    html = editor_client.get(reverse("song", args=[song.id])).content.decode()
+    html = editor_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert "Reopen" in html and "data-at=" not in html  # resolved: no marker
-    editor_client.post(reverse("comment_resolve", args=[comment.id]), {"resolved": "0"})
+    editor_client.post(reverse("reviews:comment_resolve", args=[comment.id]), {"resolved": "0"})
     comment.refresh_from_db()
     assert comment.resolved_at is None
 
 
 def test_status_is_set_by_editors_and_recorded(team, song, editor_client, viewer_client):
-    url = reverse("review_status", args=[song.id])
+    url = reverse("reviews:review_status", args=[song.id])
     assert viewer_client.post(url, {"status": "approved"}).status_code == 403
     assert editor_client.post(url, {"status": "nonsense"}).status_code == 400
     assert editor_client.post(url, {"status": "approved"}).status_code == 302
@@ -119,25 +126,27 @@ def test_status_is_set_by_editors_and_recorded(team, song, editor_client, viewer
     assert song.review_status == ReviewStatus.APPROVED
     event = ActivityEvent.objects.get(verb=Verb.REVIEW_STATUS)
     assert event.actor == team.editor and event.song == song and "Approved" in event.subject
-    activity = editor_client.get(reverse("workspace_activity")).content.decode()
+    activity = editor_client.get(reverse("workspaces:workspace_activity")).content.decode()
     assert "review status" in activity
 
 
 def test_cards_show_status_and_open_threads_and_the_filter_finds_them(team, editor_client):
     approved = make_song(team.workspace, team.owner, title="Approved one")
     draft = make_song(team.workspace, team.owner, title="Draft one")
-    editor_client.post(reverse("review_status", args=[approved.id]), {"status": "approved"})
+    editor_client.post(reverse("reviews:review_status", args=[approved.id]), {"status": "approved"})
     post(editor_client, approved, body="One")
     post(editor_client, approved, body="Two")
     post(editor_client, approved, body="Done")
     done = Comment.objects.get(body="Done")
-    editor_client.post(reverse("comment_resolve", args=[done.id]))
-    html = editor_client.get(reverse("library")).content.decode()
+    editor_client.post(reverse("reviews:comment_resolve", args=[done.id]))
+    html = editor_client.get(reverse("library:library")).content.decode()
     assert "Approved</span>" in html
     assert ">2 comments</span>" in html
-    filtered = editor_client.get(reverse("library"), {"review": "approved"}).content.decode()
+    filtered = editor_client.get(
+        reverse("library:library"), {"review": "approved"}
+    ).content.decode()
     assert "Approved one" in filtered and "Draft one" not in filtered
-    drafts = editor_client.get(reverse("library"), {"review": "draft"}).content.decode()
+    drafts = editor_client.get(reverse("library:library"), {"review": "draft"}).content.decode()
     assert "Draft one" in drafts and "Approved one" not in drafts
     assert draft.review_status == ReviewStatus.DRAFT
 
@@ -155,15 +164,17 @@ def test_mentions_mail_the_named_members_and_count_as_unread(
     assert set(Mention.objects.values_list("user__username", flat=True)) == {"alice", "carol"}
 
     viewer = team.client_for(team.viewer)
-    library = viewer.get(reverse("library")).content.decode()
+    library = viewer.get(reverse("library:library")).content.decode()
     assert 'aria-label="Mentions, 1 unread"' in library
-    mentions = viewer.get(reverse("mention_list")).content.decode()
+    mentions = viewer.get(reverse("reviews:mention_list")).content.decode()
     assert "listen at 0:30" in mentions and '<strong class="mention">@carol</strong>' in mentions
-    viewer.get(reverse("song", args=[song.id]))  # opening the song reads it
-    assert 'aria-label="Mentions"' in viewer.get(reverse("library")).content.decode()
+    viewer.get(reverse("library:song", args=[song.id]))  # opening the song reads it
+    assert 'aria-label="Mentions"' in viewer.get(reverse("library:library")).content.decode()
     owner = team.client_for(team.owner)
-    assert 'aria-label="Mentions, 1 unread"' in owner.get(reverse("library")).content.decode()
-    owner.post(reverse("mentions_read"))
+    assert (
+        'aria-label="Mentions, 1 unread"' in owner.get(reverse("library:library")).content.decode()
+    )
+    owner.post(reverse("reviews:mentions_read"))
     assert not Mention.objects.filter(read_at__isnull=True).exists()
 
 
@@ -174,13 +185,13 @@ def test_outsiders_are_not_mentioned_and_removed_members_lose_the_count(
         post(owner_client, song, body="@mallory @bob")
     assert [m.to for m in mailoutbox] == [["bob@example.com"]]
     team.workspace.memberships.filter(user=team.editor).delete()
-    from studio.reviews import unread_count
+    from studio.reviews.comments import unread_count
 
     assert unread_count(team.editor) == 0
 
 
 def test_comment_text_is_escaped(team, song, owner_client):
     post(owner_client, song, body="<script>alert(1)</script> @bob")
-    html = owner_client.get(reverse("song", args=[song.id])).content.decode()
+    html = owner_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

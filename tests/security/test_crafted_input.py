@@ -6,9 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from studio.numbers import strict_int
-from studio.ttapi import Client as TTAPIClient
-from tests.ui.factories import make_song
+from studio.jobs.ttapi import Client as TTAPIClient
+from studio.lib.numbers import strict_int
+from tests.factories import make_song
 
 HUGE = "9" * 5000
 BAD_NUMBERS = ["²", "٣", "9999999999999999999", HUGE, "-1", "1e3", "0x10", " 1", "1\x00"]
@@ -28,14 +28,16 @@ def test_strict_int():
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 @pytest.mark.parametrize("name", ["page", "member"])
 def test_library_numbers(viewer_client, name, value):
-    response = viewer_client.get(reverse("library"), {name: value})
+    response = viewer_client.get(reverse("library:library"), {name: value})
     # Page numbers may become cursors: a normal page or a 400, never a 5xx.
     assert response.status_code in (200, 400)
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 def test_activity_page_numbers(owner_client, value):
-    assert owner_client.get(reverse("workspace_activity"), {"page": value}).status_code in (
+    assert owner_client.get(
+        reverse("workspaces:workspace_activity"), {"page": value}
+    ).status_code in (
         200,
         400,
     )
@@ -56,7 +58,7 @@ def test_range_headers_on_song_media(team, viewer_client, header):
     song = make_song(team.workspace, team.owner)
     song.audio_file.save("a.mp3", ContentFile(b"ID3" + b"\x00" * 500))
     response = viewer_client.get(
-        reverse("song_media", args=[song.id, "audio"]), headers={"Range": header}
+        reverse("library:song_media", args=[song.id, "audio"]), headers={"Range": header}
     )
     assert response.status_code in (200, 206, 416)
 
@@ -66,10 +68,10 @@ def test_range_headers_on_upload_links(client, header):
     from django.core import signing
     from django.core.files.storage import default_storage
 
-    from studio.views.upload import LINK_SALT
+    from studio.library.views.upload import LINK_SALT
 
     path = default_storage.save("uploads/1/x/a.mp3", ContentFile(b"ID3" + b"\x00" * 500))
-    url = reverse("upload_file", args=[signing.dumps(path, salt=LINK_SALT, compress=True)])
+    url = reverse("library:upload_file", args=[signing.dumps(path, salt=LINK_SALT, compress=True)])
     assert client.get(url, headers={"Range": header}).status_code in (200, 206, 416)
 
 

@@ -9,12 +9,13 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from studio import projects, shares
 from studio.models import Comment, Workspace
 from studio.models.projects import Project
 from studio.models.shares import ShareLink, token_digest
+from studio.projects import contents as projects
+from studio.shares import links as shares
 from tests.conftest import make_user
-from tests.ui.factories import make_song
+from tests.factories import make_song
 
 LATER = "2999-12-31"  # fixed dates: never today's
 PAST = date(2000, 1, 1)
@@ -31,7 +32,7 @@ def song(team, settings, tmp_path):
 def make_link(client, song, **options) -> str:
     """Make a link as `client` does from the song page; the token from the settings page."""
     data = {"expires_on": LATER, **options}
-    response = client.post(reverse("share_song", args=[song.id]), data)
+    response = client.post(reverse("shares:share_song", args=[song.id]), data)
     assert response.status_code == 302, response.content
     page = client.get(response["Location"]).content.decode()
     return re.search(r'value="http://testserver/s/([A-Za-z0-9_-]{43})/"', page).group(1)
@@ -49,13 +50,13 @@ def test_an_editor_makes_a_link_that_plays_for_anyone(team, song, editor_client)
     assert link.token_digest == token_digest(token) and token not in link.token_digest
     assert len(token) == 43  # 256 bits
     guest = Client()
-    response = guest.get(reverse("share_page", args=[token]))
+    response = guest.get(reverse("shares:share_page", args=[token]))
     html = response.content.decode()
     assert response.status_code == 200 and "Client Cut" in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
     assert '<meta name="robots" content="noindex, nofollow">' in html
-    audio = reverse("share_media", args=[token, song.id, "audio"])
+    audio = reverse("shares:share_media", args=[token, song.id, "audio"])
     assert audio in html
     played = guest.get(audio)
     assert played.status_code == 200 and b"".join(played.streaming_content) == b"ID3 client cut"
@@ -67,11 +68,13 @@ def test_an_editor_makes_a_link_that_plays_for_anyone(team, song, editor_client)
 def test_the_page_offers_no_download_unless_the_link_allows_it(team, song, owner_client):
     token = make_link(owner_client, song)
     guest = Client()
-    audio = reverse("share_media", args=[token, song.id, "audio"])
-    assert "?download=1" not in guest.get(reverse("share_page", args=[token])).content.decode()
+    audio = reverse("shares:share_media", args=[token, song.id, "audio"])
+    assert (
+        "?download=1" not in guest.get(reverse("shares:share_page", args=[token])).content.decode()
+    )
     assert guest.get(audio, {"download": "1"}).status_code == 403
     token = make_link(owner_client, song, allow_downloads="1")
-    assert "?download=1" in guest.get(reverse("share_page", args=[token])).content.decode()
+    assert "?download=1" in guest.get(reverse("shares:share_page", args=[token])).content.decode()
     response = guest.get(audio.replace(audio.split("/")[2], token), {"download": "1"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
 
@@ -79,17 +82,17 @@ def test_the_page_offers_no_download_unless_the_link_allows_it(team, song, owner
 def test_viewers_and_outsiders_cannot_make_or_revoke_links(
     team, song, viewer_client, outsider_client, owner_client
 ):
-    url = reverse("share_song", args=[song.id])
+    url = reverse("shares:share_song", args=[song.id])
     assert viewer_client.post(url, {"expires_on": LATER}).status_code == 403
     assert outsider_client.post(url, {"expires_on": LATER}).status_code == 404
     project = Project.objects.create(workspace=team.workspace, name="EP")
-    purl = reverse("share_project", args=[project.id])
+    purl = reverse("shares:share_project", args=[project.id])
     assert viewer_client.post(purl, {"expires_on": LATER}).status_code == 403
     assert outsider_client.post(purl, {"expires_on": LATER}).status_code == 404
     assert not ShareLink.objects.exists()
     make_link(owner_client, song)
     link = ShareLink.objects.get()
-    revoke = reverse("share_revoke", args=[link.id])
+    revoke = reverse("shares:share_revoke", args=[link.id])
     assert viewer_client.post(revoke).status_code == 403
     assert outsider_client.post(revoke).status_code == 404
     link.refresh_from_db()
@@ -97,7 +100,7 @@ def test_viewers_and_outsiders_cannot_make_or_revoke_links(
 
 
 def test_a_link_needs_a_day_that_is_not_over(team, song, owner_client):
-    url = reverse("share_song", args=[song.id])
+    url = reverse("shares:share_song", args=[song.id])
     for value, reason in (
         ("", "Choose the last day"),
         ("soon", "YYYY-MM-DD"),
@@ -111,13 +114,15 @@ def test_a_link_needs_a_day_that_is_not_over(team, song, owner_client):
 def test_revoked_links_404_everywhere(team, song, editor_client):
     token = make_link(editor_client, song, allow_comments="1", allow_downloads="1")
     link = ShareLink.objects.get()
-    editor_client.post(reverse("share_revoke", args=[link.id]))
+    editor_client.post(reverse("shares:share_revoke", args=[link.id]))
     guest = Client()
-    assert guest.get(reverse("share_page", args=[token])).status_code == 404
-    assert guest.get(reverse("share_media", args=[token, song.id, "audio"])).status_code == 404
-    response = guest.post(reverse("share_comment", args=[token]), {"song": str(song.id)})
+    assert guest.get(reverse("shares:share_page", args=[token])).status_code == 404
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, song.id, "audio"])).status_code == 404
+    )
+    response = guest.post(reverse("shares:share_comment", args=[token]), {"song": str(song.id)})
     assert response.status_code == 404
-    settings_page = editor_client.get(reverse("workspace_settings")).content.decode()
+    settings_page = editor_client.get(reverse("workspaces:workspace_settings")).content.decode()
     assert "revoked" in settings_page and "Client Cut" in settings_page
 
 
@@ -132,8 +137,10 @@ def test_expiry_counts_the_whole_last_day(team, song, settings):
 def test_an_expired_link_404s(team, song):
     _link, token = issue(song, expires_on=PAST)
     guest = Client()
-    assert guest.get(reverse("share_page", args=[token])).status_code == 404
-    assert guest.get(reverse("share_media", args=[token, song.id, "audio"])).status_code == 404
+    assert guest.get(reverse("shares:share_page", args=[token])).status_code == 404
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, song.id, "audio"])).status_code == 404
+    )
 
 
 def test_unknown_and_malformed_tokens_404(team, song):
@@ -149,17 +156,22 @@ def test_a_guest_reaches_only_what_was_shared(team, song, settings):
     foreign = make_song(Workspace.objects.get(memberships__user=elsewhere_owner), elsewhere_owner)
     _link, token = issue(song)
     guest = Client()
-    html = guest.get(reverse("share_page", args=[token])).content.decode()
+    html = guest.get(reverse("shares:share_page", args=[token])).content.decode()
     assert "Unreleased" not in html
     for target in (other, foreign):
         assert (
-            guest.get(reverse("share_media", args=[token, target.id, "audio"])).status_code == 404
+            guest.get(reverse("shares:share_media", args=[token, target.id, "audio"])).status_code
+            == 404
         )
-    assert guest.get(reverse("share_media", args=[token, song.id, "video"])).status_code == 404
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, song.id, "video"])).status_code == 404
+    )
     # The studio's own views still want a login.
-    assert guest.get(reverse("song", args=[song.id])).status_code == 302
-    assert guest.get(reverse("song_media", args=[song.id, "audio"])).status_code == 302
-    assert guest.get(reverse("share_zip", args=[token])).status_code == 404  # a song, not a project
+    assert guest.get(reverse("library:song", args=[song.id])).status_code == 302
+    assert guest.get(reverse("library:song_media", args=[song.id, "audio"])).status_code == 302
+    assert (
+        guest.get(reverse("shares:share_zip", args=[token])).status_code == 404
+    )  # a song, not a project
 
 
 def test_a_project_link_plays_its_songs_in_order_and_nothing_else(team, song, settings):
@@ -170,36 +182,43 @@ def test_a_project_link_plays_its_songs_in_order_and_nothing_else(team, song, se
     projects.add_song(project, song)
     _link, token = issue(project, allow_downloads=True)
     guest = Client()
-    html = guest.get(reverse("share_page", args=[token])).content.decode()
+    html = guest.get(reverse("shares:share_page", args=[token])).content.decode()
     assert html.index("Second spot") < html.index("Client Cut") and "Not in it" not in html
-    assert guest.get(reverse("share_media", args=[token, song.id, "audio"])).status_code == 200
-    assert guest.get(reverse("share_media", args=[token, outside.id, "audio"])).status_code == 404
-    response = guest.get(reverse("share_zip", args=[token]))
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, song.id, "audio"])).status_code == 200
+    )
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, outside.id, "audio"])).status_code
+        == 404
+    )
+    response = guest.get(reverse("shares:share_zip", args=[token]))
     assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
     assert b"02 client-cut.mp3" in b"".join(response.streaming_content)
     # A song taken out of the project is out of the link too.
     projects.remove_song(project, song.id)
-    assert guest.get(reverse("share_media", args=[token, song.id, "audio"])).status_code == 404
+    assert (
+        guest.get(reverse("shares:share_media", args=[token, song.id, "audio"])).status_code == 404
+    )
 
 
 def test_zip_download_needs_the_link_to_allow_downloads(team, song):
     project = Project.objects.create(workspace=team.workspace, name="EP")
     projects.add_song(project, song)
     _link, token = issue(project)
-    assert Client().get(reverse("share_zip", args=[token])).status_code == 403
+    assert Client().get(reverse("shares:share_zip", args=[token])).status_code == 403
 
 
 def test_guests_comment_with_a_name_and_see_only_their_links_comments(team, song, owner_client):
     owner_client.post(
-        reverse("comment_post", args=[song.id]), {"body": "Internal: mix v2 is better"}
+        reverse("reviews:comment_post", args=[song.id]), {"body": "Internal: mix v2 is better"}
     )
     closed, closed_token = issue(song)
     link, token = issue(song, allow_comments=True)
     guest = Client()
-    url = reverse("share_comment", args=[token])
+    url = reverse("shares:share_comment", args=[token])
     assert (
         guest.post(
-            reverse("share_comment", args=[closed_token]), {"song": str(song.id)}
+            reverse("shares:share_comment", args=[closed_token]), {"song": str(song.id)}
         ).status_code
         == 403
     )
@@ -211,9 +230,9 @@ def test_guests_comment_with_a_name_and_see_only_their_links_comments(team, song
     assert response.status_code == 302
     comment = Comment.objects.get(share=link)
     assert (comment.author, comment.guest_name, comment.at_seconds) == (None, "Dana (client)", 12.0)
-    html = guest.get(reverse("share_page", args=[token])).content.decode()
+    html = guest.get(reverse("shares:share_page", args=[token])).content.decode()
     assert "Love the intro" in html and "Internal: mix v2" not in html
-    team_page = owner_client.get(reverse("song", args=[song.id])).content.decode()
+    team_page = owner_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert "Dana (client) (guest)" in team_page and "Love the intro" in team_page
     other = make_song(team.workspace, team.owner)
     response = guest.post(url, {"song": str(other.id), "name": "Dana", "body": "x"})
@@ -223,6 +242,6 @@ def test_guests_comment_with_a_name_and_see_only_their_links_comments(team, song
 
 def test_links_are_listed_in_settings_for_members(team, song, owner_client, viewer_client):
     make_link(owner_client, song, allow_downloads="1")
-    html = viewer_client.get(reverse("workspace_settings")).content.decode()
+    html = viewer_client.get(reverse("workspaces:workspace_settings")).content.decode()
     assert "Share links" in html and "Client Cut" in html and "listen, download" in html
     assert "Revoke" not in html and "/s/" not in html  # viewers see, but not the token

@@ -13,15 +13,15 @@ def _urls(team):
     owner_membership = Membership.objects.get(workspace=team.workspace, user=team.owner)
     invitation, _ = Invitation.issue(team.workspace, "new@example.com", Role.EDITOR, team.owner)
     return {
-        "settings": reverse("workspace_settings_for", args=[ws]),
-        "members": reverse("workspace_members_for", args=[ws]),
-        "delete": reverse("workspace_delete", args=[ws]),
-        "invite": reverse("workspace_invite", args=[ws]),
-        "revoke": reverse("invitation_revoke", args=[ws, invitation.id]),
-        "role": reverse("member_role", args=[ws, viewer_membership.id]),
-        "remove": reverse("member_remove", args=[ws, owner_membership.id]),
-        "leave": reverse("workspace_leave", args=[ws]),
-        "switch": reverse("workspace_switch", args=[ws]),
+        "settings": reverse("workspaces:workspace_settings_for", args=[ws]),
+        "members": reverse("workspaces:workspace_members_for", args=[ws]),
+        "delete": reverse("workspaces:workspace_delete", args=[ws]),
+        "invite": reverse("workspaces:workspace_invite", args=[ws]),
+        "revoke": reverse("workspaces:invitation_revoke", args=[ws, invitation.id]),
+        "role": reverse("workspaces:member_role", args=[ws, viewer_membership.id]),
+        "remove": reverse("workspaces:member_remove", args=[ws, owner_membership.id]),
+        "leave": reverse("workspaces:workspace_leave", args=[ws]),
+        "switch": reverse("workspaces:workspace_switch", args=[ws]),
     }
 
 
@@ -85,7 +85,7 @@ def test_anonymous_is_sent_to_log_in(client, team, name, method, data):
     assert r["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ["workspace_list", "workspace_create"])
+@pytest.mark.parametrize("name", ["workspaces:workspace_list", "workspaces:workspace_create"])
 def test_pages_without_a_workspace_need_a_login(client, db, name):
     r = client.get(reverse(name))
     assert r.status_code == 302
@@ -99,4 +99,7 @@ def test_actions_are_posts_only(owner_client, team, name):
 
 def test_an_unknown_workspace_is_404(owner_client, team):
     unknown = "00000000-0000-0000-0000-000000000000"
-    assert owner_client.get(reverse("workspace_settings_for", args=[unknown])).status_code == 404
+    assert (
+        owner_client.get(reverse("workspaces:workspace_settings_for", args=[unknown])).status_code
+        == 404
+    )

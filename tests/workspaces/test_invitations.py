@@ -6,12 +6,12 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from studio.members import MembershipError, accept_invitation
 from studio.models import ActivityEvent, Invitation, Membership, Role, Verb
+from studio.workspaces.members import MembershipError, accept_invitation
 
 
 def invite(client, team, email="dora@example.com", role="viewer"):
-    url = reverse("workspace_invite", args=[team.workspace.id])
+    url = reverse("workspaces:workspace_invite", args=[team.workspace.id])
     return client.post(url, {"email": email, "role": role})
 
 
@@ -26,7 +26,7 @@ def dora(db):
 
 def test_owner_invites_by_email_and_sees_the_link_once(owner_client, team, mailoutbox):
     r = invite(owner_client, team, email="Dora@Example.com")
-    members = reverse("workspace_members_for", args=[team.workspace.id])
+    members = reverse("workspaces:workspace_members_for", args=[team.workspace.id])
     assert r["Location"] == members
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.role) == ("dora@example.com", Role.VIEWER)
@@ -54,7 +54,7 @@ def test_a_failed_mail_still_shows_the_link(owner_client, team, settings):
         }
     }
     invite(owner_client, team)
-    page = owner_client.get(reverse("workspace_members")).content.decode()
+    page = owner_client.get(reverse("workspaces:workspace_members")).content.decode()
     assert "could not be sent" in page
     assert "/invitations/" in page
 
@@ -73,7 +73,9 @@ def test_invite_errors(owner_client, team):
 def test_owner_revokes(owner_client, team, mailoutbox, dora):
     invite(owner_client, team)
     invitation = Invitation.objects.get()
-    r = owner_client.post(reverse("invitation_revoke", args=[team.workspace.id, invitation.id]))
+    r = owner_client.post(
+        reverse("workspaces:invitation_revoke", args=[team.workspace.id, invitation.id])
+    )
     assert r.status_code == 302
     client = team.client_for(dora)
     r = client.get(link_in(mailoutbox[0]))
@@ -91,7 +93,7 @@ def test_accepting_joins_with_the_invited_role(owner_client, team, mailoutbox, d
     assert not Membership.objects.filter(workspace=team.workspace, user=dora).exists()
 
     r = client.post(link)
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
     assert Membership.objects.get(workspace=team.workspace, user=dora).role == Role.VIEWER
     dora.profile.refresh_from_db()
     assert dora.profile.current_workspace == team.workspace
@@ -116,7 +118,7 @@ def test_an_expired_invitation_is_410(team, dora):
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
     client = team.client_for(dora)
     for method in ("get", "post"):
-        r = getattr(client, method)(reverse("invitation_accept", args=[token]))
+        r = getattr(client, method)(reverse("workspaces:invitation_accept", args=[token]))
         assert r.status_code == 410
         assert b"expired" in r.content
     assert not Membership.objects.filter(workspace=team.workspace, user=dora).exists()
@@ -124,7 +126,7 @@ def test_an_expired_invitation_is_410(team, dora):
 
 def test_another_account_cannot_use_the_link(outsider_client, team):
     invitation, token = Invitation.issue(team.workspace, "dora@example.com", "owner", team.owner)
-    url = reverse("invitation_accept", args=[token])
+    url = reverse("workspaces:invitation_accept", args=[token])
     for method in ("get", "post"):
         r = getattr(outsider_client, method)(url)
         assert r.status_code == 403
@@ -136,14 +138,14 @@ def test_another_account_cannot_use_the_link(outsider_client, team):
 
 def test_an_existing_member_is_sent_to_the_workspace(viewer_client, team):
     _, token = Invitation.issue(team.workspace, "carol@example.com", "owner", team.owner)
-    r = viewer_client.post(reverse("invitation_accept", args=[token]))
+    r = viewer_client.post(reverse("workspaces:invitation_accept", args=[token]))
     assert r.status_code == 302
     assert Membership.objects.get(workspace=team.workspace, user=team.viewer).role == Role.VIEWER
 
 
 def test_anonymous_signs_up_then_comes_back(client, team):
     _, token = Invitation.issue(team.workspace, "dora@example.com", "editor", team.owner)
-    url = reverse("invitation_accept", args=[token])
+    url = reverse("workspaces:invitation_accept", args=[token])
     r = client.get(url)
     assert r.status_code == 200
     signup = reverse("signup") + "?next=" + url
@@ -167,7 +169,7 @@ def test_anonymous_signs_up_then_comes_back(client, team):
 
 
 def test_an_unknown_token_is_404(client, db):
-    r = client.get(reverse("invitation_accept", args=["nope"]))
+    r = client.get(reverse("workspaces:invitation_accept", args=["nope"]))
     assert r.status_code == 404
     assert b"not valid" in r.content
 
@@ -197,6 +199,6 @@ def test_inviting_again_resends_the_same_link_and_extends_it(
     again = Invitation.objects.get()  # still one invitation
     assert again.pk == invitation.pk and again.role == Role.EDITOR
     assert again.expires_at > timezone.now() + timedelta(days=6)
-    page = owner_client.get(reverse("workspace_members_for", args=[team.workspace.id]))
+    page = owner_client.get(reverse("workspaces:workspace_members_for", args=[team.workspace.id]))
     assert "The link sent before still works" in page.content.decode()
     assert client.get(first).status_code == 200  # the first link still works

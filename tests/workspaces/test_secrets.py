@@ -15,14 +15,14 @@ def pages(team) -> list[str]:
     ws = team.workspace.id
     _, token = Invitation.issue(team.workspace, "dora@example.com", Role.EDITOR, team.owner)
     return [
-        reverse("workspace_list"),
-        reverse("workspace_create"),
-        reverse("workspace_settings"),
-        reverse("workspace_settings_for", args=[ws]),
-        reverse("workspace_members"),
-        reverse("workspace_members_for", args=[ws]),
-        reverse("workspace_delete", args=[ws]),
-        reverse("invitation_accept", args=[token]),
+        reverse("workspaces:workspace_list"),
+        reverse("workspaces:workspace_create"),
+        reverse("workspaces:workspace_settings"),
+        reverse("workspaces:workspace_settings_for", args=[ws]),
+        reverse("workspaces:workspace_members"),
+        reverse("workspaces:workspace_members_for", args=[ws]),
+        reverse("workspaces:workspace_delete", args=[ws]),
+        reverse("workspaces:invitation_accept", args=[token]),
         reverse("password_change"),
         reverse("healthz"),
     ]
@@ -30,7 +30,7 @@ def pages(team) -> list[str]:
 
 def test_the_key_is_in_no_page(owner_client, team, caplog):
     caplog.set_level(logging.DEBUG)
-    url = reverse("workspace_settings_for", args=[team.workspace.id])
+    url = reverse("workspaces:workspace_settings_for", args=[team.workspace.id])
     r = owner_client.post(url, {"set_key": "1", "api_key": KEY}, follow=True)
     assert r.status_code == 200
     team.workspace.refresh_from_db()

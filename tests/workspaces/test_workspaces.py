@@ -6,11 +6,11 @@ from studio.models import ActivityEvent, Job, Membership, Role, Song, Verb, Work
 
 
 def settings_url(workspace) -> str:
-    return reverse("workspace_settings_for", args=[workspace.id])
+    return reverse("workspaces:workspace_settings_for", args=[workspace.id])
 
 
 def test_list_shows_each_workspace_with_the_role(viewer_client, team):
-    r = viewer_client.get(reverse("workspace_list"))
+    r = viewer_client.get(reverse("workspaces:workspace_list"))
     assert r.status_code == 200
     text = r.content.decode()
     assert "alice&#x27;s studio" in text
@@ -19,8 +19,8 @@ def test_list_shows_each_workspace_with_the_role(viewer_client, team):
 
 
 def test_create_makes_the_creator_owner_and_active(owner_client, team):
-    assert owner_client.get(reverse("workspace_create")).status_code == 200
-    r = owner_client.post(reverse("workspace_create"), {"name": "  Night   Shift "})
+    assert owner_client.get(reverse("workspaces:workspace_create")).status_code == 200
+    r = owner_client.post(reverse("workspaces:workspace_create"), {"name": "  Night   Shift "})
     workspace = Workspace.objects.get(name="Night Shift")
     assert r["Location"] == settings_url(workspace)
     assert Membership.objects.get(workspace=workspace).role == Role.OWNER
@@ -29,32 +29,33 @@ def test_create_makes_the_creator_owner_and_active(owner_client, team):
 
 
 def test_create_needs_a_name(owner_client, team):
-    r = owner_client.post(reverse("workspace_create"), {"name": "   "})
+    r = owner_client.post(reverse("workspaces:workspace_create"), {"name": "   "})
     assert r.status_code == 200
     assert b"This field is required" in r.content or b"Give the workspace a name" in r.content
-    r = owner_client.post(reverse("workspace_create"), {"name": "x" * 101})
+    r = owner_client.post(reverse("workspaces:workspace_create"), {"name": "x" * 101})
     assert b"at most 100 characters" in r.content
 
 
 def test_switch_is_remembered_and_returns_to_the_page(editor_client, team):
     own = Workspace.objects.get(memberships__user=team.editor, memberships__role=Role.OWNER)
     r = editor_client.post(
-        reverse("workspace_switch", args=[own.id]), HTTP_REFERER="http://testserver/workspaces/"
+        reverse("workspaces:workspace_switch", args=[own.id]),
+        HTTP_REFERER="http://testserver/workspaces/",
     )
     assert r["Location"] == "http://testserver/workspaces/"
     team.editor.profile.refresh_from_db()
     assert team.editor.profile.current_workspace == own
     # The page without an id now shows the chosen workspace.
-    r = editor_client.get(reverse("workspace_settings"))
+    r = editor_client.get(reverse("workspaces:workspace_settings"))
     assert r.context["workspace"] == own
 
 
 def test_switch_never_redirects_off_site(editor_client, team):
     r = editor_client.post(
-        reverse("workspace_switch", args=[team.workspace.id]),
+        reverse("workspaces:workspace_switch", args=[team.workspace.id]),
         HTTP_REFERER="https://evil.example/phish",
     )
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
 
 
 def test_rename(owner_client, team):
@@ -148,7 +149,7 @@ def test_a_bad_budget_gets_a_form_error(owner_client, team):
 
 
 def test_members_see_settings_read_only(viewer_client, team):
-    r = viewer_client.get(reverse("workspace_settings"))
+    r = viewer_client.get(reverse("workspaces:workspace_settings"))
     assert r.status_code == 200
     assert b"Only owners can change these settings" in r.content
     assert b'name="set_key"' not in r.content
@@ -156,7 +157,7 @@ def test_members_see_settings_read_only(viewer_client, team):
 
 
 def test_delete_needs_the_typed_name(owner_client, team):
-    url = reverse("workspace_delete", args=[team.workspace.id])
+    url = reverse("workspaces:workspace_delete", args=[team.workspace.id])
     r = owner_client.get(url)
     assert r.status_code == 200
     assert b"cannot be undone" in r.content
@@ -186,25 +187,27 @@ def test_delete_removes_songs_jobs_and_files_and_lands_elsewhere(
 
     with django_capture_on_commit_callbacks(execute=True):
         r = owner_client.post(
-            reverse("workspace_delete", args=[team.workspace.id]),
+            reverse("workspaces:workspace_delete", args=[team.workspace.id]),
             {"confirm_name": "alice's studio"},
         )
-    assert r["Location"] == reverse("library")
+    assert r["Location"] == reverse("library:library")
     assert not Workspace.objects.filter(pk=team.workspace.pk).exists()
     assert not Song.objects.filter(pk=song.pk).exists()
     assert not Job.objects.filter(pk=job.pk).exists()
     assert not default_storage.exists(name)
     # Everyone whose active workspace it was falls back to one of theirs.
-    r = owner_client.get(reverse("workspace_settings"))
+    r = owner_client.get(reverse("workspaces:workspace_settings"))
     assert r.context["workspace"] == other
-    r = team.client_for(team.viewer).get(reverse("workspace_settings"))
+    r = team.client_for(team.viewer).get(reverse("workspaces:workspace_settings"))
     assert r.context["workspace"].name == "carol's studio"
 
 
 def test_deleting_the_only_workspace_gives_a_fresh_one(outsider_client, team):
     own = Workspace.objects.get(memberships__user=team.outsider)
-    outsider_client.post(reverse("workspace_delete", args=[own.id]), {"confirm_name": own.name})
-    r = outsider_client.get(reverse("workspace_settings"))
+    outsider_client.post(
+        reverse("workspaces:workspace_delete", args=[own.id]), {"confirm_name": own.name}
+    )
+    r = outsider_client.get(reverse("workspaces:workspace_settings"))
     assert r.status_code == 200
     assert r.context["workspace"].pk != own.pk
     assert r.context["role"] == Role.OWNER

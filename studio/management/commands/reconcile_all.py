@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from studio import jobs
+from studio.jobs import lifecycle as jobs
 from studio.models import Job
 from studio.models.music import RUNNING_STATUSES
 

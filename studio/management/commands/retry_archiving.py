@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
-from studio import archive
+from studio.jobs import archive
 from studio.models import ArchiveStatus, Asset, Song
 
 

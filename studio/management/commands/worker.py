@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from studio import archive
-from studio.sweep import sweep
+from studio.jobs import archive
+from studio.jobs.sweep import sweep
 
 logger = logging.getLogger("studio.worker")
 

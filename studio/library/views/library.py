@@ -1,0 +1,335 @@
+"""The library: the workspace's songs as cards, the jobs still making songs, and the one
+poll request per page that keeps the running cards up to date."""
+
+import uuid
+from contextlib import nullcontext
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from contract.engines import Engine
+from contract.producer import SONG_ACTIONS
+from studio.db import search
+from studio.db.dialect import custom_plans
+from studio.jobs.ttapi import engines
+from studio.lib.keyset import AFTER, BEFORE, BadCursor, Order, paginate
+from studio.lib.numbers import strict_int
+from studio.models import (
+    ArchiveStatus,
+    Job,
+    JobStatus,
+    Membership,
+    Relation,
+    ReviewStatus,
+    Role,
+    Song,
+    Workspace,
+)
+from studio.models.music import RUNNING_STATUSES, LengthKey
+from studio.reviews import comments as reviews
+from studio.workspaces.access import current_workspace
+
+PAGE_SIZE = 24
+MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs
+FAILED_SHOWN_FOR = timedelta(hours=24)
+POLL_STOP = 286  # htmx stops polling on this status
+COPYING = "COPYING"  # the state a song card reports while its files are archived
+
+# Each sort is a keyset order backed by an index of Song's (studio.keyset), and the words
+# of its "previous"/"next" links.
+SORTS = {
+    "new": (Order(("created_at", "id"), descending=True), "Newest", ("Newer", "Older")),
+    "old": (Order(("created_at", "id"), descending=False), "Oldest", ("Older", "Newer")),
+    "title": (Order(("title", "created_at", "id"), descending=False), "Title", ("Back", "More")),
+    "long": (
+        Order(
+            ("length_key", "created_at", "id"),
+            descending=True,
+            annotations={"length_key": LengthKey("duration")},
+        ),
+        "Longest",
+        ("Longer", "Shorter"),
+    ),
+    # How well each of the newest matches of a search matches it (its Order is made per
+    # search; search.RANK_WINDOW says how many are ranked). Newest first without a search.
+    "best": (Order(("created_at", "id"), descending=True), "Best match", ("Better", "More")),
+}
+BEST = "best"
+STATUSES = {"ready": "Ready", "running": "Running", "failed": "Failed"}
+
+
+CARD_FIELDS = (
+    "id",
+    "title",
+    "relation",
+    "model",
+    "duration",
+    "peaks",
+    "favourite",
+    "review_status",
+    "created_at",
+    "image_url",
+    "image_file",
+    "workspace_id",
+    "job_id",
+    "archive_status",
+    "created_by__username",
+)
+
+
+def song_cards(workspace: Workspace) -> QuerySet[Song]:
+    return (
+        Song.objects.filter(workspace=workspace, deleted_at__isnull=True)
+        .select_related("created_by")
+        .only(*CARD_FIELDS)
+    )
+
+
+# What a job card shows: loaded alike by the page and by the poll.
+JOB_CARD_FIELDS = (
+    "id",
+    "action",
+    "status",
+    "progress",
+    "error",
+    "params",
+    "created_at",
+    "workspace_id",
+    "user__username",
+)
+
+
+def job_cards(workspace: Workspace, *, all_failed: bool = False) -> QuerySet[Job]:
+    """Jobs that will make a song and have none yet: running, unknown, or failed lately
+    and not dismissed. `all_failed` (the "Failed" filter) finds every failure."""
+    failed = Q(status=JobStatus.FAILED)
+    if not all_failed:
+        failed &= Q(created_at__gte=timezone.now() - FAILED_SHOWN_FOR, dismissed_at__isnull=True)
+    return (
+        Job.objects.filter(workspace=workspace, action__in=SONG_ACTIONS, songs__isnull=True)
+        .filter(Q(status__in=RUNNING_STATUSES) | failed)
+        .select_related("user")
+        .only(*JOB_CARD_FIELDS)
+    )
+
+
+def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
+    params = request.GET
+    q = params.get("q", "").strip()[:200]
+    status = params.get("status", "")
+    relation = params.get("relation", "")
+    model = params.get("model", "")
+    member = params.get("member", "")
+    favourites = params.get("fav") == "1"
+    review = params.get("review", "")
+    sort = params.get("sort", "new")
+    if sort not in SORTS:
+        sort = "new"
+
+    songs = song_cards(workspace)
+    jobs = job_cards(workspace, all_failed=status == "failed")
+    if q:
+        songs = search.matching(songs, q)
+        jobs = jobs.none()
+    if relation in Relation.values:
+        songs = songs.filter(relation=relation)
+        jobs = jobs.none()
+    if model:
+        songs = songs.filter(model=model)
+        jobs = jobs.none()
+    member_id = strict_int(member, digits=18)  # any user id; never a database overflow
+    if member_id is not None:
+        songs = songs.filter(created_by_id=member_id)
+        jobs = jobs.filter(user_id=member_id)
+    if favourites:
+        songs = songs.filter(favourite=True)
+        jobs = jobs.none()
+    if review in ReviewStatus.values:
+        songs = songs.filter(review_status=review)
+        jobs = jobs.none()
+    if status == "running":
+        songs = songs.none()
+        jobs = jobs.filter(status__in=RUNNING_STATUSES)
+    elif status == "failed":
+        songs = songs.none()
+        jobs = jobs.filter(status=JobStatus.FAILED)
+    elif status == "ready":
+        jobs = jobs.none()
+
+    order, _, pager_words = SORTS[sort]
+    # A search's plan depends on its words (a common one matches most songs, a rare one a
+    # handful): never a plan made for other words.
+    with custom_plans() if q else nullcontext():
+        ranked = search.best_first(songs, q) if q and sort == BEST else None
+        if ranked is not None:  # else nothing searched for, or no ranking: newest first
+            songs, relevance = ranked
+            order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
+        page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
+        reviews.attach_counts(page.object_list)
+    query = params.copy()
+    for name in (AFTER, BEFORE, "page"):
+        query.pop(name, None)
+    filtering = any((q, status, relation, model, member, favourites, review))
+    # Job cards belong to the top of the first page.
+    job_list = list(jobs[:MAX_JOB_CARDS]) if page.is_first else []
+    return {
+        "page": page,
+        "pager_words": pager_words,
+        "jobs": job_list,
+        "failed_cards": status != "failed" and any(j.status == JobStatus.FAILED for j in job_list),
+        "running": any(job.is_running for job in job_list)
+        or any(
+            song.job_id and song.archive_status == ArchiveStatus.PENDING
+            for song in page.object_list
+        ),
+        "query": query.urlencode(),
+        "filtering": filtering,
+        "f": {
+            "q": q,
+            "status": status,
+            "relation": relation,
+            "model": model,
+            "member": member,
+            "fav": favourites,
+            "review": review,
+            "sort": sort,
+        },
+    }
+
+
+@require_GET
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    workspace, role = current_workspace(request)
+    try:
+        context = _filtered(request, workspace)
+    except BadCursor:
+        return HttpResponseBadRequest(
+            "This page link is not valid (cut short or edited). Open the library again to "
+            "start from the first page."
+        )
+    context["role"] = role
+    context["nav"] = "library"
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "library/library.html#results", context)
+    context.update(
+        members=Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .only("user__id", "user__username", "workspace_id")
+        .order_by("user__username"),
+        relations=Relation.choices,
+        models=[name for engine in Engine for name in engines.models_of(engine)],
+        sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
+        statuses=STATUSES.items(),
+        review_statuses=ReviewStatus.choices,
+    )
+    return render(request, "library/library.html", context)
+
+
+def known_states(request: HttpRequest) -> dict[str, str]:
+    """The cards' `j` values are "<job id>:<status>:<progress>" as the page last saw them."""
+    known = {}
+    for value in request.GET.getlist("j")[:MAX_JOB_CARDS]:
+        job_id, _, state = value.partition(":")
+        try:
+            known[str(uuid.UUID(job_id))] = state
+        except ValueError:
+            continue
+    return known
+
+
+def card_id(job: Job, song: Song | None, known: dict[str, str]) -> str:
+    """The element a fresh card replaces: the job's card, or the song card it became."""
+    if song is not None and known.get(str(job.id)) == COPYING:
+        return f"song-{song.id}"
+    return f"job-{job.id}"
+
+
+def card_state(job: Job) -> str:
+    return f"{job.status}:{job.progress}"
+
+
+@require_GET
+@login_required
+def poll(request: HttpRequest) -> HttpResponse:
+    """Out-of-band swaps of the cards whose job moved on; 286 once nothing runs.
+
+    Called every few seconds by every open library, so it stays at a fixed handful of
+    queries: the caller's role in each job's workspace is the access check (jobs of
+    workspaces the caller is not a member of are simply not found). The jobs are found by
+    their keys alone and the role is looked up per job: a join on the workspace lets the
+    planner walk all of a big workspace's jobs for the 50 asked about.
+    """
+    known = known_states(request)
+    if not known:
+        return HttpResponse(status=POLL_STOP)
+    role_here = (
+        Membership.objects.filter(workspace_id=OuterRef("workspace_id"), user=request.user)
+        .order_by()
+        .values("role")[:1]
+    )
+    visible = (
+        Job.objects.filter(id__in=list(known))
+        .annotate(caller_role=Subquery(role_here))
+        .filter(caller_role__isnull=False)
+    )
+    # Most polls change nothing: compare three small columns before loading any card.
+    found = list(visible.values_list("id", "status", "progress", "caller_role"))
+    roles = {pk: role for pk, _, _, role in found}
+    states = [(pk, status, progress) for pk, status, progress, _ in found]
+    # Song cards whose files are still being copied wait for their waveform and cover.
+    copying = [pk for pk, _, _ in states if known[str(pk)] == COPYING]
+    archive = {}
+    if copying:
+        archive = dict(
+            Song.objects.filter(job_id__in=copying, deleted_at__isnull=True).values_list(
+                "job_id", "archive_status"
+            )
+        )
+    changed_ids = [
+        pk
+        for pk, status, progress in states
+        if (
+            archive.get(pk) != ArchiveStatus.PENDING
+            if known[str(pk)] == COPYING
+            else f"{status}:{progress}" != known[str(pk)]
+        )
+    ]
+    waiting = any(status in RUNNING_STATUSES for _, status, _ in states) or any(
+        value == ArchiveStatus.PENDING for value in archive.values()
+    )
+    if not changed_ids:
+        return HttpResponse(status=200 if waiting else POLL_STOP)
+    jobs = list(
+        Job.objects.filter(id__in=changed_ids).select_related("user").only(*JOB_CARD_FIELDS)
+    )
+    finished = [job.id for job in jobs if job.status == JobStatus.SUCCESS]
+    songs: dict = {}
+    if finished:
+        found = Song.objects.filter(job_id__in=finished, deleted_at__isnull=True)
+        for song in found.select_related("created_by").only(*CARD_FIELDS).order_by("created_at"):
+            songs.setdefault(song.job_id, song)
+    swaps = [
+        {
+            "job": job,
+            "song": songs.get(job.id),
+            "role": Role(roles[job.id]),
+            "oob": f"outerHTML:#{card_id(job, songs.get(job.id), known)}",
+        }
+        for job in jobs
+    ]
+    # Rendered without the request: no context processors, so no queries of their own.
+    html = render_to_string(
+        "library/library.html#poll_swaps", {"swaps": swaps, "csrf_token": get_token(request)}
+    )
+    still_waiting = any(job.is_running for job in jobs) or any(
+        song.archive_status == ArchiveStatus.PENDING for song in songs.values()
+    )
+    return HttpResponse(html, status=200 if waiting or still_waiting else POLL_STOP)

@@ -1,0 +1,111 @@
+"""Archived media, served only to members of the song's workspace, with Range support so
+players can seek.
+
+Files are served inert: the media type comes from the bytes the studio holds (an
+allow-list, `studio.mediatypes`), never from a name or the provider, with `nosniff` and a
+sandboxing CSP; anything else is an attachment of type application/octet-stream. Until a
+file is archived nothing is served: the provider's copy is never streamed or redirected to
+(its type and bytes are not ours to vouch for, and every play would be a fetch on the
+viewer's behalf); archiving runs on its own queue, so the wait is short.
+"""
+
+import os
+
+from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from byteranges import ranged_response
+from studio.lib.mediatypes import INERT, sniff_file
+from studio.models import ArchiveStatus, Asset
+from studio.workspaces.access import song_for
+
+KINDS = ("audio", "image", "video")
+# Media files never need to run anything, even when opened on their own.
+FILE_CSP = "default-src 'none'; sandbox"
+
+
+def inert(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
+
+
+def serve_file(
+    request: HttpRequest, file: FieldFile | None, download_name: str | None, *, handle=None
+) -> HttpResponse:
+    """A stored file (or an open `handle` of it) with its sniffed type; unknown types only
+    as a download."""
+    try:
+        handle = handle or file.open("rb")
+        size = handle.size
+        content_type = sniff_file(handle)
+    except (FileNotFoundError, OSError):
+        raise Http404("The archived file is missing.") from None
+    name = os.path.basename(handle.name or "file")
+    response = ranged_response(
+        request,
+        handle,
+        size,
+        content_type or INERT,
+        filename=download_name or (name if content_type is None else None),
+        as_attachment=download_name is not None or content_type is None,
+        etag=f'"{name}-{size}"',
+    )
+    return inert(response)
+
+
+def not_archived(what: str, status: str, error: str) -> HttpResponse:
+    """404 with the reason: still copying, or the copy failed (and why)."""
+    if status == ArchiveStatus.FAILED:
+        message = f"This {what} could not be copied into the studio: {error}"
+    else:
+        message = f"This {what} is still being copied into the studio; try again in a moment."
+    return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
+
+
+def _download_name(request: HttpRequest, title: str, file_name: str) -> str | None:
+    if request.GET.get("download") != "1":
+        return None
+    ext = os.path.splitext(file_name)[1] or ".bin"
+    return f"{slugify(title) or 'song'}{ext}"
+
+
+def _cached(response: HttpResponse) -> HttpResponse:
+    # Archived files never change under their name; only members may cache them.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_safe
+@login_required
+def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
+    song, _role = song_for(request, song_id)
+    if kind not in KINDS:
+        raise Http404
+    file: FieldFile = getattr(song, f"{kind}_file")
+    if file:
+        name = _download_name(request, song.title, file.name)
+        return _cached(serve_file(request, file, name))
+    if getattr(song, f"{kind}_url"):
+        return not_archived(f"song's {kind}", song.archive_status, song.archive_error)
+    raise Http404(f"This song has no {kind}.")
+
+
+@require_safe
+@login_required
+def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
+    asset = Asset.objects.filter(pk=asset_id).only("song_id").first()
+    if asset is None:
+        raise Http404
+    song, _role = song_for(request, asset.song_id)
+    asset = Asset.objects.get(pk=asset_id)
+    if asset.file:
+        title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
+        name = _download_name(request, title, asset.file.name)
+        return _cached(serve_file(request, asset.file, name))
+    if asset.remote_url:
+        return not_archived("file", asset.archive_status, asset.archive_error)
+    raise Http404("This file is not ready yet.")

@@ -1,0 +1,72 @@
+"""A batch of takes side by side: play each, keep the best (the others go to the trash)."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from studio.library import takes, trash
+from studio.library.views.library import POLL_STOP
+from studio.models import Job, Role, Song, Workspace
+from studio.models.activity import Verb, record
+from studio.workspaces.access import job_for, require_editor
+
+
+def _batch_for(request: HttpRequest, batch: uuid.UUID) -> tuple[Workspace, Role]:
+    first = Job.objects.filter(take_batch=batch).values_list("pk", flat=True).first()
+    if first is None:
+        raise Http404
+    job, role = job_for(request, first)  # outsiders: 404
+    return job.workspace, role
+
+
+@require_GET
+@login_required
+def takes_page(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
+    workspace, role = _batch_for(request, batch)
+    batch_takes = takes.takes_of(workspace, batch)
+    running = any(take.job.is_running for take in batch_takes)
+    context = {
+        "batch": batch,
+        "takes": batch_takes,
+        "running": running,
+        "role": role,
+        "nav": "create",
+    }
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        # The page's one poll: fresh takes, and 286 once none is running.
+        response = render(request, "library/takes.html#takes", context)
+        response.status_code = 200 if running else POLL_STOP
+        return response
+    return render(request, "library/takes.html", context)
+
+
+@require_POST
+@login_required
+def keep_take(request: HttpRequest, batch: uuid.UUID, song_id: uuid.UUID) -> HttpResponse:
+    workspace, role = _batch_for(request, batch)
+    require_editor(role)
+    batch_takes = takes.takes_of(workspace, batch)
+    kept = next((t.song for t in batch_takes if t.song and t.song.pk == song_id), None)
+    if kept is None:
+        raise Http404
+    Song.objects.filter(pk=kept.pk).update(favourite=True)
+    now = timezone.now()
+    others = [t.song for t in batch_takes if t.song and t.song.pk != kept.pk]
+    for song in others:
+        if trash.move_to_trash(song, now):
+            record(workspace, request.user, Verb.SONG_DELETED, str(song), song)
+    messages.success(
+        request,
+        f"Kept “{kept}” (a favourite now)."
+        + (
+            f" The other {len(others)} went to the trash, where they can be restored."
+            if others
+            else ""
+        ),
+    )
+    return redirect("library:song", kept.pk)
