@@ -211,7 +211,7 @@ class JobAdmin(admin.ModelAdmin):
         "last_payload",
     ]
     fields = readonly_fields  # a job is a record of a call: nothing to edit by hand
-    actions = ["repoll", "reconcile", "mark_failed"]
+    actions = ["poll_soon", "reconcile", "mark_failed"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The list never shows the payloads: leave them in the database.
@@ -252,9 +252,9 @@ class JobAdmin(admin.ModelAdmin):
     def last_payload(self, obj: Job) -> str:
         return pretty_json(obj.raw)
 
-    @admin.action(description="Re-poll the selected jobs now")
-    def repoll(self, request: HttpRequest, queryset: QuerySet) -> None:
-        report(request, self, [operations.repoll(job) for job in queryset])
+    @admin.action(description="Poll the selected jobs on the worker's next pass")
+    def poll_soon(self, request: HttpRequest, queryset: QuerySet) -> None:
+        report(request, self, [operations.poll_soon(job) for job in queryset])
 
     @admin.action(description="Reconcile with the provider (fetch and apply)")
     def reconcile(self, request: HttpRequest, queryset: QuerySet) -> None:

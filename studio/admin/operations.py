@@ -13,7 +13,7 @@ from studio.models.music import RUNNING_STATUSES
 Outcome = tuple[bool, str]  # (it worked, what to tell the person)
 
 
-def repoll(job: Job) -> Outcome:
+def poll_soon(job: Job) -> Outcome:
     """Ask the poller to look at a running job now rather than at its next backoff step."""
     moved = Job.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(
         next_poll_at=timezone.now()

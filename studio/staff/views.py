@@ -124,7 +124,7 @@ def _tell(request: HttpRequest, outcome: operations.Outcome) -> HttpResponseRedi
 # what it does to it. The URL names are "staff_" and the key (studio/urls/staff.py).
 ACTS: dict[str, tuple[str, type[Model], Callable[[Any, Any], operations.Outcome]]] = {
     "job_reconcile": ("jobs/<uuid:pk>/reconcile/", Job, lambda job, _: operations.reconcile(job)),
-    "job_repoll": ("jobs/<uuid:pk>/repoll/", Job, lambda job, _: operations.repoll(job)),
+    "job_poll_soon": ("jobs/<uuid:pk>/poll-soon/", Job, lambda job, _: operations.poll_soon(job)),
     "job_fail": ("jobs/<uuid:pk>/fail/", Job, operations.mark_failed),
     "song_archive": ("songs/<uuid:pk>/archive/", Song, lambda s, _: operations.retry_archiving(s)),
     "asset_archive": (

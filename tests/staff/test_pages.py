@@ -62,7 +62,8 @@ def test_dashboard_shows_the_figures(team, staff_client):
     assert history.POLICY in page
     assert "1 m 40 s" in page  # music median: 100 s
     assert "3 m 10 s" in page  # music p95: 190 s
-    assert "<svg" in page and 'style="' not in page
+    assert "<svg" in page
+    assert 'style="' not in page
     assert str(seeded.stuck[0].pk)[:8] in page
     assert reverse("staff:staff_job_reconcile", args=[seeded.stuck[0].pk]) in page
     assert reverse("staff:staff_song_archive", args=[seeded.failed_song.pk]) in page
@@ -118,16 +119,19 @@ def test_running_jobs_page_by_cursor_oldest_first(team, staff_client):
     first = staff_client.get(url, {"period": "30d"}).content.decode()
     oldest = sorted(jobs.values(), reverse=True)
     assert shown(first) == oldest[: dashboard.RUNNING_PER_PAGE]
-    assert "30 running jobs, oldest first" in first and 'rel="prev"' not in first
+    assert "30 running jobs, oldest first" in first
+    assert 'rel="prev"' not in first
     newer = html.unescape(re.search(r'<a href="\?([^"]*)" rel="next">Newer', first).group(1))
     assert "period=30d" in newer
     second = staff_client.get(url + "?" + newer).content.decode()
     assert shown(second) == oldest[dashboard.RUNNING_PER_PAGE :]
-    assert 'rel="next"' not in second and 'rel="prev">← Older' in second
+    assert 'rel="next"' not in second
+    assert 'rel="prev">← Older' in second
     # A page deep in the list costs the queries the first one costs.
     assert _count_queries(staff_client, url + "?" + newer) == _count_queries(staff_client, url)
     bad = staff_client.get(url, {"after": "not-a-cursor"})
-    assert bad.status_code == 400 and b"page link of running jobs is not valid" in bad.content
+    assert bad.status_code == 400
+    assert b"page link of running jobs is not valid" in bad.content
 
 
 def test_dashboard_buttons_are_staff_only_posts(team, staff_client, owner_client):
@@ -156,18 +160,19 @@ def test_mark_failed_from_the_dashboard(team, staff_client):
     )
     assert "marked as failed" in response.content.decode()
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and job.failed_locally
+    assert job.status == JobStatus.FAILED
+    assert job.failed_locally
     assert "sam" in job.error
     # A second click changes nothing and says so.
     response = staff_client.post(reverse("staff:staff_job_fail", args=[job.pk]), follow=True)
     assert "already finished" in response.content.decode()
 
 
-def test_repoll_moves_the_next_poll_to_now(team, staff_client):
+def test_poll_soon_moves_the_next_poll_to_now(team, staff_client):
     seeded = history.seed(team)
     job = seeded.stuck[0]
     Job.objects.filter(pk=job.pk).update(next_poll_at=timezone.now() + timedelta(hours=1))
-    staff_client.post(reverse("staff:staff_job_repoll", args=[job.pk]))
+    staff_client.post(reverse("staff:staff_job_poll_soon", args=[job.pk]))
     job.refresh_from_db()
     assert job.next_poll_at <= timezone.now()
 
@@ -253,7 +258,8 @@ def test_activity_is_for_every_member(team, owner_client, viewer_client, outside
     record(team.workspace, team.owner, Verb.BUDGET_CHANGED, "set to 100 credits")
     url = reverse("workspaces:workspace_activity_for", args=[team.workspace.pk])
     page = viewer_client.get(url).content.decode()
-    assert "changed the budget" in page and "set to 100 credits" in page
+    assert "changed the budget" in page
+    assert "set to 100 credits" in page
     assert outsider_client.get(url).status_code == 404
     assert Client().get(url).status_code == 302
     assert (
@@ -276,19 +282,23 @@ def test_activity_is_newest_first_and_paginated(team, owner_client):
     )
     page = owner_client.get(reverse("workspaces:workspace_activity")).content.decode()
     assert page.index("Song number 000") < page.index("Song number 001")
-    assert "Song number 049" in page and "Song number 050" not in page
+    assert "Song number 049" in page
+    assert "Song number 050" not in page
     assert 'rel="prev"' not in page
     older = re.search(r'<a href="\?([^"]*)" rel="next">Older', page).group(1)
     page2 = owner_client.get(reverse("workspaces:workspace_activity") + "?" + html.unescape(older))
     page2 = page2.content.decode()
-    assert "Song number 050" in page2 and "Song number 059" in page2
-    assert "Song number 049" not in page2 and 'rel="next"' not in page2
+    assert "Song number 050" in page2
+    assert "Song number 059" in page2
+    assert "Song number 049" not in page2
+    assert 'rel="next"' not in page2
     assert 'rel="prev">← Newer' in page2
     assert (
         owner_client.get(reverse("workspaces:workspace_activity"), {"page": "x"}).status_code == 200
     )
     bad = owner_client.get(reverse("workspaces:workspace_activity"), {"after": "x"})
-    assert bad.status_code == 400 and b"page link is not valid" in bad.content
+    assert bad.status_code == 400
+    assert b"page link is not valid" in bad.content
     filtered = owner_client.get(reverse("workspaces:workspace_activity"), {"verb": "member_left"})
     assert "Song number" not in filtered.content.decode()
 
