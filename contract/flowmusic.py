@@ -33,8 +33,6 @@ class Action(models.TextChoices):
 PARENT_ACTIONS = frozenset({Action.COVER, Action.EXTEND, Action.REPLACE, Action.STEMS})
 # Actions whose result is a new song in the library.
 SONG_ACTIONS = frozenset({Action.GENERATE, Action.COVER, Action.EXTEND, Action.REPLACE})
-# Edits: an instruction says what to change.
-EDIT_ACTIONS = frozenset({Action.COVER, Action.EXTEND, Action.REPLACE})
 
 DEFAULT_MODEL = "Lyria 3 Pro"
 DEFAULT_MODELS: tuple[str, ...] = (DEFAULT_MODEL,)

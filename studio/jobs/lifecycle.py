@@ -1,6 +1,6 @@
 """The job lifecycle: submit, send, apply a result, poll, reconcile. No HTTP views here.
 
-The invariants of DESIGN.md live here:
+The invariants of the job and its songs (docs/architecture.md) live here:
 1. The Job row is committed before the HTTP call; the provider's job id is saved right after.
    `submitted_at` marks a send in flight: a job whose send was claimed is never sent again,
    so a crash mid-send leaves it UNKNOWN (resolved by its webhook), never sent twice.

@@ -69,10 +69,6 @@ class CommentForm(forms.Form):
         return data
 
 
-class ReplyForm(forms.Form):
-    body = CommentForm.base_fields["body"]
-
-
 class GuestCommentForm(CommentForm):
     name = forms.CharField(
         label="Your name",
