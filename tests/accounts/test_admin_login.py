@@ -25,7 +25,8 @@ def test_admin_login_is_limited(client, staff):
     for _ in range(10):
         admin_login(client, "wrong")
     response = admin_login(client, PASSWORD)
-    assert response.status_code == 429 and "Too many failed" in response.content.decode()
+    assert response.status_code == 429
+    assert "Too many failed" in response.content.decode()
     assert int(response["Retry-After"]) > 0
     assert "_auth_user_id" not in client.session
 
@@ -42,5 +43,6 @@ def test_admin_login_still_works(client, staff):
     assert client.get("/admin/login/").status_code == 200
     admin_login(client, "wrong")
     response = admin_login(client, PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
     assert client.session["_auth_user_id"] == str(staff.pk)

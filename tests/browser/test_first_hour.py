@@ -99,7 +99,8 @@ def test_lyrics_assistant_never_replaces_typed_lyrics(studio, login, page, shot,
     draft = offer.locator("#lyrics-draft").text_content()
     offer.locator("[data-lyrics-choice=append]").click()
     value = page.input_value("#id_lyrics_text")
-    assert value.startswith("[Verse]\nMy own first line\n\n") and value.endswith(draft)
+    assert value.startswith("[Verse]\nMy own first line\n\n")
+    assert value.endswith(draft)
     expect(offer.locator(".offer-choices")).to_be_hidden()
 
 
@@ -311,7 +312,8 @@ def test_every_page_at_desktop_and_phone_width(studio, login, page, shot, owner)
             assert header["height"] <= 140, header  # the songs start on the first screen
             page.click("summary[data-menu=workspace]")
             menu = page.locator("details.dropdown[open] > ul").bounding_box()
-            assert menu["x"] >= 0 and menu["x"] + menu["width"] <= width, menu
+            assert menu["x"] >= 0, menu
+            assert menu["x"] + menu["width"] <= width, menu
             shot(page, "phone-workspace-menu")
 
 

@@ -42,7 +42,8 @@ def test_a_flow_music_song_extended_and_covered(studio, team, login, shot, setti
     card = page.locator("article.card:not(.job)", has_text="Sunday Groove")
     expect(card).to_have_count(1, timeout=WAIT)
     song = Song.objects.get(title="Sunday Groove")
-    assert song.engine == Engine.FLOWMUSIC and song.job.params["bpm"] == "104"
+    assert song.engine == Engine.FLOWMUSIC
+    assert song.job.params["bpm"] == "104"
     assert "weirdness" not in song.job.params
     assert song.duration == pytest.approx(20, abs=0.1)
 

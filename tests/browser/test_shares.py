@@ -34,7 +34,8 @@ def test_a_share_link_plays_for_a_guest_without_login(studio, login, browser, sh
     assert guest.cookies() == []
     visit = guest.new_page()
     response = visit.goto(url)
-    assert response.status == 200 and response.headers["referrer-policy"] == "no-referrer"
+    assert response.status == 200
+    assert response.headers["referrer-policy"] == "no-referrer"
     expect(visit.locator("h1")).to_have_text("For the client")
     visit.eval_on_selector("#share-audio", "a => { a.muted = true; return a.play(); }")
     visit.wait_for_function(

@@ -294,7 +294,8 @@ def test_upload_a_file_that_becomes_a_root_song(studio, login, shot, page, tmp_p
     expect(page).to_have_url(studio.url + "/")
     expect(page.locator("article.card:not(.job) .rel-upload")).to_have_count(1, timeout=WAIT)
     song = Song.objects.get(workspace__memberships__user=user)
-    assert song.relation == "upload" and song.parent_id is None
+    assert song.relation == "upload"
+    assert song.parent_id is None
     page.locator("article.card:not(.job) [data-player=play]").click()
     audio_ready(page, "#player-audio")
 

@@ -164,19 +164,29 @@ def test_result_clips_read_loosely():
         },
     }
     result = parse_job_result(body)
-    assert result.job_id == "ffd6870b" and result.status == "SUCCESS"
-    assert result.progress == 100 and str(result.quota) == "4" and result.mv == "Lyria 3 Pro"
+    assert result.job_id == "ffd6870b"
+    assert result.status == "SUCCESS"
+    assert result.progress == 100
+    assert str(result.quota) == "4"
+    assert result.mv == "Lyria 3 Pro"
     first, second = result.musics
-    assert first.music_id == CLIP and first.title == "Work It Out"
-    assert first.lyrics_id == "837e6f94" and first.lyrics.startswith("[Verse 1]")
-    assert first.audio_url.endswith("a.mp3") and first.image_url.endswith("a.png")
+    assert first.music_id == CLIP
+    assert first.title == "Work It Out"
+    assert first.lyrics_id == "837e6f94"
+    assert first.lyrics.startswith("[Verse 1]")
+    assert first.audio_url.endswith("a.mp3")
+    assert first.image_url.endswith("a.png")
     assert first.duration == 181.5
-    assert second.music_id == "c2" and second.duration == 12.0
+    assert second.music_id == "c2"
+    assert second.duration == 12.0
     assert first.raw["duration_s"] == "181.5"
 
 
 def test_result_failed_and_running():
     failed = parse_job_result({"status": "FAILED", "message": "bad", "data": {"job_id": "j"}})
-    assert failed.status == "FAILED" and failed.message == "bad" and failed.musics == ()
+    assert failed.status == "FAILED"
+    assert failed.message == "bad"
+    assert failed.musics == ()
     queued = parse_job_result({"status": "PENDING_QUEUE", "data": {"jobId": "j"}})
-    assert queued.status == "ON_QUEUE" and not queued.finished
+    assert queued.status == "ON_QUEUE"
+    assert not queued.finished

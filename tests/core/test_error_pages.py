@@ -9,7 +9,8 @@ def test_a_viewer_on_create_gets_the_403_page_with_the_reason(team, viewer_clien
     response = viewer_client.get(reverse("library:create"))
     html = response.content.decode()
     assert response.status_code == 403
-    assert "studio.css" in html and 'class="error-page"' in html
+    assert "studio.css" in html
+    assert 'class="error-page"' in html
     assert "Viewers can listen and download; ask an owner for editor rights." in html
     assert reverse("library:library") in html
 
@@ -18,7 +19,8 @@ def test_404_in_the_studio_look(team, owner_client):
     response = owner_client.get("/songs/00000000-0000-0000-0000-000000000000/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert 'class="error-page"' in html and "Nothing here" in html
+    assert 'class="error-page"' in html
+    assert "Nothing here" in html
 
 
 def test_413_when_a_form_is_too_large(team, owner_client, settings):
@@ -26,7 +28,8 @@ def test_413_when_a_form_is_too_large(team, owner_client, settings):
     response = owner_client.post(reverse("workspaces:workspace_create"), {"name": "x" * 5000})
     assert response.status_code == 413
     html = response.content.decode()
-    assert 'class="error-page"' in html and "too large" in html
+    assert 'class="error-page"' in html
+    assert "too large" in html
 
 
 def test_500_page_renders_without_the_request_context(rf):
@@ -35,7 +38,8 @@ def test_500_page_renders_without_the_request_context(rf):
     response = server_error(rf.get("/"))
     html = response.content.decode()
     assert response.status_code == 500
-    assert 'class="error-page"' in html and "Something went wrong" in html
+    assert 'class="error-page"' in html
+    assert "Something went wrong" in html
 
 
 @pytest.mark.parametrize("path", ["/create/", "/upload/"])
@@ -59,4 +63,5 @@ def test_gone_invitation_in_the_studio_look(team, client):
     response = client.get(reverse("workspaces:invitation_accept", args=[token]))
     assert response.status_code == 410
     html = response.content.decode()
-    assert "studio.css" in html and "can no longer be used" in html
+    assert "studio.css" in html
+    assert "can no longer be used" in html

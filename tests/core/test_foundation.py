@@ -28,6 +28,9 @@ def test_undecryptable_key_reads_as_empty(db, settings):
 
 
 def test_role_rights():
-    assert Role.OWNER.can_edit and Role.OWNER.can_manage
-    assert Role.EDITOR.can_edit and not Role.EDITOR.can_manage
-    assert not Role.VIEWER.can_edit and not Role.VIEWER.can_manage
+    assert Role.OWNER.can_edit
+    assert Role.OWNER.can_manage
+    assert Role.EDITOR.can_edit
+    assert not Role.EDITOR.can_manage
+    assert not Role.VIEWER.can_edit
+    assert not Role.VIEWER.can_manage

@@ -42,7 +42,8 @@ def _submit(api: Api, http: httpx.Client, action: str, body: dict, key: str = "t
     response = _post(api, http, action, body, key)
     assert response.status_code == 200, response.text
     answer = response.json()
-    assert answer["status"] == "SUCCESS" and answer["message"] == api.success_message
+    assert answer["status"] == "SUCCESS"
+    assert answer["message"] == api.success_message
     return answer["data"][api.job_id_field]
 
 

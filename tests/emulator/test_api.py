@@ -36,23 +36,30 @@ def test_music_submit_and_fetch_have_the_documented_shapes(emulator):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"status", "message", "data"}
-    assert body["status"] == "SUCCESS" and body["message"] == ""
+    assert body["status"] == "SUCCESS"
+    assert body["message"] == ""
     assert UUID.match(body["data"]["jobId"])
 
     emulator.finish_all()
     result = fetch(http, body["data"]["jobId"])
-    assert result["status"] == "SUCCESS" and result["message"] == "success"
+    assert result["status"] == "SUCCESS"
+    assert result["message"] == "success"
     data = result["data"]
     assert data["jobId"] == body["data"]["jobId"]
-    assert data["action"] == "music" and data["progress"] == "100%"
-    assert data["mv"] == "FUZZ-2.0" and data["quota"] == "3"
+    assert data["action"] == "music"
+    assert data["progress"] == "100%"
+    assert data["mv"] == "FUZZ-2.0"
+    assert data["quota"] == "3"
     [music] = data["musics"]
     assert set(music) == MUSIC_FIELDS
-    assert music["title"] == "Groove" and music["sound"] == "upbeat funk"
-    assert music["imageId"] == music["musicId"] and music["videoUrl"] is None
+    assert music["title"] == "Groove"
+    assert music["sound"] == "upbeat funk"
+    assert music["imageId"] == music["musicId"]
+    assert music["videoUrl"] is None
     assert music["audioUrl"].endswith(f"/emulator/files/{music['musicId']}/audio.mp3")
     assert music["imageUrl"].startswith("http://testserver/emulator/files/")
-    assert float(music["durations"]) > 10 and isinstance(music["durations"], str)
+    assert float(music["durations"]) > 10
+    assert isinstance(music["durations"], str)
     assert music["seed"].isdigit()
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", music["createdAt"])
     assert "[Verse" in music["lyrics"]  # lyrics were written for a prompt-only song
@@ -85,10 +92,15 @@ def test_job_progress_rises_then_succeeds(emulator, settings):
             finishes_at=timezone.now() + timedelta(seconds=100 - seconds),
         )
         body = fetch(http, job_id)
-        assert body["status"] == "ON_QUEUE" and body["message"] is None
-        assert body["data"]["musics"] == [] and body["data"]["quota"] == "0"
+        assert body["status"] == "ON_QUEUE"
+        assert body["message"] is None
+        assert body["data"]["musics"] == []
+        assert body["data"]["quota"] == "0"
         seen.append(int(body["data"]["progress"].rstrip("%")))
-    assert seen == sorted(seen) and seen[0] < 5 and 40 <= seen[2] <= 50 and seen[-1] == 99
+    assert seen == sorted(seen)
+    assert seen[0] < 5
+    assert 40 <= seen[2] <= 50
+    assert seen[-1] == 99
     assert job.finishes_at > timezone.now()
     emulator.finish_all()
     assert fetch(http, job_id)["status"] == "SUCCESS"
@@ -140,8 +152,10 @@ def test_each_request_rule_answers_400(emulator, action, body, field):
     response = post(emulator.http(), action, body)
     assert response.status_code == 400
     answer = response.json()
-    assert answer["status"] == "FAILED" and answer["data"] is None
-    assert answer["message"].startswith("Parameter error") and field in answer["message"]
+    assert answer["status"] == "FAILED"
+    assert answer["data"] is None
+    assert answer["message"].startswith("Parameter error")
+    assert field in answer["message"]
     assert not Job.objects.exists()
 
 
@@ -153,7 +167,8 @@ def test_body_must_be_a_json_object(emulator):
             content=content,
             headers={"TT-API-KEY": "k", "Content-Type": "application/json"},
         )
-        assert response.status_code == 400 and response.json()["status"] == "FAILED"
+        assert response.status_code == 400
+        assert response.json()["status"] == "FAILED"
 
 
 def test_unknown_endpoint_job_and_method(emulator):
@@ -177,7 +192,8 @@ def test_unknown_fields_are_ignored_like_the_provider_does(emulator):
 def test_parent_must_exist_and_have_succeeded(emulator, settings):
     http = emulator.http()
     missing = post(http, "extend", {"music_id": "nope", "sound_prompt": "x"})
-    assert missing.status_code == 404 and missing.json()["message"] == "Music not found."
+    assert missing.status_code == 404
+    assert missing.json()["message"] == "Music not found."
 
     settings.EMULATOR_JOB_SECONDS = 60
     job_id = submit(http, "music", {"sound_prompt": "x"})
@@ -201,7 +217,8 @@ def test_extend_starts_must_be_inside_the_parent(emulator):
         "extend",
         {"music_id": parent["musicId"], "sound_prompt": "x", "starts": too_far},
     )
-    assert response.status_code == 400 and "starts" in response.json()["message"]
+    assert response.status_code == 400
+    assert "starts" in response.json()["message"]
 
 
 def test_song_actions_on_a_parent(emulator):
@@ -216,22 +233,26 @@ def test_song_actions_on_a_parent(emulator):
     ]:
         result = run(emulator, action, {"music_id": parent["musicId"], **extra})
         assert result["status"] == "SUCCESS", (action, result)
-        assert result["data"]["action"] == action and result["data"]["quota"] == "3"
+        assert result["data"]["action"] == action
+        assert result["data"]["quota"] == "3"
         [child] = result["data"]["musics"]
         assert set(child) == MUSIC_FIELDS
-        assert child["musicId"] != parent["musicId"] and float(child["durations"]) > 0
+        assert child["musicId"] != parent["musicId"]
+        assert float(child["durations"]) > 0
         assert child["title"] == "Roots"
         recipe = Music.objects.get(pk=child["musicId"]).recipe
         assert recipe["op"] == action.replace("-", "_")
         assert recipe["parent"]["op"] == "music"
     replace = Music.objects.filter(recipe__op="replace").get()
-    assert replace.recipe["starts"] == 5.5 and replace.recipe["ends"] == 9
+    assert replace.recipe["starts"] == 5.5
+    assert replace.recipe["ends"] == 9
 
 
 def test_stems_are_four_songs_with_their_own_ids(emulator):
     parent = song(emulator, title="Split me")
     result = run(emulator, "stems", {"music_id": parent["musicId"]})
-    assert result["status"] == "SUCCESS" and result["data"]["quota"] == "3"
+    assert result["status"] == "SUCCESS"
+    assert result["data"]["quota"] == "3"
     musics = result["data"]["musics"]
     assert [m["title"] for m in musics] == [
         "Split me (Vocals)",
@@ -254,7 +275,8 @@ def test_download_returns_the_file_url_in_the_format(emulator, fmt):
     parent = song(emulator)
     result = run(emulator, "download", {"music_id": parent["musicId"], "format": fmt})
     data = result["data"]
-    assert result["status"] == "SUCCESS" and data["quota"] == "1"
+    assert result["status"] == "SUCCESS"
+    assert data["quota"] == "1"
     assert data["url"].endswith(f"/files/{parent['musicId']}/audio.{fmt}")
     assert data["musics"][0]["audioUrl"] == data["url"]
     assert data["musics"][0]["musicId"] == parent["musicId"]
@@ -264,7 +286,8 @@ def test_generate_video_returns_a_video_url_and_is_free(emulator):
     parent = song(emulator)
     result = run(emulator, "generate-video", {"music_id": parent["musicId"], "preset": "player"})
     data = result["data"]
-    assert result["status"] == "SUCCESS" and data["quota"] == "0"
+    assert result["status"] == "SUCCESS"
+    assert data["quota"] == "0"
     assert data["videoUrl"].endswith(f"/files/{parent['musicId']}/video-player.mp4")
     assert data["musics"][0]["videoUrl"] == data["videoUrl"]
     default = run(emulator, "generate-video", {"music_id": parent["musicId"]})
@@ -274,8 +297,11 @@ def test_generate_video_returns_a_video_url_and_is_free(emulator):
 def test_lyrics_are_structured_and_on_theme(emulator):
     result = run(emulator, "lyrics", {"prompt": "a song about the ocean at night"})
     data = result["data"]
-    assert result["status"] == "SUCCESS" and data["quota"] == "1"
-    assert data["title"] and "[Verse 1]" in data["lyrics"] and "[Chorus]" in data["lyrics"]
+    assert result["status"] == "SUCCESS"
+    assert data["quota"] == "1"
+    assert data["title"]
+    assert "[Verse 1]" in data["lyrics"]
+    assert "[Chorus]" in data["lyrics"]
     assert re.search(r"ocean|tide|shore|sea|harbour|midnight|moon|stars", data["lyrics"])
     assert data["musics"][0]["lyrics"] == data["lyrics"]
     again = run(emulator, "lyrics", {"prompt": "a song about the ocean at night"})
@@ -284,7 +310,8 @@ def test_lyrics_are_structured_and_on_theme(emulator):
 
 def test_upload_of_an_unreadable_url_fails_with_a_reason(emulator):
     result = run(emulator, "upload", {"audio_url": "http://testserver/emulator/files/nope.mp3"})
-    assert result["status"] == "FAILED" and "could not be read" in result["message"]
+    assert result["status"] == "FAILED"
+    assert "could not be read" in result["message"]
     assert result["data"]["quota"] == "0"
 
 
@@ -295,7 +322,8 @@ def test_running_cap_per_key_answers_499(emulator, settings):
     submit(http, "music", {"sound_prompt": "a"})
     submit(http, "lyrics", {"prompt": "b"})
     full = post(http, "music", {"sound_prompt": "c"})
-    assert full.status_code == 499 and full.json()["status"] == "FAILED"
+    assert full.status_code == 499
+    assert full.json()["status"] == "FAILED"
     assert post(http, "music", {"sound_prompt": "c"}, key="other-key").status_code == 200
     emulator.finish_all()
     assert post(http, "music", {"sound_prompt": "c"}).status_code == 200

@@ -29,7 +29,8 @@ def test_each_error_status_by_key_creates_nothing(emulator, status):
 @pytest.mark.parametrize("status", [402, 410, 429, 502])
 def test_error_status_by_marker(emulator, status):
     response = post(emulator.http(), "music", {"sound_prompt": f"rock [fault:{status}]"})
-    assert response.status_code == status and not Job.objects.exists()
+    assert response.status_code == status
+    assert not Job.objects.exists()
 
 
 def test_marker_in_lyrics_prompt_and_title(emulator):
@@ -54,14 +55,16 @@ def test_job_fails_with_a_reason_and_costs_nothing(emulator):
     result = run(emulator, "music", {"sound_prompt": "x [fault:fail]"})
     assert result["status"] == "FAILED"
     assert result["message"] == faults.FAIL_REASON
-    assert result["data"]["quota"] == "0" and result["data"]["musics"] == []
+    assert result["data"]["quota"] == "0"
+    assert result["data"]["musics"] == []
     by_key = run(emulator, "lyrics", {"prompt": "y"}, key="fault-fail")
     assert by_key["status"] == "FAILED"
 
 
 def test_ambiguous_creates_the_job_but_answers_500(emulator):
     response = post(emulator.http(), "music", {"sound_prompt": "x [fault:ambiguous]"})
-    assert response.status_code == 500 and response.json()["status"] == "FAILED"
+    assert response.status_code == 500
+    assert response.json()["status"] == "FAILED"
     job = Job.objects.get()
     emulator.finish_all()
     assert fetch(emulator.http(), str(job.job_id))["status"] == "SUCCESS"
@@ -77,7 +80,8 @@ def test_slow_answers_late_and_creates_the_job(emulator):
     started = time.monotonic()
     response = post(emulator.http(), "music", {"sound_prompt": "x [fault:slow-0.3]"})
     assert time.monotonic() - started >= 0.3
-    assert response.status_code == 200 and Job.objects.count() == 1
+    assert response.status_code == 200
+    assert Job.objects.count() == 1
     assert faults.parse("slow") == faults.Fault("slow", faults.slow_seconds())
     assert faults.parse("slow-9999").seconds == faults.SLOW_MAX_SECONDS
 
@@ -92,7 +96,8 @@ def test_html_error_page_with_502_creates_nothing(emulator):
 
 def test_html_page_with_200_hides_a_created_job(emulator):
     response = post(emulator.http(), "music", {"sound_prompt": "x [fault:html-200]"})
-    assert response.status_code == 200 and "<html>" in response.text
+    assert response.status_code == 200
+    assert "<html>" in response.text
     assert Job.objects.count() == 1
 
 

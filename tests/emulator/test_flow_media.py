@@ -19,7 +19,8 @@ SR = SAMPLE_RATE
 
 def wav(emulator, url: str) -> np.ndarray:
     response = emulator.http().get(url)
-    assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/wav"
     samples, rate = mediatools.decode(response.content, channels=2, rate=SR)
     assert rate == SR
     return samples
@@ -84,7 +85,8 @@ def test_replace_changes_only_its_span(emulator):
     before, after = wav(emulator, source["wav_url"]), wav(emulator, replaced["wav_url"])
     lo, hi = 3 * SR, round(7.25 * SR)
     assert len(after) == len(before)
-    assert np.array_equal(after[:lo], before[:lo]) and np.array_equal(after[hi:], before[hi:])
+    assert np.array_equal(after[:lo], before[:lo])
+    assert np.array_equal(after[hi:], before[hi:])
     assert residual([after[lo:hi]], before[lo:hi]) > 0.3
 
 

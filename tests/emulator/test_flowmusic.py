@@ -24,32 +24,41 @@ def test_generation_submit_answer_fetch_shape_and_clip(emulator, settings):
     answer = flow_post(http, "generations", {"sound_prompt": "dreamy synth-pop", "length": 12})
     assert answer.status_code == 200
     body = answer.json()
-    assert body["status"] == "SUCCESS" and body["message"] == "success"
+    assert body["status"] == "SUCCESS"
+    assert body["message"] == "success"
     job_id = body["data"]["job_id"]  # snake_case on this API
 
     running = flow_fetch(http, job_id)
-    assert running["status"] == "ON_QUEUE" and running["message"] is None
+    assert running["status"] == "ON_QUEUE"
+    assert running["message"] is None
     assert running["jobId"] == running["data"]["jobId"] == job_id
-    assert running["data"]["clips"] == [] and running["data"]["progress"].endswith("%")
+    assert running["data"]["clips"] == []
+    assert running["data"]["progress"].endswith("%")
     assert running["data"]["quota"] == "0"
 
     emulator.finish_all()
     done = flow_fetch(http, job_id)
-    assert done["status"] == "SUCCESS" and done["message"] == "success"
+    assert done["status"] == "SUCCESS"
+    assert done["message"] == "success"
     assert done["jobId"] == done["data"]["jobId"] == job_id
     data = done["data"]
-    assert data["action"] == "generations" and data["progress"] == "100%"
-    assert data["mv"] == "Lyria 3 Pro" and data["quota"] == "3" and data["hookUrl"] is None
+    assert data["action"] == "generations"
+    assert data["progress"] == "100%"
+    assert data["mv"] == "Lyria 3 Pro"
+    assert data["quota"] == "3"
+    assert data["hookUrl"] is None
     assert "musics" not in data
     [item] = data["clips"]
     assert set(item) >= CLIP_FIELDS
-    assert item["title"] and item["lyrics_id"]
+    assert item["title"]
+    assert item["lyrics_id"]
     assert item["lyrics_timing_markers"].startswith("[")  # written lyrics, with markers
     assert item["duration"] == 12.0
     for url_field in ("audio_url", "wav_url", "image_url"):
         assert item[url_field].startswith("http://testserver/emulator/files/")
     audio = http.get(item["audio_url"])
-    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/mpeg"
+    assert audio.status_code == 200
+    assert audio.headers["content-type"] == "audio/mpeg"
 
 
 def test_lyrics_get_a_marker_and_the_title_is_kept(emulator):
@@ -86,8 +95,10 @@ def test_requests_break_the_contracts_rules_with_400(emulator, action, body, fie
     response = flow_post(emulator.http(), action, body)
     assert response.status_code == 400, response.text
     answer = response.json()
-    assert answer["status"] == "FAILED" and answer["data"] is None
-    assert answer["message"].startswith("Parameter error") and field in answer["message"]
+    assert answer["status"] == "FAILED"
+    assert answer["data"] is None
+    assert answer["message"].startswith("Parameter error")
+    assert field in answer["message"]
     assert Job.objects.count() == 1  # only the source
 
 
@@ -106,7 +117,8 @@ def test_sources_must_be_flow_clips_that_exist(emulator):
     flow_clip = clip(emulator, length=5)["clip_id"]
     response = http.post("/producer/v1/cover", json={"music_id": flow_clip, "sound_prompt": "x"},
                          headers={"TT-API-KEY": "test-key"})  # fmt: skip
-    assert response.status_code == 404 and response.json()["message"] == "Music not found."
+    assert response.status_code == 404
+    assert response.json()["message"] == "Music not found."
 
 
 def test_edits_make_clips_of_the_right_length(emulator):
@@ -123,7 +135,8 @@ def test_edits_make_clips_of_the_right_length(emulator):
         [item] = result["data"]["clips"]
         assert result["data"]["action"] == action
         assert item["duration"] == pytest.approx(seconds, abs=1e-6)
-        assert item["title"] == "Source" and item["clip_id"] != sid
+        assert item["title"] == "Source"
+        assert item["clip_id"] != sid
 
 
 def test_stems_are_four_titled_clips(emulator):
@@ -135,7 +148,8 @@ def test_stems_are_four_titled_clips(emulator):
     assert all(c["duration"] == 6.0 for c in result["data"]["clips"])
     stem = result["data"]["clips"][0]["clip_id"]
     response = flow_post(emulator.http(), "cover", {"clip_id": stem, "instruction": "jazz"})
-    assert response.status_code == 400 and "stem" in response.json()["message"]
+    assert response.status_code == 400
+    assert "stem" in response.json()["message"]
 
 
 def test_an_edit_waits_for_its_source(emulator, settings):
@@ -166,9 +180,12 @@ def test_progress_advances_in_fine_steps_and_never_shows_100_early(emulator, set
     job = Job.objects.get(pk=job_id)
     seen = [clock.state_of(job, job.created_at + timedelta(seconds=s)) for s in range(0, 101, 5)]
     progress = [state.progress for state in seen]
-    assert progress == sorted(progress) and len(set(progress)) == len(progress)
-    assert {state.status for state in seen[:-1]} == {"ON_QUEUE"} and max(progress[:-1]) < 100
-    assert seen[-1].status == "SUCCESS" and seen[-1].progress == 100
+    assert progress == sorted(progress)
+    assert len(set(progress)) == len(progress)
+    assert {state.status for state in seen[:-1]} == {"ON_QUEUE"}
+    assert max(progress[:-1]) < 100
+    assert seen[-1].status == "SUCCESS"
+    assert seen[-1].progress == 100
 
 
 def test_hook_url_gets_the_fetch_shaped_body(emulator, monkeypatch):
@@ -184,9 +201,11 @@ def test_hook_url_gets_the_fetch_shaped_body(emulator, monkeypatch):
     )
     emulator.finish_all()
     [body] = bodies
-    assert body["url"] == HOOK and body["status"] == "SUCCESS"
+    assert body["url"] == HOOK
+    assert body["status"] == "SUCCESS"
     assert body["jobId"] == body["data"]["jobId"] == job_id
-    assert body["data"]["hookUrl"] == HOOK and body["data"]["clips"][0]["duration"] == 4.0
+    assert body["data"]["hookUrl"] == HOOK
+    assert body["data"]["clips"][0]["duration"] == 4.0
 
 
 @pytest.mark.parametrize(
@@ -195,6 +214,8 @@ def test_hook_url_gets_the_fetch_shaped_body(emulator, monkeypatch):
 )
 def test_request_numbers_come_as_numbers_or_as_strings(emulator, numbers):
     item = clip(emulator, sound_prompt="pop", **numbers)
-    assert item["duration"] == 6.0 and item["seed"] == "42"
+    assert item["duration"] == 6.0
+    assert item["seed"] == "42"
     job = Job.objects.get(musics__music_id=item["clip_id"])
-    assert job.params["bpm"] == "100" and job.params["length"] == 6  # as the contract types them
+    assert job.params["bpm"] == "100"
+    assert job.params["length"] == 6

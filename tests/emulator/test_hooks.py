@@ -42,10 +42,12 @@ def test_hook_gets_the_fetch_body_once_on_success(emulator, received):
     emulator.finish_all()
     [body] = received.bodies
     assert body["url"] == HOOK
-    assert body["status"] == "SUCCESS" and body["data"]["jobId"] == job_id
+    assert body["status"] == "SUCCESS"
+    assert body["data"]["jobId"] == job_id
     assert body["data"]["musics"][0]["audioUrl"]
     job = Job.objects.get(pk=job_id)
-    assert job.hook_state == HookState.SENT and job.hook_deliveries == 1
+    assert job.hook_state == HookState.SENT
+    assert job.hook_deliveries == 1
     emulator.finish_all()  # nothing more to send
     assert len(received.bodies) == 1
 
@@ -54,20 +56,23 @@ def test_hook_is_sent_on_failure_too(emulator, received):
     submit(emulator.http(), "lyrics", {"prompt": "x [fault:fail]", "hook_url": HOOK})
     emulator.finish_all()
     [body] = received.bodies
-    assert body["status"] == "FAILED" and body["message"]
+    assert body["status"] == "FAILED"
+    assert body["message"]
 
 
 def test_no_hook_before_the_job_finishes(emulator, received, settings):
     settings.EMULATOR_JOB_SECONDS = 60
     submit(emulator.http(), "lyrics", {"prompt": "x", "hook_url": HOOK})
-    assert hooks.deliver_due() == 0 and received.bodies == []
+    assert hooks.deliver_due() == 0
+    assert received.bodies == []
 
 
 def test_hook_twice(emulator, received):
     submit(emulator.http(), "music", {"sound_prompt": "x [fault:hook-twice]", "hook_url": HOOK})
     emulator.finish_all()
     first, second = received.bodies
-    assert first == second and first["status"] == "SUCCESS"
+    assert first == second
+    assert first["status"] == "SUCCESS"
 
 
 def test_hook_out_of_order(emulator, received):
@@ -76,7 +81,8 @@ def test_hook_out_of_order(emulator, received):
     emulator.finish_all()
     final, stale = received.bodies
     assert final["status"] == "SUCCESS"
-    assert stale["status"] == "ON_QUEUE" and stale["data"]["progress"] == "50%"
+    assert stale["status"] == "ON_QUEUE"
+    assert stale["data"]["progress"] == "50%"
     assert stale["data"]["jobId"] == final["data"]["jobId"]
 
 

@@ -56,7 +56,8 @@ def test_mp3_decodes_through_ffmpeg_to_the_duration():
 def test_cover_is_a_real_deterministic_image():
     data = media.cover_png(RECIPE, size=256)
     image = Image.open(io.BytesIO(data))
-    assert image.format == "PNG" and image.size == (256, 256)
+    assert image.format == "PNG"
+    assert image.size == (256, 256)
     assert np.asarray(image.convert("L")).std() > 5, "a flat picture"
     assert media.cover_png(RECIPE, size=256) == data
     assert media.cover_png({**RECIPE, "seed": 4}, size=256) != data
@@ -85,7 +86,8 @@ def test_video_has_video_and_audio_of_the_song_length(preset, tmp_path):
 def test_decode_wav_fast_path_mono_and_band_split():
     clip = five_seconds()
     decoded = decode_audio(media.wav_bytes(clip))
-    assert decoded.frames == clip.frames and set(decoded.stems) == set(STEM_NAMES)
+    assert decoded.frames == clip.frames
+    assert set(decoded.stems) == set(STEM_NAMES)
     total = sum(decoded.stems.values())
     assert np.allclose(total, clip.mix, atol=1e-4)
     assert float(np.abs(decoded.stems["bass"]).max()) > 0.01

@@ -48,28 +48,34 @@ def test_pending_queue_comes_before_on_queue(emulator, settings, api):
     http = emulator.http()
     job_id = _job_id(_post(http, api, "x [fault:pending]").json())
     first = _fetch(http, api, job_id)
-    assert first["status"] == "PENDING_QUEUE" and first["data"]["progress"] == "0%"
+    assert first["status"] == "PENDING_QUEUE"
+    assert first["data"]["progress"] == "0%"
     job = Job.objects.get(pk=job_id)
     later = clock.state_of(job, job.created_at + timedelta(seconds=60))
-    assert later.status == "ON_QUEUE" and 0 < later.progress < 100
+    assert later.status == "ON_QUEUE"
+    assert 0 < later.progress < 100
     emulator.finish_all()
     assert _fetch(http, api, job_id)["status"] == "SUCCESS"
 
 
 def test_numbers_come_as_strings_and_strings_as_numbers(emulator):
     usual, odd = song(emulator), song(emulator, sound_prompt="calm piano [fault:numbers]")
-    assert isinstance(usual["durations"], str) and isinstance(odd["durations"], float)
-    assert float(usual["durations"]) > 0 and odd["durations"] > 0
+    assert isinstance(usual["durations"], str)
+    assert isinstance(odd["durations"], float)
+    assert float(usual["durations"]) > 0
+    assert odd["durations"] > 0
     job_id = submit(emulator.http(), "music", {"sound_prompt": "y [fault:numbers]"})
     emulator.finish_all()
     data = fetch(emulator.http(), job_id)["data"]
-    assert data["quota"] == 3 and data["progress"] == 100
+    assert data["quota"] == 3
+    assert data["progress"] == 100
 
     flow_usual, flow_odd = (
         clip(emulator, length=3),
         clip(emulator, sound_prompt="z [fault:numbers]", length=3),
     )
-    assert flow_usual["duration"] == 3.0 and flow_odd["duration"] == "3.0"
+    assert flow_usual["duration"] == 3.0
+    assert flow_odd["duration"] == "3.0"
 
 
 @pytest.mark.parametrize("api", APIS)
@@ -77,7 +83,9 @@ def test_a_200_that_says_failed_creates_nothing(emulator, api):
     response = _post(emulator.http(), api, "x [fault:failed-200]")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "FAILED" and body["data"] is None and body["message"]
+    assert body["status"] == "FAILED"
+    assert body["data"] is None
+    assert body["message"]
     assert not Job.objects.exists()
 
 
@@ -161,7 +169,8 @@ def test_a_keys_running_cap(emulator, settings, api):
     assert _post(http, api, "one", key).status_code == 200
     assert _post(http, "producer", "two", key).status_code == 200  # both APIs count
     refused = _post(http, api, "three", key)
-    assert refused.status_code == 499 and "running jobs" in refused.json()["message"]
+    assert refused.status_code == 499
+    assert "running jobs" in refused.json()["message"]
     assert _post(http, api, "other key").status_code == 200
     emulator.finish_all()
     assert _post(http, api, "four", key).status_code == 200

@@ -84,7 +84,8 @@ def test_provider_sample_code_runs_against_the_emulator(live_server, settings, t
 
     status, answer = run_sample(SUBMIT_SAMPLE.format(base=base))
     assert status == "Status Code: 200"
-    assert answer["status"] == "SUCCESS" and answer["data"]["jobId"]
+    assert answer["status"] == "SUCCESS"
+    assert answer["data"]["jobId"]
 
     deadline = time.monotonic() + 10
     while True:
@@ -96,10 +97,12 @@ def test_provider_sample_code_runs_against_the_emulator(live_server, settings, t
         time.sleep(0.2)
     assert result["status"] == "SUCCESS"
     music = result["data"]["musics"][0]
-    assert music["title"] == "your_title" and music["lyrics"] == "your_lyrics_text"
+    assert music["title"] == "your_title"
+    assert music["lyrics"] == "your_lyrics_text"
 
     audio = requests.get(music["audioUrl"], timeout=30)
-    assert audio.status_code == 200 and audio.headers["Content-Type"] == "audio/mpeg"
+    assert audio.status_code == 200
+    assert audio.headers["Content-Type"] == "audio/mpeg"
     decoded = decode_audio(audio.content)
     assert abs(decoded.seconds - float(music["durations"])) < 0.1
     assert float(abs(decoded.mix).max()) > 0.05

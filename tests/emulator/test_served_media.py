@@ -43,7 +43,8 @@ def test_mp3_matches_its_duration_and_is_not_silent(emulator, tune):
     assert rms(audio.mix) > 0.01
 
     part = get(emulator, tune["audioUrl"], Range="bytes=1000-4999")
-    assert part.status_code == 206 and part.content == response.content[1000:5000]
+    assert part.status_code == 206
+    assert part.content == response.content[1000:5000]
     assert part.headers["content-range"] == f"bytes 1000-4999/{len(response.content)}"
     again = get(emulator, tune["audioUrl"])  # served from the cache, identical
     assert again.content == response.content
@@ -53,7 +54,8 @@ def test_cover_is_a_real_png_and_wav_has_the_exact_length(emulator, tune):
     cover = get(emulator, tune["imageUrl"])
     assert cover.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(cover.content))
-    assert image.format == "PNG" and image.size[0] == image.size[1] >= 256
+    assert image.format == "PNG"
+    assert image.size[0] == image.size[1] >= 256
 
     download = run(emulator, "download", {"music_id": tune["musicId"], "format": "wav"})
     samples = wav(emulator, download["data"]["url"])
@@ -102,7 +104,8 @@ def test_video_is_an_mp4(emulator, tune):
     result = run(emulator, "generate-video", {"music_id": tune["musicId"], "preset": "simple"})
     response = get(emulator, result["data"]["videoUrl"])
     assert response.headers["content-type"] == "video/mp4"
-    assert response.content[4:8] == b"ftyp" and len(response.content) > 10_000
+    assert response.content[4:8] == b"ftyp"
+    assert len(response.content) > 10_000
 
 
 def test_upload_of_the_emulators_own_file_is_a_usable_parent(emulator, tune):

@@ -105,7 +105,8 @@ def test_prompt_words_steer_tempo_mode_and_instruments():
 
     slow, fast = plan("slow sad piano ballad"), plan("fast energetic drum and bass")
     assert slow.bpm < 80 < 160 < fast.bpm
-    assert slow.mode == "minor" and slow.style.keys == "piano"
+    assert slow.mode == "minor"
+    assert slow.style.keys == "piano"
     assert fast.style.drums == "dnb"
     assert plan("happy pop").mode == "major"
     assert plan("ambient synth pad").style.drums == "none"
@@ -160,8 +161,10 @@ def test_replace_changes_only_the_span():
 def test_cover_keeps_notes_and_changes_the_sound():
     parent_plan = score(SONG)[1][0].plan
     cover_plan = score(OPS["cover"])[1][0].plan
-    assert cover_plan.melody == parent_plan.melody and cover_plan.chords == parent_plan.chords
-    assert cover_plan.syllables == parent_plan.syllables and cover_plan.bpm == parent_plan.bpm
+    assert cover_plan.melody == parent_plan.melody
+    assert cover_plan.chords == parent_plan.chords
+    assert cover_plan.syllables == parent_plan.syllables
+    assert cover_plan.bpm == parent_plan.bpm
     assert cover_plan.style != parent_plan.style
     parent, cover = rendered(SONG), rendered(OPS["cover"])
     assert cover.frames == parent.frames
@@ -207,7 +210,8 @@ def test_upload_splits_a_file_into_stems_that_sum_to_it(tmp_path):
     assert abs(out.seconds - duration(extended)) < 0.001
     assert np.array_equal(out.mix[: 2 * SAMPLE_RATE], upload.mix[: 2 * SAMPLE_RATE])
     cover = render({"op": "cover", "parent": recipe, "prompt": "jazz", "seed": 2})
-    assert cover.frames == upload.frames and rms(cover.mix) > 0.02
+    assert cover.frames == upload.frames
+    assert rms(cover.mix) > 0.02
 
 
 def test_duration_renders_nothing(monkeypatch):

@@ -65,10 +65,14 @@ def song(team):
 def test_copies_files_and_computes_peaks(song, files):
     assert archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.DONE and not song.archive_error
-    assert song.audio_file.name.endswith("rain-drops.wav") and song.image_file.name.endswith(".png")
+    assert song.archive_status == ArchiveStatus.DONE
+    assert not song.archive_error
+    assert song.audio_file.name.endswith("rain-drops.wav")
+    assert song.image_file.name.endswith(".png")
     assert song.audio_url  # the provider URL stays
-    assert len(song.peaks) == 200 and max(song.peaks) == 1.0 and song.peaks[0] < 0.1
+    assert len(song.peaks) == 200
+    assert max(song.peaks) == 1.0
+    assert song.peaks[0] < 0.1
     assert song.duration == pytest.approx(2.0)
     assert not archive.archive_song(song.pk)  # done is done
 
@@ -77,14 +81,17 @@ def test_failures_retry_with_backoff_then_succeed(song, files):
     files.fail = 1
     assert not archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.PENDING and song.archive_attempts == 1
-    assert "HTTP 503" in song.archive_error and song.audio_url
+    assert song.archive_status == ArchiveStatus.PENDING
+    assert song.archive_attempts == 1
+    assert "HTTP 503" in song.archive_error
+    assert song.audio_url
     first_wait = song.archive_next_at - timezone.now()
     assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
     assert sweep()["archived"] == 0  # not due yet
     assert sweep(song.archive_next_at + timedelta(seconds=1))["archived"] == 1
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.DONE and not song.archive_error
+    assert song.archive_status == ArchiveStatus.DONE
+    assert not song.archive_error
 
 
 def test_gives_up_after_the_limit_keeping_the_url(song, files, settings):
@@ -94,8 +101,10 @@ def test_gives_up_after_the_limit_keeping_the_url(song, files, settings):
     archive.archive_song(song.pk)  # the retry, run directly
     assert not archive.archive_song(song.pk)  # given up: no third attempt
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.FAILED and song.archive_attempts == 2
-    assert "Gave up" in song.archive_error and song.audio_url
+    assert song.archive_status == ArchiveStatus.FAILED
+    assert song.archive_attempts == 2
+    assert "Gave up" in song.archive_error
+    assert song.audio_url
     files.fail = 0
     call_command("retry_archiving", "--now", stdout=io.StringIO())
     song.refresh_from_db()
@@ -112,15 +121,18 @@ def test_assets_are_copied(song, files):
     )
     assert archive.archive_asset(asset.pk)
     asset.refresh_from_db()
-    assert asset.archive_status == ArchiveStatus.DONE and asset.size > 1000
-    assert asset.content_type == "audio/wav" and asset.file.name.endswith("drums.wav")
+    assert asset.archive_status == ArchiveStatus.DONE
+    assert asset.size > 1000
+    assert asset.content_type == "audio/wav"
+    assert asset.file.name.endswith("drums.wav")
 
 
 def test_refuses_non_http_urls(song, files):
     Song.objects.filter(pk=song.pk).update(audio_url="file:///etc/passwd")
     archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert "Only http and https" in song.archive_error and files.calls == 0
+    assert "Only http and https" in song.archive_error
+    assert files.calls == 0
     assert song.archive_status == ArchiveStatus.FAILED  # refused: not retried
 
 
@@ -142,5 +154,7 @@ def test_a_declared_size_over_the_cap_is_refused_unread_and_not_retried(song, mo
     monkeypatch.setattr(providers, "TRANSPORT", httpx.MockTransport(handler))
     assert not archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert "larger than 1024 MB" in song.archive_error and read == []
-    assert song.archive_status == ArchiveStatus.FAILED and song.archive_attempts == 1
+    assert "larger than 1024 MB" in song.archive_error
+    assert read == []
+    assert song.archive_status == ArchiveStatus.FAILED
+    assert song.archive_attempts == 1

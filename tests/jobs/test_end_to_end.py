@@ -37,7 +37,8 @@ def submit(action, params, team, parent, capture):
     with capture(execute=True):
         job = jobs.submit(action, params, workspace=team.workspace, user=team.editor, parent=parent)
     job.refresh_from_db()
-    assert job.provider_job_id and job.status == JobStatus.ON_QUEUE, job.error
+    assert job.provider_job_id, job.error
+    assert job.status == JobStatus.ON_QUEUE, job.error
     return job
 
 
@@ -66,7 +67,9 @@ def test_a_whole_family(
     )
     run(emulator, job, cap)
     root = Song.objects.get(job=job)
-    assert root.root_id == root.pk and root.parent is None and root.relation == Relation.ORIGINAL
+    assert root.root_id == root.pk
+    assert root.parent is None
+    assert root.relation == Relation.ORIGINAL
     half = root.duration / 2
 
     steps = [
@@ -93,24 +96,31 @@ def test_a_whole_family(
 
     for song in family:
         assert song.archive_status == ArchiveStatus.DONE, song.archive_error
-        assert song.audio_url and song.audio_file.name.endswith(".mp3")
+        assert song.audio_url
+        assert song.audio_file.name.endswith(".mp3")
         assert playable(song.audio_file, song.duration) > 0.01
-        assert len(song.peaks) == 200 and max(song.peaks) == 1.0
+        assert len(song.peaks) == 200
+        assert max(song.peaks) == 1.0
         assert song.image_file.size > 0
     assets = {a.kind: a for a in cover.assets.all()}
     stems = cover.assets.filter(kind=AssetKind.STEM)
-    assert stems.count() >= 2 and all(s.label for s in stems)
+    assert stems.count() >= 2
+    assert all(s.label for s in stems)
     loudness = []
     for asset in [*stems, assets[AssetKind.MP3]]:
         assert asset.archive_status == ArchiveStatus.DONE, asset.archive_error
         loudness.append(playable(asset.file, cover.duration))
-    assert loudness[-1] > 0.01 and sum(level > 0.01 for level in loudness) >= 3
+    assert loudness[-1] > 0.01
+    assert sum(level > 0.01 for level in loudness) >= 3
     video = assets[AssetKind.VIDEO]
-    assert video.archive_status == ArchiveStatus.DONE and video.file.name.endswith(".mp4")
+    assert video.archive_status == ArchiveStatus.DONE
+    assert video.file.name.endswith(".mp4")
     playable(video.file, None)
     cover.refresh_from_db()
-    assert cover.video_url == video.remote_url and cover.video_file.name == video.file.name
-    assert no_http_in_transactions and not any(no_http_in_transactions)
+    assert cover.video_url == video.remote_url
+    assert cover.video_file.name == video.file.name
+    assert no_http_in_transactions
+    assert not any(no_http_in_transactions)
 
 
 def test_every_other_action(emulator, team, django_capture_on_commit_callbacks):
@@ -124,7 +134,9 @@ def test_every_other_action(emulator, team, django_capture_on_commit_callbacks):
     lyrics = submit("lyrics", {"prompt": "a song about rain"}, team, None, cap)
     run_no_archive(emulator, lyrics)
     draft = lyrics.lyrics_draft
-    assert draft.text and draft.title and draft.prompt == "a song about rain"
+    assert draft.text
+    assert draft.title
+    assert draft.prompt == "a song about rain"
 
     for action, relation in (
         ("variation", Relation.VARIATION),
@@ -138,13 +150,16 @@ def test_every_other_action(emulator, team, django_capture_on_commit_callbacks):
 
     job = run_no_archive(emulator, submit("download", {"format": "wav"}, team, root, cap))
     wav = root.assets.get(kind=AssetKind.WAV)
-    assert wav.job == job and wav.remote_url.endswith(".wav")
+    assert wav.job == job
+    assert wav.remote_url.endswith(".wav")
 
     audio_url = f"{emulator.base_url}/files/{root.music_id}/audio.mp3"
     upload = run_no_archive(emulator, submit("upload", {"audio_url": audio_url}, team, None, cap))
     uploaded = Song.objects.get(job=upload)
-    assert uploaded.relation == Relation.UPLOAD and uploaded.root == uploaded
-    assert uploaded.parent is None and uploaded.music_id != root.music_id
+    assert uploaded.relation == Relation.UPLOAD
+    assert uploaded.root == uploaded
+    assert uploaded.parent is None
+    assert uploaded.music_id != root.music_id
     assert len(lineage.family(root)) == 4
     assert sorted(j.quota is not None for j in root.child_jobs.all()) == [True] * 4
 

@@ -34,14 +34,17 @@ def post(client, cap, url: str, data: dict) -> Job:
         response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     job = Job.objects.exclude(pk__in=before).get()
-    assert job.engine == Engine.FLOWMUSIC and job.provider_job_id, job.error
+    assert job.engine == Engine.FLOWMUSIC, job.error
+    assert job.provider_job_id, job.error
     return job
 
 
 def archived(song: Song) -> None:
     song.refresh_from_db()
     assert song.archive_status == ArchiveStatus.DONE, song.archive_error
-    assert song.audio_file and song.audio_file.size > 0 and len(song.peaks) == 200
+    assert song.audio_file
+    assert song.audio_file.size > 0
+    assert len(song.peaks) == 200
 
 
 @pytest.mark.parametrize("by", ["webhook", "poll"])
@@ -86,7 +89,8 @@ def test_every_flow_music_action_from_the_forms(
     parent = root
     for action, data, relation in steps:
         job = post(editor_client, cap, song_url(parent, action), data)
-        assert job.parent == parent and job.params["clip_id"] == parent.music_id
+        assert job.parent == parent
+        assert job.params["clip_id"] == parent.music_id
         finish(flow, job, cap, by=by)
         song = Song.objects.get(job=job)
         assert (song.parent, song.root, song.relation, song.engine) == (

@@ -33,7 +33,8 @@ def submit(api, team, cap, action, params, *, parent=None, engine=Engine.FLOWMUS
             action, params, workspace=team.workspace, user=team.editor, parent=parent, engine=engine
         )
     job.refresh_from_db()
-    assert job.status == JobStatus.ON_QUEUE and job.provider_job_id == job_id, job.error
+    assert job.status == JobStatus.ON_QUEUE, job.error
+    assert job.provider_job_id == job_id, job.error
     return job
 
 
@@ -68,7 +69,8 @@ def test_every_flow_music_action_by_polling(api, team, django_capture_on_commit_
         {"sound_prompt": "lo-fi jazz", "title": "Night", "bpm": "92", "length": 30},
         job_id="g1",
     )
-    assert job.engine == Engine.FLOWMUSIC and job.action == "music"
+    assert job.engine == Engine.FLOWMUSIC
+    assert job.action == "music"
     poll_done(api, job, cap, [api.clip("clip-root", "Night", 3.0)], "generations")
     root = Song.objects.get(job=job)
     assert (root.engine, root.music_id, root.relation) == (
@@ -76,10 +78,13 @@ def test_every_flow_music_action_by_polling(api, team, django_capture_on_commit_
         "clip-root",
         Relation.ORIGINAL,
     )
-    assert root.model == "Lyria 3 Pro" and root.duration == 3.0 and root.prompt == "lo-fi jazz"
+    assert root.model == "Lyria 3 Pro"
+    assert root.duration == 3.0
+    assert root.prompt == "lo-fi jazz"
     assert root.lyrics.startswith("[Verse 1]")
     assert root.archive_status == ArchiveStatus.DONE, root.archive_error
-    assert root.audio_file.name.endswith(".wav") and root.image_file.size > 0
+    assert root.audio_file.name.endswith(".wav")
+    assert root.image_file.size > 0
     assert len(root.peaks) == 200
 
     steps = [
@@ -143,11 +148,13 @@ def test_a_flow_music_result_by_webhook(
         answer = client.post(url, json.dumps(body), content_type="application/json")
     assert answer.status_code == 200, answer.content
     song = Song.objects.get(job=job)
-    assert song.engine == Engine.FLOWMUSIC and song.title == "Hooked"
+    assert song.engine == Engine.FLOWMUSIC
+    assert song.title == "Hooked"
     assert song.archive_status == ArchiveStatus.DONE
     with cap(execute=True):  # delivered again: nothing changes
         again = client.post(url, json.dumps(body), content_type="application/json")
-    assert again.json()["changed"] is False and Song.objects.filter(job=job).count() == 1
+    assert again.json()["changed"] is False
+    assert Song.objects.filter(job=job).count() == 1
 
 
 def test_a_failed_flow_job_keeps_the_reason(api, team, django_capture_on_commit_callbacks):
@@ -156,7 +163,8 @@ def test_a_failed_flow_job_keeps_the_reason(api, team, django_capture_on_commit_
     api.answer(fetched("f1", status="FAILED", message="Content policy"))
     with cap(execute=True):
         job = jobs.poll(job.pk)
-    assert job.status == JobStatus.FAILED and "Content policy" in job.error
+    assert job.status == JobStatus.FAILED
+    assert "Content policy" in job.error
 
 
 def flow_song(team, **fields) -> Song:
@@ -180,7 +188,8 @@ def test_a_flow_song_takes_only_flow_music_actions(api, team):
             parent=song,
             engine=Engine.PRODUCER,
         )
-    assert not Job.objects.exists() and api.requests == []
+    assert not Job.objects.exists()
+    assert api.requests == []
 
 
 def test_a_point_past_the_end_of_the_song_is_refused(api, team):
@@ -193,7 +202,8 @@ def test_a_point_past_the_end_of_the_song_is_refused(api, team):
             user=team.editor,
             parent=song,
         )
-    assert "extend_from_s" in caught.value.errors and api.requests == []
+    assert "extend_from_s" in caught.value.errors
+    assert api.requests == []
 
 
 def test_a_switched_off_engine_takes_no_job(api, team, settings):
@@ -217,8 +227,10 @@ def test_retry_of_a_flow_job_goes_to_flow_music(api, team, django_capture_on_com
     with cap(execute=True):
         again = jobs.retry(Job.objects.get(pk=job.pk), team.editor)
     again.refresh_from_db()
-    assert again.engine == Engine.FLOWMUSIC and again.provider_job_id == "r2"
-    assert sent(api)[-1].action == "generations" and sent(api)[-1].body["length"] == 12
+    assert again.engine == Engine.FLOWMUSIC
+    assert again.provider_job_id == "r2"
+    assert sent(api)[-1].action == "generations"
+    assert sent(api)[-1].body["length"] == 12
 
 
 def test_lyria_3_preview_is_a_producer_model_sent_as_mv(
@@ -294,7 +306,8 @@ def test_each_submit_answer_leaves_a_readable_job(
     api, team, django_capture_on_commit_callbacks, answer, status, words
 ):
     job = send_answered(api, team, django_capture_on_commit_callbacks, answer)
-    assert job.status == status and words in job.error, job.error
+    assert job.status == status, job.error
+    assert words in job.error, job.error
     assert len(sent(api)) == 1  # never sent twice
     if status == JobStatus.ON_QUEUE:
         assert job.provider_job_id == "jid-camel"
@@ -308,11 +321,13 @@ def test_a_fetch_fault_leaves_the_job_running_with_a_reason(
     api.answer(*[Answer(500, body={"status": "FAILED", "message": "boom", "data": None})] * 3)
     with cap(execute=True):
         job = jobs.poll(job.pk)
-    assert job.status == JobStatus.ON_QUEUE and "Could not check the job" in job.error
+    assert job.status == JobStatus.ON_QUEUE
+    assert "Could not check the job" in job.error
     api.answer(fetched("q1", status="PENDING_QUEUE", progress="10%"))
     with cap(execute=True):
         job = jobs.poll(job.pk)
-    assert job.status == JobStatus.ON_QUEUE and job.progress == 10
+    assert job.status == JobStatus.ON_QUEUE
+    assert job.progress == 10
 
 
 def test_numbers_as_numbers_or_strings_and_an_expired_file(
@@ -325,7 +340,10 @@ def test_numbers_as_numbers_or_strings_and_an_expired_file(
     api.answer(fetched("n1", progress=100, quota=4, clips=[clip]))
     with cap(execute=True):
         job = jobs.poll(job.pk)
-    assert job.status == JobStatus.SUCCESS and job.quota == 4 and job.progress == 100
+    assert job.status == JobStatus.SUCCESS
+    assert job.quota == 4
+    assert job.progress == 100
     song = Song.objects.get(job=job)
     assert song.duration == 2.0
-    assert song.archive_status != ArchiveStatus.DONE and "404" in song.archive_error
+    assert song.archive_status != ArchiveStatus.DONE
+    assert "404" in song.archive_error

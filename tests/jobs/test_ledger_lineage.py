@@ -48,7 +48,8 @@ def test_family_ancestors_descendants(team, django_assert_num_queries):
     other = make("other")
     with django_assert_num_queries(1):
         family = lineage.family(b)
-    assert set(family) == {root, a, b, c} and other not in family
+    assert set(family) == {root, a, b, c}
+    assert other not in family
     assert lineage.ancestors(b) == [root, a]
     assert lineage.ancestors(root) == []
     assert lineage.descendants(root) == [a, b, c]  # depth first: each under its parent
@@ -77,8 +78,10 @@ def test_worker_once_runs_the_queue_and_a_sweep(team, fake_api, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     job = jobs.submit("music", {"sound_prompt": "x"}, workspace=team.workspace, user=team.editor)
     job.refresh_from_db()
-    assert job.status == JobStatus.SUBMITTING and not fake_api.requests  # queued, not sent
+    assert job.status == JobStatus.SUBMITTING
+    assert not fake_api.requests
     call_command("worker", "--once", stdout=io.StringIO(), stderr=io.StringIO())
     job.refresh_from_db()
-    assert job.status == JobStatus.ON_QUEUE and len(fake_api.posts) == 1
+    assert job.status == JobStatus.ON_QUEUE
+    assert len(fake_api.posts) == 1
     assert Heartbeat.objects.filter(name="worker").exists()

@@ -38,7 +38,9 @@ def crashed(team, fake_api, monkeypatch, settings):
         jobs.send(job)
     monkeypatch.undo()
     job.refresh_from_db()
-    assert job.status == JobStatus.SUBMITTING and job.submitted_at and not job.provider_job_id
+    assert job.status == JobStatus.SUBMITTING
+    assert job.submitted_at
+    assert not job.provider_job_id
     assert len(fake_api.posts) == 1
     return job
 
@@ -53,7 +55,8 @@ def test_crash_recovered_by_the_webhook(crashed, fake_api):
     )
     assert response.status_code == 200
     crashed.refresh_from_db()
-    assert crashed.provider_job_id == provider_id and crashed.status == JobStatus.SUCCESS
+    assert crashed.provider_job_id == provider_id
+    assert crashed.status == JobStatus.SUCCESS
     assert Song.objects.get().job == crashed
     sweep(timezone.now() + timedelta(hours=1))
     assert len(fake_api.posts) == 1  # never sent twice
@@ -65,13 +68,15 @@ def test_crash_recovered_by_the_sweep(crashed, fake_api):
     assert crashed.status == JobStatus.SUBMITTING
     sweep(crashed.submitted_at + jobs.send_lease() + timedelta(seconds=1))
     crashed.refresh_from_db()
-    assert crashed.status == JobStatus.UNKNOWN and "stopped while sending" in crashed.error
+    assert crashed.status == JobStatus.UNKNOWN
+    assert "stopped while sending" in crashed.error
     assert len(fake_api.posts) == 1
     # No webhook within the max age: FAILED, warning that the provider may have made it.
     Job.objects.filter(pk=crashed.pk).update(created_at=timezone.now() - timedelta(hours=1))
     sweep(timezone.now() + timedelta(hours=1))
     crashed.refresh_from_db()
-    assert crashed.status == JobStatus.FAILED and "may have created it" in crashed.error
+    assert crashed.status == JobStatus.FAILED
+    assert "may have created it" in crashed.error
     assert len(fake_api.posts) == 1
 
 
@@ -87,11 +92,14 @@ def test_polling_backs_off_and_stops_when_done(team, fake_api):
         delays.append((job.next_poll_at - now).total_seconds())
         now = job.next_poll_at
     assert len(fake_api.fetches) == 4
-    assert delays == sorted(delays) and delays[0] >= 2.9 and delays[-1] > delays[0]
+    assert delays == sorted(delays)
+    assert delays[0] >= 2.9
+    assert delays[-1] > delays[0]
     fake_api.finish(job.provider_job_id)
     sweep(now + timedelta(milliseconds=1))
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and job.next_poll_at is None
+    assert job.status == JobStatus.SUCCESS
+    assert job.next_poll_at is None
     for hours in (1, 2, 3):
         sweep(now + timedelta(hours=hours))
     assert len(fake_api.fetches) == 5  # nothing more once done
@@ -114,7 +122,8 @@ def test_a_killed_workers_jobs_are_picked_up(team, fake_api):
     fake_api.finish(job.provider_job_id)
     assert sweep(due + jobs.poll_lease() + timedelta(seconds=1))["polled"] == 1
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and len(fake_api.fetches) == 1
+    assert job.status == JobStatus.SUCCESS
+    assert len(fake_api.fetches) == 1
 
 
 def test_gives_up_after_the_max_age(team, fake_api, settings):
@@ -123,8 +132,10 @@ def test_gives_up_after_the_max_age(team, fake_api, settings):
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=6))
     sweep(timezone.now() + timedelta(seconds=5))
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and job.failed_locally
-    assert "No result after 5 minutes" in job.error and job.next_poll_at is None
+    assert job.status == JobStatus.FAILED
+    assert job.failed_locally
+    assert "No result after 5 minutes" in job.error
+    assert job.next_poll_at is None
     # repoll still finds a late result.
     fake_api.finish(job.provider_job_id)
     assert jobs.reconcile(job).status == JobStatus.SUCCESS
@@ -136,7 +147,8 @@ def test_fetch_errors_are_noted_and_polling_goes_on(team, fake_api):
     del fake_api.results[job.provider_job_id]
     jobs.poll(job.pk)
     job.refresh_from_db()
-    assert job.status == JobStatus.ON_QUEUE and job.error.startswith("Could not check the job")
+    assert job.status == JobStatus.ON_QUEUE
+    assert job.error.startswith("Could not check the job")
     assert job.next_poll_at > timezone.now()
 
 

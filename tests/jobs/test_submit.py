@@ -45,8 +45,11 @@ def test_row_committed_before_the_call_and_id_saved_after(team, fake_api):
     job = submit(team)
     assert seen == [(JobStatus.SUBMITTING, {"sound_prompt": "calm piano"})]
     assert fake_api.in_transaction == [False]
-    assert job.status == JobStatus.ON_QUEUE and job.provider_job_id in fake_api.results
-    assert job.submitted_at and job.submit_attempts == 1 and job.next_poll_at
+    assert job.status == JobStatus.ON_QUEUE
+    assert job.provider_job_id in fake_api.results
+    assert job.submitted_at
+    assert job.submit_attempts == 1
+    assert job.next_poll_at
     assert "hook_url" not in fake_api.sent_body()
 
 
@@ -62,13 +65,15 @@ def test_invalid_params_create_nothing(team, fake_api):
     with pytest.raises(PayloadInvalid) as caught:
         submit(team, params={"weirdness": 7})
     assert set(caught.value.errors) >= {"weirdness", "sound_prompt"}
-    assert not Job.objects.exists() and not fake_api.requests
+    assert not Job.objects.exists()
+    assert not fake_api.requests
 
 
 def test_parent_actions_take_the_parents_music_id(team, fake_api):
     parent = song(team, "abc-123", title="Rain")
     job = submit(team, "extend", {"sound_prompt": "more", "music_id": "ignored"}, parent)
-    assert job.parent == parent and fake_api.sent_body()["music_id"] == "abc-123"
+    assert job.parent == parent
+    assert fake_api.sent_body()["music_id"] == "abc-123"
 
 
 @pytest.mark.parametrize(
@@ -108,7 +113,8 @@ def test_refusals_come_before_any_row(team, fake_api, settings, setup, message):
     with pytest.raises(jobs.SubmitRefused) as caught:
         submit(team, "extend" if parent or setup == "disabled" else "music", PROMPT, parent)
     assert message in caught.value.message
-    assert Job.objects.count() == before and not fake_api.requests
+    assert Job.objects.count() == before
+    assert not fake_api.requests
 
 
 def test_budget_allows_free_actions_and_counts_running_jobs(team, fake_api):
@@ -147,8 +153,10 @@ def reply(status, body=None, text=None):
 def test_rejections_fail_with_the_reason(team, fake_api, answer, fragment):
     fake_api.submit_reply = answer
     job = submit(team)
-    assert job.status == JobStatus.FAILED and fragment in job.error
-    assert job.finished_at and not job.failed_locally
+    assert job.status == JobStatus.FAILED
+    assert fragment in job.error
+    assert job.finished_at
+    assert not job.failed_locally
 
 
 def _timeout(request):
@@ -175,14 +183,17 @@ def _cut(request):
 def test_ambiguous_outcomes_are_unknown_and_never_resent(team, fake_api, answer):
     fake_api.submit_reply = answer
     job = submit(team)
-    assert job.status == JobStatus.UNKNOWN and job.error and not job.provider_job_id
+    assert job.status == JobStatus.UNKNOWN
+    assert job.error
+    assert not job.provider_job_id
     # The sweep, even long after, never posts it again; past the max age it fails, warning.
     later = timezone.now() + timedelta(minutes=31)
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=31))
     sweep(later)
     job.refresh_from_db()
     assert len(fake_api.posts) == 1
-    assert job.status == JobStatus.FAILED and job.failed_locally
+    assert job.status == JobStatus.FAILED
+    assert job.failed_locally
     assert "may have created it" in job.error
 
 
@@ -190,14 +201,17 @@ def test_ambiguous_outcomes_are_unknown_and_never_resent(team, fake_api, answer)
 def test_busy_provider_queues_the_job_and_sends_it_again(team, fake_api, status):
     fake_api.submit_reply = reply(status)
     job = submit(team)
-    assert job.status == JobStatus.SUBMITTING and job.submitted_at is None
+    assert job.status == JobStatus.SUBMITTING
+    assert job.submitted_at is None
     assert "sends it again automatically" in job.error
     sweep()  # not due yet
     assert len(fake_api.posts) == 1
     fake_api.submit_reply = None
     sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
-    assert len(fake_api.posts) == 2 and job.status == JobStatus.ON_QUEUE and not job.error
+    assert len(fake_api.posts) == 2
+    assert job.status == JobStatus.ON_QUEUE
+    assert not job.error
 
 
 def test_busy_provider_gives_up_after_the_limit(team, fake_api, settings):
@@ -211,7 +225,8 @@ def test_busy_provider_gives_up_after_the_limit(team, fake_api, settings):
         sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
     assert len(fake_api.posts) == 3
-    assert job.status == JobStatus.FAILED and "Gave up after 3 attempts" in job.error
+    assert job.status == JobStatus.FAILED
+    assert "Gave up after 3 attempts" in job.error
 
 
 def test_retry_makes_a_new_job_with_the_same_request(team, fake_api):
@@ -220,8 +235,10 @@ def test_retry_makes_a_new_job_with_the_same_request(team, fake_api):
     fake_api.submit_reply = None
     again = jobs.retry(failed, team.owner)
     again.refresh_from_db()
-    assert again.pk != failed.pk and again.params == failed.params
-    assert again.status == JobStatus.ON_QUEUE and again.user == team.owner
+    assert again.pk != failed.pk
+    assert again.params == failed.params
+    assert again.status == JobStatus.ON_QUEUE
+    assert again.user == team.owner
     with pytest.raises(jobs.SubmitRefused):
         jobs.retry(again, team.owner)
 
@@ -229,10 +246,12 @@ def test_retry_makes_a_new_job_with_the_same_request(team, fake_api):
 def test_lost_send_task_is_sent_by_the_sweep(team, fake_api, monkeypatch):
     monkeypatch.setattr(queueing, "enqueue_quietly", lambda *args: None)  # the queue lost it
     job = submit(team)
-    assert job.status == JobStatus.SUBMITTING and not fake_api.requests
+    assert job.status == JobStatus.SUBMITTING
+    assert not fake_api.requests
     sweep(job.next_poll_at + timedelta(seconds=1))
     job.refresh_from_db()
-    assert job.status == JobStatus.ON_QUEUE and len(fake_api.posts) == 1
+    assert job.status == JobStatus.ON_QUEUE
+    assert len(fake_api.posts) == 1
 
 
 def test_fetch_body_shapes(team, fake_api):

@@ -46,12 +46,16 @@ SUCCESS = music_body("prov-1", musics=[music_entry("song-1", "Rain")])
 
 def test_result_applied_once(db, job):
     response = post(hook(job), SUCCESS)
-    assert response.status_code == 200 and response.json()["changed"] is True
+    assert response.status_code == 200
+    assert response.json()["changed"] is True
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and job.quota == 3 and job.progress == 100
+    assert job.status == JobStatus.SUCCESS
+    assert job.quota == 3
+    assert job.progress == 100
     song = Song.objects.get()
     assert (song.music_id, song.title, song.job, song.root) == ("song-1", "Rain", job, song)
-    assert song.created_by == job.user and song.duration == 12.5
+    assert song.created_by == job.user
+    assert song.duration == 12.5
 
 
 def test_wrong_or_missing_token_changes_nothing(db, job):
@@ -66,7 +70,8 @@ def test_wrong_or_missing_token_changes_nothing(db, job):
     assert post(f"/hooks/jobs/{job.pk}/", SUCCESS).status_code == 404
     other = reverse("jobs:job_hook", kwargs={"job_id": uuid.uuid4(), "token": job.hook_token})
     assert post(other, SUCCESS).status_code == 404
-    assert Job.objects.values().get(pk=job.pk) == before and not Song.objects.exists()
+    assert Job.objects.values().get(pk=job.pk) == before
+    assert not Song.objects.exists()
 
 
 def test_rejects_bad_requests_with_a_message(db, job, settings):
@@ -76,14 +81,16 @@ def test_rejects_bad_requests_with_a_message(db, job, settings):
     assert post(hook(job), [1, 2]).json()["message"] == "The body must be a JSON object."
     assert post(hook(job), {"status": "SUCCESS"}).status_code == 400  # no job id
     other = post(hook(job), music_body("someone-else", musics=[music_entry()]))
-    assert other.status_code == 400 and "another job" in other.json()["message"]
+    assert other.status_code == 400
+    assert "another job" in other.json()["message"]
     settings.WEBHOOK_MAX_BYTES = 1000
     assert post(hook(job), {"pad": "x" * 2000}).status_code == 413
     assert post(hook(job), b"[" * 100_000 + b"]" * 100_000).status_code == 413
     settings.WEBHOOK_MAX_BYTES = 10**6
     assert post(hook(job), b"[" * 100_000 + b"]" * 100_000).status_code == 400
     job.refresh_from_db()
-    assert job.status == JobStatus.ON_QUEUE and not Song.objects.exists()
+    assert job.status == JobStatus.ON_QUEUE
+    assert not Song.objects.exists()
 
 
 def test_twenty_deliveries_out_of_order_never_regress(db, job):
@@ -97,7 +104,9 @@ def test_twenty_deliveries_out_of_order_never_regress(db, job):
     for body in [SUCCESS] * 20 + [running, failed, early]:
         assert post(hook(job), body).status_code == 200
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and job.progress == 100 and not job.error
+    assert job.status == JobStatus.SUCCESS
+    assert job.progress == 100
+    assert not job.error
     assert Song.objects.count() == 1
 
 
@@ -108,7 +117,8 @@ def test_a_late_success_still_counts_after_the_studio_gave_up(db, job):
     assert post(hook(job), music_body("prov-1", "ON_QUEUE")).json()["changed"] is False
     assert post(hook(job), SUCCESS).json()["changed"] is True
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and not job.failed_locally
+    assert job.status == JobStatus.SUCCESS
+    assert not job.failed_locally
     # But the provider's own failure is final.
     other = Job.objects.create(
         workspace=job.workspace, action="music", provider_job_id="p2", status="ON_QUEUE"
@@ -116,7 +126,8 @@ def test_a_late_success_still_counts_after_the_studio_gave_up(db, job):
     post(hook(other), {"status": "FAILED", "message": "blocked words", "data": {"jobId": "p2"}})
     post(hook(other), music_body("p2", musics=[music_entry()]))
     other.refresh_from_db()
-    assert other.status == JobStatus.FAILED and "blocked words" in other.error
+    assert other.status == JobStatus.FAILED
+    assert "blocked words" in other.error
 
 
 def test_non_song_results(db, team):
@@ -147,15 +158,15 @@ def test_non_song_results(db, team):
         music_body("p-generate-video", videoUrl="http://cdn.test/v.mp4"),
     )
     parent.refresh_from_db()
-    assert (
-        parent.video_url == "http://cdn.test/v.mp4" and parent.assets.filter(kind="video").exists()
-    )
+    assert parent.video_url == "http://cdn.test/v.mp4"
+    assert parent.assets.filter(kind="video").exists()
     lyrics = run(
         "lyrics", {"prompt": "rain"}, music_body("p-lyrics", title="Rain song", lyrics="drip drop")
     )
     assert (lyrics.lyrics_draft.title, lyrics.lyrics_draft.text) == ("Rain song", "drip drop")
     empty = run("download", {"music_id": "parent", "format": "mp3"}, music_body("p-download-2"))
-    assert empty.status == JobStatus.FAILED and "no file" in empty.error
+    assert empty.status == JobStatus.FAILED
+    assert "no file" in empty.error
 
 
 @pytest.mark.skipif(
@@ -186,7 +197,8 @@ def test_twenty_concurrent_deliveries_make_one_song(team):
         thread.join()
     job.refresh_from_db()
     assert codes == [200] * 20
-    assert job.status == JobStatus.SUCCESS and Song.objects.filter(job=job).count() == 1
+    assert job.status == JobStatus.SUCCESS
+    assert Song.objects.filter(job=job).count() == 1
 
 
 @pytest.mark.skipif(

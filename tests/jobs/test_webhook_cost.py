@@ -64,7 +64,8 @@ def test_first_delivery_is_a_few_queries_and_a_repeat_is_none_or_one(
     with django_assert_num_queries(1):
         assert deliver(job, failed).json()["changed"] is False
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCESS and Song.objects.filter(job=job).count() == 2
+    assert job.status == JobStatus.SUCCESS
+    assert Song.objects.filter(job=job).count() == 2
     # The job id is still checked on a repeat.
     assert deliver(job, music_body("other", musics=[music_entry("a")])).status_code == 400
 
@@ -75,7 +76,8 @@ def test_one_archive_task_per_result_written_in_its_transaction(db, team, queue_
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path == archive.archive_files.module_path
     songs = {str(pk) for pk in Song.objects.filter(job=job).values_list("pk", flat=True)}
-    assert set(queued.args_kwargs["args"][0]) == songs and queued.args_kwargs["args"][1] == []
+    assert set(queued.args_kwargs["args"][0]) == songs
+    assert queued.args_kwargs["args"][1] == []
     deliver(job, music_body("prov-1", musics=[music_entry("a"), music_entry("b")]))
     assert DBTaskResult.objects.count() == 1  # a repeat queues nothing
 
@@ -105,7 +107,8 @@ def test_songs_in_bulk_keep_lineage_events_and_known_songs(db, team, queue_in_db
     new = Song.objects.get(music_id="new")
     assert (new.root_id, new.job, new.created_by) == (new.pk, job, team.editor)
     known.refresh_from_db()
-    assert known.job == other and known.title == "Known"  # filled in, lineage kept
+    assert known.job == other
+    assert known.title == "Known"
     assert Song.objects.filter(workspace=team.workspace).count() == 2
     events = ActivityEvent.objects.filter(workspace=team.workspace)
     assert [(e.verb, e.song_id, e.actor) for e in events] == [

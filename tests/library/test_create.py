@@ -40,7 +40,8 @@ def test_editors_get_the_form_with_api_field_names(team, who):
         "is_storage",
     ):
         assert f'name="{name}"' in html
-    assert 'type="range"' in html and 'min="0.2"' in html
+    assert 'type="range"' in html
+    assert 'min="0.2"' in html
     assert "Write lyrics for me" in html
 
 
@@ -62,12 +63,14 @@ def test_create_submits_a_music_job_and_shows_its_card(team, editor_client):
     assert response["Location"] == reverse("library:library")
     job = Job.objects.get()
     assert job.action == Action.MUSIC
-    assert job.workspace == team.workspace and job.user == team.editor
+    assert job.workspace == team.workspace
+    assert job.user == team.editor
     assert job.params["sound_prompt"] == GOOD["sound_prompt"]
     assert job.params["sound_strength"] == 0.7
     assert "instrumental" not in job.params  # unticked booleans are left out
     html = editor_client.get(reverse("library:library")).content.decode()
-    assert f'id="job-{job.id}"' in html and "Rainy Window" in html
+    assert f'id="job-{job.id}"' in html
+    assert "Rainy Window" in html
 
 
 def test_errors_sit_next_to_the_field_and_nothing_typed_is_lost(team, editor_client):
@@ -105,7 +108,8 @@ def test_switched_off_music_is_explained(team, editor_client, settings):
     html = editor_client.get(CREATE).content.decode()
     assert "Generation is paused for maintenance." in html
     response = editor_client.post(CREATE, GOOD)
-    assert response.status_code == 400 and not Job.objects.exists()
+    assert response.status_code == 400
+    assert not Job.objects.exists()
 
 
 def test_lyrics_assistant_submits_and_polls(team, editor_client):
@@ -125,9 +129,12 @@ def test_lyrics_assistant_submits_and_polls(team, editor_client):
     )
     html = editor_client.get(poll).content.decode()
     # Offered beside the lyrics box, never swapped into it over what was typed.
-    assert "hx-swap-oob" not in html and 'id="lyrics-offer"' in html
-    assert 'data-lyrics-choice="use"' in html and 'data-lyrics-choice="keep"' in html
-    assert "Headlights on the sea" in html and 'data-title="Coastline"' in html
+    assert "hx-swap-oob" not in html
+    assert 'id="lyrics-offer"' in html
+    assert 'data-lyrics-choice="use"' in html
+    assert 'data-lyrics-choice="keep"' in html
+    assert "Headlights on the sea" in html
+    assert 'data-title="Coastline"' in html
     assert "hx-trigger" not in html  # stops asking
 
 

@@ -38,7 +38,9 @@ def test_the_create_page_offers_both_engines_through_the_model(team, editor_clie
     assert '<option value="producer:Lyria 3 preview">Lyria 3 preview</option>' in html
     assert 'value="producer:FUZZ-2.0" selected' in html
     # Both engines' own fields are on the page; Flow Music's hidden until its model is chosen.
-    assert 'name="bpm"' in html and 'name="length"' in html and 'name="weirdness"' in html
+    assert 'name="bpm"' in html
+    assert 'name="length"' in html
+    assert 'name="weirdness"' in html
     assert '<div data-engine="flowmusic" hidden>' in html
 
 
@@ -89,7 +91,8 @@ def test_the_prompt_rule_of_flow_music_on_the_form(team, editor_client):
     response = editor_client.post(CREATE, {"model": FLOW, "title": "only a title"})
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "sound_prompt" in errors and "lyrics_text" in errors
+    assert "sound_prompt" in errors
+    assert "lyrics_text" in errors
 
 
 def test_lyria_3_preview_is_sent_to_the_producer_api_as_mv(team, editor_client):
@@ -106,14 +109,16 @@ def test_lyria_3_preview_is_sent_to_the_producer_api_as_mv(team, editor_client):
     )
     assert response.status_code == 302
     job = Job.objects.get()
-    assert job.engine == Engine.PRODUCER and job.params["mv"] == "Lyria 3 preview"
+    assert job.engine == Engine.PRODUCER
+    assert job.params["mv"] == "Lyria 3 preview"
     assert "bpm" not in job.params
 
 
 def test_a_model_not_offered_is_refused(team, editor_client, settings):
     for model in ("flowmusic:Lyria 9", "producer:Lyria 3 Pro", "nonsense"):
         response = editor_client.post(CREATE, {"model": model, "sound_prompt": "x"})
-        assert response.status_code == 400 and response.context["picker"].errors["model"]
+        assert response.status_code == 400
+        assert response.context["picker"].errors["model"]
     settings.TTAPI_DISABLED_ENGINES = ["flowmusic"]
     response = editor_client.post(CREATE, {"model": FLOW, "sound_prompt": "x"})
     assert response.status_code == 400
@@ -134,11 +139,16 @@ def test_a_flow_song_offers_only_flow_music_actions(team, editor_client):
         "Prepare MP3",
     ):
         assert absent not in html
-    assert 'name="extend_from_s"' in html and 'data-wave="point"' in html
-    assert 'name="extend_s"' in html and 'name="instruction"' in html
-    assert 'name="start_s"' in html and 'data-wave="start"' in html
-    assert 'name="strength"' in html and 'name="sound_strength"' not in html
-    assert "Split into stems" in html and "Clip id" in html
+    assert 'name="extend_from_s"' in html
+    assert 'data-wave="point"' in html
+    assert 'name="extend_s"' in html
+    assert 'name="instruction"' in html
+    assert 'name="start_s"' in html
+    assert 'data-wave="start"' in html
+    assert 'name="strength"' in html
+    assert 'name="sound_strength"' not in html
+    assert "Split into stems" in html
+    assert "Clip id" in html
     for action in ("vocals-swap", "variation", "download", "generate-video", "nope"):
         url = reverse("library:song_action", args=[song.id, action])
         assert editor_client.post(url, {"sound_prompt": "x"}).status_code == 404
@@ -148,7 +158,8 @@ def test_a_flow_song_offers_only_flow_music_actions(team, editor_client):
 def test_a_producer_song_keeps_its_actions(team, editor_client):
     song = make_song(team.workspace, team.editor)
     html = editor_client.get(reverse("library:song", args=[song.id])).content.decode()
-    assert 'id="panel-vocals-swap"' in html and 'name="extend_from_s"' not in html
+    assert 'id="panel-vocals-swap"' in html
+    assert 'name="extend_from_s"' not in html
 
 
 def test_flow_extend_from_a_point_on_the_song(team, editor_client):
@@ -159,7 +170,8 @@ def test_flow_extend_from_a_point_on_the_song(team, editor_client):
     )
     assert response.status_code == 302, response.content.decode()
     job = Job.objects.get(parent=song)
-    assert job.engine == Engine.FLOWMUSIC and job.action == "extend"
+    assert job.engine == Engine.FLOWMUSIC
+    assert job.action == "extend"
     assert job.params == {
         "clip_id": "clip-1",
         "extend_from_s": 42.5,
@@ -192,7 +204,8 @@ def test_flow_remix_values_are_checked_against_the_contract_and_the_song(
     assert response.status_code == 400
     panel = next(p for p in response.context["remixes"] if p["action"] == action)
     assert panel["form"].errors[field], panel["form"].errors
-    assert panel["open"] and not Job.objects.filter(parent=song).exists()
+    assert panel["open"]
+    assert not Job.objects.filter(parent=song).exists()
 
 
 def test_flow_cover_and_replace_are_sent(team, editor_client):
@@ -253,7 +266,8 @@ def test_the_workspace_default_model_starts_the_create_page(team, owner_client, 
         "Lyria 3 Pro",
     )
     html = editor_client.get(CREATE).content.decode()
-    assert f'value="{FLOW}" selected' in html and '<div data-engine="producer" hidden>' in html
+    assert f'value="{FLOW}" selected' in html
+    assert '<div data-engine="producer" hidden>' in html
     # Back to the studio's default.
     owner_client.post(settings_url(team), {"set_default_model": "1", "default_model": ""})
     team.workspace.refresh_from_db()
@@ -265,7 +279,8 @@ def test_the_default_model_is_checked_and_owners_only(
     team, owner_client, editor_client, viewer_client, outsider_client
 ):
     bad = owner_client.post(settings_url(team), {"set_default_model": "1", "default_model": "x"})
-    assert bad.status_code == 400 and bad.context["model_form"].errors["default_model"]
+    assert bad.status_code == 400
+    assert bad.context["model_form"].errors["default_model"]
     body = {"set_default_model": "1", "default_model": FLOW}
     assert editor_client.post(settings_url(team), body).status_code == 403
     assert viewer_client.post(settings_url(team), body).status_code == 403

@@ -16,7 +16,8 @@ def test_library_cards_play_through_the_bar(team, viewer_client):
     song = make_song(team.workspace, team.owner, title="Bar Tune")
     html = viewer_client.get(reverse("library:library")).content.decode()
     assert audio_tags(html) == ['<audio id="player-audio" preload="none">']
-    assert 'hx-preserve="true"' in html and 'hx-boost="true"' in html
+    assert 'hx-preserve="true"' in html
+    assert 'hx-boost="true"' in html
     card = html[html.index(f'id="song-{song.id}"') :]
     assert f'data-song="{song.id}" data-title="Bar Tune"' in card
     # The bar builds each card song's addresses from its id with these patterns.

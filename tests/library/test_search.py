@@ -79,7 +79,8 @@ def test_search_follows_renames_edits_and_deletions(library):
     song.save()
     assert found(way, "storm") == {"Storm"}
     Song.objects.filter(pk=song.pk).update(lyrics="thunder rolls")
-    assert found(way, "thunder") == {"Storm"} and found(way, "window") == set()
+    assert found(way, "thunder") == {"Storm"}
+    assert found(way, "window") == set()
     Song.objects.filter(pk=library["Neon"].pk).delete()
     assert found(way, "synthw") == set()
 
@@ -101,7 +102,8 @@ def test_triggers_come_back_after_a_migrate(library):
 def test_library_search_keeps_its_filters_and_hides_trash(library, team, owner_client):
     Song.objects.filter(pk=library["Ocean"].pk).update(deleted_at=timezone.now())
     html = owner_client.get(LIBRARY, {"q": "synth"}).content.decode()
-    assert ">Neon Nights</a>" in html and "Ocean Drive" not in html
+    assert ">Neon Nights</a>" in html
+    assert "Ocean Drive" not in html
     html = owner_client.get(LIBRARY, {"q": "synth", "fav": "1"}).content.decode()
     assert "No songs match" in html
 
@@ -159,7 +161,8 @@ def test_postgresql_search_words_are_written_into_the_statement():
     assert "'''synthw'':* & ''love'':*'" in sql
     assert not any("synthw" in str(param) for param in params)
     rank = search.postgresql_rank(["it"])
-    assert rank.params == [] and "'''it'':*'" in rank.sql
+    assert rank.params == []
+    assert "'''it'':*'" in rank.sql
     assert search._tsquery(["a'b"]) == "'''a''b'':*'"  # a quote stays inside the literal
 
 

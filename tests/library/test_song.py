@@ -26,7 +26,8 @@ def test_editors_see_every_action(team, who):
     html = team.client_for(getattr(team, who)).get(page(song)).content.decode()
     for action in (*REMIX_PANELS, "stems", "download", "generate-video"):
         assert act(song, action) in html
-    assert 'id="waveform"' in html and 'id="song-peaks"' in html
+    assert 'id="waveform"' in html
+    assert 'id="song-peaks"' in html
     assert "wavesurfer-7.12.12.min.js" in html
     assert reverse("library:song_rename", args=[song.id]) in html
     assert reverse("library:song_delete", args=[song.id]) in html
@@ -37,9 +38,12 @@ def test_viewer_can_listen_and_download_only(team, viewer_client):
     Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.MP3, file="x.mp3")
     html = viewer_client.get(page(song)).content.decode()
     assert reverse("library:song_media", args=[song.id, "audio"]) in html
-    assert "Download audio" in html and ">MP3</a>" in html
+    assert "Download audio" in html
+    assert ">MP3</a>" in html
     assert "/do/" not in html
-    assert "song_rename" not in html and "Delete this song" not in html and "fav-btn" not in html
+    assert "song_rename" not in html
+    assert "Delete this song" not in html
+    assert "fav-btn" not in html
 
 
 def test_outsider_and_anonymous(team, outsider_client, client):
@@ -63,7 +67,8 @@ def test_viewer_posts_are_forbidden(team, viewer_client):
     assert viewer_client.post(reverse("library:job_check", args=[job.id])).status_code == 403
     assert not Job.objects.filter(parent=song).exists()
     song.refresh_from_db()
-    assert song.deleted_at is None and not song.favourite
+    assert song.deleted_at is None
+    assert not song.favourite
 
 
 def test_deleted_song_page_is_gone(team, owner_client):
@@ -91,12 +96,14 @@ def test_each_action_submits_a_job_on_the_song(team, editor_client, action, data
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"].startswith(page(song))
     job = Job.objects.get(parent=song)
-    assert job.action == action and job.user == team.editor
+    assert job.action == action
+    assert job.user == team.editor
     assert job.params["music_id"] == "parent-music-id"
     for key, value in expected.items():
         assert job.params[key] == value
     html = editor_client.get(page(song)).content.decode()
-    assert 'id="song-jobs"' in html and "In progress" in html
+    assert 'id="song-jobs"' in html
+    assert "In progress" in html
     assert reverse("library:song_poll", args=[song.id]) in html
 
 
@@ -153,11 +160,14 @@ def test_family_tree_shows_ancestors_descendants_and_deleted_nodes(team, owner_c
     assert "Removed <small>(deleted)</small>" in tree
     assert "Sibling" not in tree  # ancestors and descendants, not cousins
     assert tree.index("Root") < tree.index("Child") < tree.index("Grandchild")
-    assert "Cover" in tree and "2:00" in tree and 'class="here"' in tree
+    assert "Cover" in tree
+    assert "2:00" in tree
+    assert 'class="here"' in tree
     # Each node: its connectors, a play button (not for deleted ones), relation, duration.
     rows = tree.split('<li class="node')[1:]
     assert [row.count('class="g g-') for row in rows] == [0, 1, 2, 2]
-    assert "g-tee" in rows[2] and "g-elbow" in rows[3]  # Grandchild has a sibling below
+    assert "g-tee" in rows[2]
+    assert "g-elbow" in rows[3]
     assert [("tree-play" in row) for row in rows] == [True, True, True, False]
 
 
@@ -181,7 +191,8 @@ def test_ab_compare_with_the_parent(team, owner_client):
     root = make_song(team.workspace, team.owner, title="Root")
     child = make_song(team.workspace, team.owner, parent=root)
     html = owner_client.get(page(child)).content.decode()
-    assert 'id="ab-b"' in html and reverse("library:song_media", args=[root.id, "audio"]) in html
+    assert 'id="ab-b"' in html
+    assert reverse("library:song_media", args=[root.id, "audio"]) in html
     assert 'id="ab-a"' not in owner_client.get(page(root)).content.decode()
 
 
@@ -199,7 +210,8 @@ def test_files_panel_lists_stems_downloads_and_video(team, owner_client):
         f'<video controls preload="none" src="{reverse("library:asset_media", args=[video.id])}"'
         in html
     )
-    assert "Prepare WAV" in html and "Prepare MP3" not in html
+    assert "Prepare WAV" in html
+    assert "Prepare MP3" not in html
     assert "Split into stems" not in html
 
 
@@ -209,7 +221,8 @@ def test_song_poll_refreshes_panels_when_a_job_finishes(team, owner_client):
     poll = reverse("library:song_poll", args=[song.id])
     seen = f"{job.id}:{job.status}:{job.progress}"
     response = owner_client.get(poll, {"j": seen})
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    assert response.content == b""
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCESS, progress=100)
     Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.STEM, label="Bass")
     response = owner_client.get(poll, {"j": seen})
@@ -217,7 +230,8 @@ def test_song_poll_refreshes_panels_when_a_job_finishes(team, owner_client):
     assert response.status_code == 286
     assert 'id="files" class="files" aria-labelledby="files-title" hx-swap-oob="true"' in html
     assert "Bass" in html
-    assert 'id="family"' in html and 'id="song-jobs"' in html
+    assert 'id="family"' in html
+    assert 'id="song-jobs"' in html
 
 
 def test_favourite_rename_delete(team, editor_client):
@@ -225,7 +239,8 @@ def test_favourite_rename_delete(team, editor_client):
     child = make_song(team.workspace, team.owner, parent=root)
     fav = reverse("library:song_favourite", args=[root.id])
     response = editor_client.post(fav, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-pressed="true"' in response.content.decode()
     root.refresh_from_db()
     assert root.favourite
     editor_client.post(fav)
@@ -254,7 +269,8 @@ def test_favourite_rename_delete(team, editor_client):
     root.refresh_from_db()
     child.refresh_from_db()
     assert root.deleted_at is not None
-    assert child.parent_id == root.id and child.deleted_at is None
+    assert child.parent_id == root.id
+    assert child.deleted_at is None
     assert "(deleted)" in editor_client.get(page(child)).content.decode()
 
 
@@ -265,7 +281,8 @@ def test_retry_and_check_again(team, editor_client, monkeypatch):
     response = editor_client.post(reverse("library:job_retry", args=[failed.id]))
     assert response.status_code == 302
     again = Job.objects.exclude(pk=failed.pk).get()
-    assert again.params == failed.params and again.status == JobStatus.SUBMITTING
+    assert again.params == failed.params
+    assert again.status == JobStatus.SUBMITTING
 
     unknown = make_job(team.workspace, team.owner, status=JobStatus.UNKNOWN)
     checked = []
@@ -321,7 +338,8 @@ def test_retry_of_bad_values_opens_the_form_with_them(team, editor_client):
     assert Job.objects.filter(parent=song).count() == 1  # nothing sent again
     html = editor_client.get(response["Location"]).content.decode()
     assert 'id="panel-extend" open' in html
-    assert 'value="999.0"' in html and "The song is 2:00" in html
+    assert 'value="999.0"' in html
+    assert "The song is 2:00" in html
 
 
 def test_retry_refused_for_its_parameters_opens_the_form(team, editor_client):
@@ -338,7 +356,8 @@ def test_retry_refused_for_its_parameters_opens_the_form(team, editor_client):
     response = editor_client.post(reverse("library:job_retry", args=[failed.id]), follow=True)
     html = response.content.decode()
     assert Job.objects.filter(parent=song).count() == 1
-    assert 'id="panel-cover" open' in html and "refused these settings" in html
+    assert 'id="panel-cover" open' in html
+    assert "refused these settings" in html
     # A stranger's or a broken job id is just ignored.
     assert editor_client.get(page(song) + "?retry=nonsense").status_code == 200
 
@@ -372,7 +391,8 @@ def test_the_archived_mp3_downloads_free_and_is_never_bought_again(team, editor_
         f'{reverse("library:song_media", args=[song.id, "audio"])}?download=1" role="button"'
         in html
     )
-    assert "Prepare MP3" not in html and "Prepare WAV <small" in html
+    assert "Prepare MP3" not in html
+    assert "Prepare WAV <small" in html
     response = editor_client.post(act(song, "download"), {"format": "mp3"})
     assert response.status_code == 400
     assert "already holds this file" in response.content.decode()
@@ -380,7 +400,8 @@ def test_the_archived_mp3_downloads_free_and_is_never_bought_again(team, editor_
     # Without an archived copy the paid preparation is offered, with its cost.
     bare = make_song(team.workspace, team.owner)
     html = editor_client.get(page(bare)).content.decode()
-    assert "Prepare MP3 <small" in html and "≈ 1 credit" in html
+    assert "Prepare MP3 <small" in html
+    assert "≈ 1 credit" in html
 
 
 def test_each_action_shows_its_cost_and_the_budget_left(team, editor_client, settings):
@@ -390,12 +411,15 @@ def test_each_action_shows_its_cost_and_the_budget_left(team, editor_client, set
     make_job(team.workspace, team.owner, status=JobStatus.SUCCESS, quota=40)
     song = make_song(team.workspace, team.owner)
     html = editor_client.get(page(song)).content.decode()
-    assert "Extend <small" in html and "≈ 3 credits" in html
-    assert "Make a video <small" in html and "· free</small>" in html
+    assert "Extend <small" in html
+    assert "≈ 3 credits" in html
+    assert "Make a video <small" in html
+    assert "· free</small>" in html
     assert "<strong>60</strong> of 100 credits left this month" in html
     assert "nothing costs money" not in html
     html = editor_client.get(reverse("library:create")).content.decode()
-    assert "<strong>60</strong> of 100 credits left" in html and "Create <small" in html
+    assert "<strong>60</strong> of 100 credits left" in html
+    assert "Create <small" in html
     settings.TTAPI_API_KEY = ""
     html = editor_client.get(reverse("library:create")).content.decode()
     assert "On the built-in emulator nothing costs money." in html
@@ -435,17 +459,21 @@ def test_song_page_follows_its_file_being_copied_in(team, owner_client):
     poll = reverse("library:song_poll", args=[song.id])
     html = owner_client.get(page(song)).content.decode()
     # No job runs, yet the page polls: the download shows once the file is in.
-    assert poll in html and 'name="copy" value="pending"' in html
-    assert "being copied into the studio" in html and "No MP3 or WAV" not in html
+    assert poll in html
+    assert 'name="copy" value="pending"' in html
+    assert "being copied into the studio" in html
+    assert "No MP3 or WAV" not in html
     response = owner_client.get(poll, {"copy": "pending"})
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    assert response.content == b""
     Song.objects.filter(pk=song.pk).update(
         archive_status=ArchiveStatus.DONE, audio_file=f"songs/{song.pk}/song.mp3"
     )
     response = owner_client.get(poll, {"copy": "pending"})
     html = response.content.decode()
     assert response.status_code == 286
-    assert 'hx-swap-oob="true"' in html and ">MP3</a>" in html
+    assert 'hx-swap-oob="true"' in html
+    assert ">MP3</a>" in html
     assert "being copied" not in html
 
 

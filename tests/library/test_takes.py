@@ -22,17 +22,19 @@ GOOD = {
 def test_three_takes_are_three_jobs_of_one_batch(team, editor_client):
     response = editor_client.post(CREATE, {**GOOD, "takes": "3", "seed": "41"})
     jobs = list(Job.objects.order_by("created_at", "pk"))
-    assert len(jobs) == 3 and all(job.action == Action.MUSIC for job in jobs)
+    assert len(jobs) == 3
+    assert all(job.action == Action.MUSIC for job in jobs)
     batch = jobs[0].take_batch
-    assert batch is not None and all(job.take_batch == batch for job in jobs)
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "library:takes", args=[batch]
-    )
+    assert batch is not None
+    assert all(job.take_batch == batch for job in jobs)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("library:takes", args=[batch])
     # The same settings, but a given seed moves on per take: three different songs.
     assert sorted(job.params["seed"] for job in jobs) == ["41", "42", "43"]
     assert {job.params["sound_prompt"] for job in jobs} == {GOOD["sound_prompt"]}
     page = editor_client.get(response["Location"]).content.decode()
-    assert page.count('class="card take"') == 3 and "every 3s" in page
+    assert page.count('class="card take"') == 3
+    assert "every 3s" in page
 
 
 def test_takes_without_a_seed_each_get_their_own(team, editor_client):
@@ -45,7 +47,8 @@ def test_one_take_is_the_usual_create(team, editor_client):
     response = editor_client.post(CREATE, GOOD)
     assert response["Location"] == reverse("library:library")
     job = Job.objects.get()
-    assert job.take_batch is None and "seed" not in job.params
+    assert job.take_batch is None
+    assert "seed" not in job.params
 
 
 @pytest.mark.parametrize("takes", ["0", "5", "two", "-1"])
@@ -63,7 +66,8 @@ def test_only_some_can_start_under_the_cap(team, editor_client, settings):
     started = Job.objects.exclude(take_batch=None)
     assert started.count() == 2
     html = response.content.decode()
-    assert "2 of 4 takes started; the rest could not:" in html and "jobs running" in html
+    assert "2 of 4 takes started; the rest could not:" in html
+    assert "jobs running" in html
     assert response.redirect_chain[-1][0] == reverse(
         "library:takes", args=[started.first().take_batch]
     )
@@ -73,7 +77,8 @@ def test_none_can_start_the_form_says_why(team, editor_client, settings):
     settings.WORKSPACE_MAX_RUNNING_JOBS = 1
     make_job(team.workspace, team.owner)
     response = editor_client.post(CREATE, {**GOOD, "takes": "2"})
-    assert response.status_code == 400 and "jobs running" in response.content.decode()
+    assert response.status_code == 400
+    assert "jobs running" in response.content.decode()
     assert Job.objects.count() == 1
 
 
@@ -110,7 +115,8 @@ def test_takes_side_by_side_and_the_one_poll(team, viewer_client, batch):
         reverse("library:keep_take", args=[batch_id, songs[0].id]) not in html
     )  # viewers only listen
     poll = viewer_client.get(url, headers={"HX-Request": "true"})
-    assert poll.status_code == 200 and "<html" not in poll.content.decode()
+    assert poll.status_code == 200
+    assert "<html" not in poll.content.decode()
     Job.objects.filter(take_batch=batch_id).update(status=JobStatus.FAILED)
     assert viewer_client.get(url, headers={"HX-Request": "true"}).status_code == 286
 
@@ -131,7 +137,8 @@ def test_keep_the_best_and_the_others_go_to_the_trash(team, editor_client, batch
     assert response["Location"] == reverse("library:song", args=[best.id])
     best.refresh_from_db()
     other.refresh_from_db()
-    assert best.favourite and best.deleted_at is None
+    assert best.favourite
+    assert best.deleted_at is None
     assert other.deleted_at is not None
     assert "Take song 1" in editor_client.get(reverse("library:trash")).content.decode()
     # A song that is not one of the takes cannot be kept through this batch.
@@ -154,7 +161,9 @@ def test_use_these_settings_fills_create_in(team, editor_client):
     assert f"{CREATE}?from={song.id}" in song_page
     html = editor_client.get(CREATE, {"from": str(song.id)}).content.decode()
     assert "glassy ambient pads</textarea>" in html
-    assert 'value="0.9"' in html and 'value="77"' in html and 'value="Glass"' in html
+    assert 'value="0.9"' in html
+    assert 'value="77"' in html
+    assert 'value="Glass"' in html
     # A remix fills Create in from the song itself.
     extend = make_job(
         team.workspace, team.owner, action=Action.EXTEND, status=JobStatus.SUCCESS, parent=song

@@ -48,7 +48,8 @@ def test_delete_moves_to_the_trash_and_out_of_sight(team, owner_client, family):
     tree = owner_client.get(reverse("library:song", args=[leaf.id])).content.decode()
     assert reverse("library:song", args=[middle.id]) not in tree  # no link to it from the family
     page = owner_client.get(reverse("library:trash")).content.decode()
-    assert "Middle" in page and reverse("library:song_restore", args=[middle.id]) in page
+    assert "Middle" in page
+    assert reverse("library:song_restore", args=[middle.id]) in page
     assert ActivityEvent.objects.filter(verb=Verb.SONG_DELETED, song=middle).exists()
 
 
@@ -56,15 +57,12 @@ def test_restore_brings_back_the_song_with_its_family(team, editor_client, famil
     root, middle, leaf = family
     delete(editor_client, middle)
     response = restore(editor_client, middle)
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "library:song", args=[middle.id]
-    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("library:song", args=[middle.id])
     page = editor_client.get(reverse("library:song", args=[middle.id])).content.decode()
     # Its parent and its child are in its tree again, each a link.
-    assert (
-        reverse("library:song", args=[root.id]) in page
-        and reverse("library:song", args=[leaf.id]) in page
-    )
+    assert reverse("library:song", args=[root.id]) in page
+    assert reverse("library:song", args=[leaf.id]) in page
     from_root = editor_client.get(reverse("library:song", args=[root.id])).content.decode()
     assert reverse("library:song", args=[middle.id]) in from_root
     assert str(middle.id) in editor_client.get(reverse("library:library")).content.decode()
@@ -120,14 +118,18 @@ def test_sweep_empties_old_trash_and_keeps_the_rest(team, family, settings, tmp_
     # Alone: the row and every file are gone.
     assert not Song.objects.filter(pk=old.pk).exists()
     assert not Asset.objects.filter(pk=stem.pk).exists()
-    assert not default_storage.exists(paths[old.pk]) and not default_storage.exists(stem_path)
+    assert not default_storage.exists(paths[old.pk])
+    assert not default_storage.exists(stem_path)
     # With a remix made from it: a bare node without files keeps the leaf's tree whole.
     bare = Song.objects.get(pk=middle.pk)
-    assert not bare.audio_file and not default_storage.exists(paths[middle.pk])
+    assert not bare.audio_file
+    assert not default_storage.exists(paths[middle.pk])
     leaf.refresh_from_db()
-    assert leaf.parent_id == middle.pk and leaf.root_id == root.pk
+    assert leaf.parent_id == middle.pk
+    assert leaf.root_id == root.pk
     # Younger than 30 days, or not deleted: untouched.
-    assert default_storage.exists(paths[recent.pk]) and default_storage.exists(paths[leaf.pk])
+    assert default_storage.exists(paths[recent.pk])
+    assert default_storage.exists(paths[leaf.pk])
     assert Song.objects.get(pk=recent.pk).deleted_at is not None
     # Nothing more to do; once the leaf is emptied too, the bare node goes as well.
     assert trash.empty(NOW) == 0

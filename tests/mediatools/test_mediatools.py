@@ -43,7 +43,9 @@ def tone(seconds: float = 0.5, rate: int = RATE) -> np.ndarray:
 def test_pcm_wav_of_every_width_reads_in_numpy(width):
     x = tone(0.05)
     samples, rate = mediatools.read_wav(pcm_wav(x, width=width))
-    assert rate == RATE and samples.shape == x.shape and samples.dtype == np.float32
+    assert rate == RATE
+    assert samples.shape == x.shape
+    assert samples.dtype == np.float32
     assert np.allclose(samples, x, atol=2.0 / 2 ** (8 * width - 1) + 1e-6)
 
 
@@ -66,17 +68,21 @@ def test_decode_mixes_down_keeps_a_wav_rate_on_request_and_resamples_otherwise()
     x = tone(1.0, rate=22050)
     data = pcm_wav(x, rate=22050)
     mono, rate = mediatools.decode(data, channels=1, rate=8000, any_wav_rate=True)
-    assert rate == 22050 and mono.shape == (22050, 1)
+    assert rate == 22050
+    assert mono.shape == (22050, 1)
     assert np.allclose(mono[:, 0], x.mean(axis=1), atol=1e-4)
     stereo, rate = mediatools.decode(data, channels=2, rate=RATE)  # through ffmpeg
-    assert rate == RATE and abs(len(stereo) - RATE) < 50 and stereo.shape[1] == 2
+    assert rate == RATE
+    assert abs(len(stereo) - RATE) < 50
+    assert stereo.shape[1] == 2
     assert 0.4 < float(np.abs(stereo[:, 0]).max()) < 0.6
 
 
 def test_not_audio_is_a_decode_error_with_ffmpegs_reason():
     with pytest.raises(mediatools.DecodeError) as caught:
         mediatools.decode(b"this is not audio at all", channels=1, rate=8000)
-    assert caught.value.reason and isinstance(caught.value, ValueError)
+    assert caught.value.reason
+    assert isinstance(caught.value, ValueError)
     assert mediatools.read_wav(b"RIFF\x00\x00\x00\x00WAVEjunk") is None
 
 
@@ -85,9 +91,13 @@ def test_peaks():
     x[500, 1] = -0.5
     x[900, 0] = 0.25
     p = mediatools.peaks(x, count=10)
-    assert len(p) == 10 and p[5] == 1.0 and p[9] == 0.5 and p[0] == 0.0
+    assert len(p) == 10
+    assert p[5] == 1.0
+    assert p[9] == 0.5
+    assert p[0] == 0.0
     assert mediatools.peaks(np.zeros(50), count=4) == [0.0] * 4
     assert mediatools.peaks(np.zeros(0), count=3) == [0.0] * 3
     assert len(mediatools.peaks(np.ones(3), count=8)) == 8
     mono = np.sin(np.linspace(0, 20, 10_000)) * np.linspace(0, 1, 10_000)
-    assert mediatools.peaks(mono)[-1] == 1.0 and len(mediatools.peaks(mono)) == 200
+    assert mediatools.peaks(mono)[-1] == 1.0
+    assert len(mediatools.peaks(mono)) == 200

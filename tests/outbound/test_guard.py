@@ -105,7 +105,8 @@ def test_connects_to_the_checked_address(listen, monkeypatch, settings):
     monkeypatch.setattr(addresses, "RESOLVER", lambda host, port: next(answers))
     body = io.BytesIO()
     outbound.download(f"http://files.example.net:{target.port}/x", body, limit=100, deadline=5)
-    assert body.getvalue() == b"abc" and seen == [f"files.example.net:{target.port}"]
+    assert body.getvalue() == b"abc"
+    assert seen == [f"files.example.net:{target.port}"]
 
 
 def test_redirect_from_allowed_host_to_loopback_refused(listen, settings):
@@ -121,7 +122,8 @@ def test_redirect_from_allowed_host_to_loopback_refused(listen, settings):
     settings.OUTBOUND_ALLOWED_HOSTS = [f"127.0.0.1:{allowed.port}"]
     with pytest.raises(outbound.Refused, match="internal address"):
         outbound.download(allowed.url(), io.BytesIO(), limit=10**6, deadline=5)
-    assert len(allowed.connections) == 1 and inner.connections == []
+    assert len(allowed.connections) == 1
+    assert inner.connections == []
 
 
 def test_redirect_chains_are_short(listen, settings):

@@ -88,7 +88,8 @@ def test_lazy_commits_only_for_refetchable_results(
     assert response.status_code == 200, response.content
     assert modes() == ["off"]
     job.refresh_from_db()
-    assert job.provider_job_id == "prov-1" and job.status == JobStatus.SUCCESS
+    assert job.provider_job_id == "prov-1"
+    assert job.status == JobStatus.SUCCESS
     assert synchronous_commit() == "on"  # reset for whatever uses the connection next
     assert Song.objects.filter(job=job).count() == 1
     # A repeat is answered from the row: nothing written, nothing relaxed.

@@ -56,8 +56,11 @@ def test_anonymous_is_sent_to_log_in(project, client):
 def test_viewer_sees_but_may_not_change(team, project, viewer_client):
     a, b = filled(team, project, "One", "Two")
     html = viewer_client.get(url("projects:project", project)).content.decode()
-    assert "One" in html and "Two" in html and "Play all" in html
-    assert url("projects:project_move", project) not in html and "draggable" not in html
+    assert "One" in html
+    assert "Two" in html
+    assert "Play all" in html
+    assert url("projects:project_move", project) not in html
+    assert "draggable" not in html
     assert viewer_client.get(url("projects:project_zip", project)).status_code == 200
     assert "Release" in viewer_client.get(reverse("projects:project_list")).content.decode()
     for name in CHANGES:
@@ -79,9 +82,11 @@ def test_editor_creates_a_project_with_a_song_from_its_card(team, editor_client)
         reverse("projects:project_list"),
         {"name": "  Summer   ad ", "song": str(song.id), "next": back},
     )
-    assert response.status_code == 302 and response["Location"] == back
+    assert response.status_code == 302
+    assert response["Location"] == back
     project = Project.objects.get()
-    assert project.name == "Summer ad" and order(project) == ["Hook"]
+    assert project.name == "Summer ad"
+    assert order(project) == ["Hook"]
     assert "in it" in editor_client.get(back).content.decode()
 
 
@@ -134,7 +139,8 @@ def test_drag_order_is_saved_and_a_stale_order_is_refused(team, project, editor_
     assert order(project) == ["C", "A", "B"]
     stale = {"song": [str(a.id), str(b.id)]}
     response = editor_client.post(url("projects:project_order", project), stale)
-    assert response.status_code == 409 and b"reload" in response.content
+    assert response.status_code == 409
+    assert b"reload" in response.content
     bad = editor_client.post(url("projects:project_order", project), {"song": ["x"]})
     assert bad.status_code == 400
     assert order(project) == ["C", "A", "B"]
@@ -145,7 +151,8 @@ def test_deleted_songs_leave_the_project_page(team, project, owner_client):
     owner_client.post(reverse("library:song_delete", args=[b.id]))
     owner_client.get(reverse("library:library"))  # shows (and uses up) the "Deleted" message
     html = owner_client.get(url("projects:project", project)).content.decode()
-    assert "Kept" in html and "Gone" not in html
+    assert "Kept" in html
+    assert "Gone" not in html
 
 
 def test_deleting_a_project_keeps_its_songs(team, project, editor_client):
@@ -164,7 +171,8 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     first.audio_file.save("intro.mp3", ContentFile(b"ID3 intro audio"))
     second.audio_file.save("outro.wav", ContentFile(b"RIFF outro audio" * 10_000))
     response = viewer_client.get(url("projects:project_zip", project))
-    assert response.status_code == 200 and response.streaming
+    assert response.status_code == 200
+    assert response.streaming
     assert response["Content-Type"] == "application/zip"
     assert 'filename="release.zip"' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -186,7 +194,8 @@ def test_songs_in_the_trash_do_not_block_reordering(team, project, editor_client
     )
     assert order(project) == ["B", "C", "A"]
     last = ProjectSong.objects.order_by("-position").first()
-    assert last.song == gone and last.position == 3
+    assert last.song == gone
+    assert last.position == 3
 
 
 def test_a_new_project_with_a_foreign_song_is_not_made(team, editor_client):

@@ -37,11 +37,14 @@ def test_a_timed_comment_shows_as_a_marker_and_in_the_thread(team, song, viewer_
         viewer_client, song, body="The snare at the chorus is off", at="1:12", end="1:20"
     )
     comment = Comment.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.id}")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{comment.id}")
     assert (comment.at_seconds, comment.end_seconds, comment.author) == (72.0, 80.0, team.viewer)
     html = viewer_client.get(reverse("library:song", args=[song.id])).content.decode()
-    assert 'data-at="72.000"' in html and 'data-end="80.000"' in html
-    assert "The snare at the chorus is off" in html and "1:12\u20131:20" in html
+    assert 'data-at="72.000"' in html
+    assert 'data-end="80.000"' in html
+    assert "The snare at the chorus is off" in html
+    assert "1:12\u20131:20" in html
 
 
 def test_replies_hang_on_the_thread_and_carry_no_time(team, song, owner_client, editor_client):
@@ -100,7 +103,8 @@ def test_viewers_resolve_their_own_threads_only(team, song, owner_client, viewer
     )
     owners.refresh_from_db()
     viewers.refresh_from_db()
-    assert owners.resolved_at is None and viewers.resolved_by == team.viewer
+    assert owners.resolved_at is None
+    assert viewers.resolved_by == team.viewer
 
 
 def test_editors_resolve_and_reopen_any_thread(team, song, viewer_client, editor_client):
@@ -110,7 +114,8 @@ def test_editors_resolve_and_reopen_any_thread(team, song, viewer_client, editor
     comment.refresh_from_db()
     assert comment.resolved_by == team.editor
     html = editor_client.get(reverse("library:song", args=[song.id])).content.decode()
-    assert "Reopen" in html and "data-at=" not in html  # resolved: no marker
+    assert "Reopen" in html
+    assert "data-at=" not in html
     editor_client.post(reverse("reviews:comment_resolve", args=[comment.id]), {"resolved": "0"})
     comment.refresh_from_db()
     assert comment.resolved_at is None
@@ -125,7 +130,9 @@ def test_status_is_set_by_editors_and_recorded(team, song, editor_client, viewer
     song.refresh_from_db()
     assert song.review_status == ReviewStatus.APPROVED
     event = ActivityEvent.objects.get(verb=Verb.REVIEW_STATUS)
-    assert event.actor == team.editor and event.song == song and "Approved" in event.subject
+    assert event.actor == team.editor
+    assert event.song == song
+    assert "Approved" in event.subject
     activity = editor_client.get(reverse("workspaces:workspace_activity")).content.decode()
     assert "review status" in activity
 
@@ -145,9 +152,11 @@ def test_cards_show_status_and_open_threads_and_the_filter_finds_them(team, edit
     filtered = editor_client.get(
         reverse("library:library"), {"review": "approved"}
     ).content.decode()
-    assert "Approved one" in filtered and "Draft one" not in filtered
+    assert "Approved one" in filtered
+    assert "Draft one" not in filtered
     drafts = editor_client.get(reverse("library:library"), {"review": "draft"}).content.decode()
-    assert "Draft one" in drafts and "Approved one" not in drafts
+    assert "Draft one" in drafts
+    assert "Approved one" not in drafts
     assert draft.review_status == ReviewStatus.DRAFT
 
 
@@ -158,7 +167,8 @@ def test_mentions_mail_the_named_members_and_count_as_unread(
         post(editor_client, song, body="@carol and @Alice, listen at 0:30. @bob @nobody", at="30")
     assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.com", "carol@example.com"]
     mail = next(m for m in mailoutbox if m.to == ["carol@example.com"])
-    assert "bob mentioned you" in mail.subject and "Night Drive" in mail.subject
+    assert "bob mentioned you" in mail.subject
+    assert "Night Drive" in mail.subject
     comment = Comment.objects.get()
     assert f"/songs/{song.id}/#comment-{comment.id}" in mail.body
     assert set(Mention.objects.values_list("user__username", flat=True)) == {"alice", "carol"}
@@ -167,7 +177,8 @@ def test_mentions_mail_the_named_members_and_count_as_unread(
     library = viewer.get(reverse("library:library")).content.decode()
     assert 'aria-label="Mentions, 1 unread"' in library
     mentions = viewer.get(reverse("reviews:mention_list")).content.decode()
-    assert "listen at 0:30" in mentions and '<strong class="mention">@carol</strong>' in mentions
+    assert "listen at 0:30" in mentions
+    assert '<strong class="mention">@carol</strong>' in mentions
     viewer.get(reverse("library:song", args=[song.id]))  # opening the song reads it
     assert 'aria-label="Mentions"' in viewer.get(reverse("library:library")).content.decode()
     owner = team.client_for(team.owner)

@@ -20,7 +20,8 @@ def media_root(settings, tmp_path):
 
 
 def test_strict_int():
-    assert strict_int("42") == 42 and strict_int("007") == 7
+    assert strict_int("42") == 42
+    assert strict_int("007") == 7
     for text in [*BAD_NUMBERS, "", None, "1" * 10]:
         assert strict_int(text) is None
 

@@ -142,10 +142,12 @@ def test_mark_failed_action(team, admin_client):
         follow=True,
     )
     page = response.content.decode()
-    assert "marked as failed" in page and "already finished" in page
+    assert "marked as failed" in page
+    assert "already finished" in page
     running.refresh_from_db()
     done.refresh_from_db()
-    assert running.status == JobStatus.FAILED and "root" in running.error
+    assert running.status == JobStatus.FAILED
+    assert "root" in running.error
     assert done.status == JobStatus.SUCCESS
 
 
@@ -187,7 +189,8 @@ def test_activity_log_is_read_only(team, admin_client):
 
 def test_admin_is_closed_to_members(owner_client):
     response = owner_client.get(reverse("admin:studio_job_changelist"))
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
     assert User.objects.filter(is_staff=True).count() == 0
 
 
@@ -206,4 +209,5 @@ def test_the_job_list_shows_how_long_each_job_took(team, admin_client):
     )
     Job.objects.create(workspace=team.workspace, action=Action.MUSIC, created_at=created)
     page = admin_client.get(reverse("admin:studio_job_changelist")).content.decode()
-    assert "1m 05s" in page and "—" in page
+    assert "1m 05s" in page
+    assert "—" in page

@@ -62,7 +62,8 @@ def test_create_page_says_why_and_usage_page_agrees(at_budget, editor_client, ow
     response = editor_client.post(reverse("library:create"), _create_form_data())
     assert response.status_code == 400
     page = response.content.decode()
-    assert SPENT_ALL.search(page) and "monthly budget" in page
+    assert SPENT_ALL.search(page)
+    assert "monthly budget" in page
     assert Job.objects.count() == 1
     usage = owner_client.get(reverse("workspaces:workspace_usage")).content.decode()
     assert "The monthly budget is used up." in usage

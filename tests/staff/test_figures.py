@@ -197,7 +197,8 @@ def test_worker_health(db):
     _ready_task()
     _ready_task(run_after=now + timedelta(hours=1))  # not due yet: not in the queue length
     health = dashboard.worker_health(timezone.now())
-    assert health.alive and health.queued == 2
+    assert health.alive
+    assert health.queued == 2
     later = dashboard.worker_health(timezone.now() + timedelta(minutes=5))
     assert not later.alive
 

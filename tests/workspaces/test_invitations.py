@@ -98,7 +98,8 @@ def test_accepting_joins_with_the_invited_role(owner_client, team, mailoutbox, d
     dora.profile.refresh_from_db()
     assert dora.profile.current_workspace == team.workspace
     invitation = Invitation.objects.get()
-    assert invitation.accepted_by == dora and invitation.accepted_at
+    assert invitation.accepted_by == dora
+    assert invitation.accepted_at
     assert ActivityEvent.objects.get(verb=Verb.MEMBER_JOINED).actor == dora
 
 
@@ -197,7 +198,8 @@ def test_inviting_again_resends_the_same_link_and_extends_it(
     assert len(mailoutbox) == 2
     assert link_in(mailoutbox[1]) == first  # the same link, mailed again
     again = Invitation.objects.get()  # still one invitation
-    assert again.pk == invitation.pk and again.role == Role.EDITOR
+    assert again.pk == invitation.pk
+    assert again.role == Role.EDITOR
     assert again.expires_at > timezone.now() + timedelta(days=6)
     page = owner_client.get(reverse("workspaces:workspace_members_for", args=[team.workspace.id]))
     assert "The link sent before still works" in page.content.decode()

@@ -15,7 +15,8 @@ def test_list_shows_each_workspace_with_the_role(viewer_client, team):
     text = r.content.decode()
     assert "alice&#x27;s studio" in text
     assert "carol&#x27;s studio" in text
-    assert "Viewer" in text and "Owner" in text
+    assert "Viewer" in text
+    assert "Owner" in text
 
 
 def test_create_makes_the_creator_owner_and_active(owner_client, team):

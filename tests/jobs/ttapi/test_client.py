@@ -226,20 +226,24 @@ def test_server_errors_after_post_are_ambiguous_and_not_resent(status):
     provider = Provider(httpx.Response(status, json={"status": "FAILED", "message": "oops"}))
     exc = submit_error(provider)
     assert isinstance(exc, errors.ServerError)
-    assert exc.status == status and exc.ambiguous and not exc.retry_later
+    assert exc.status == status
+    assert exc.ambiguous
+    assert not exc.retry_later
     assert "may still have been created" in exc.message
     assert len(provider.requests) == 1
 
 
 def test_other_4xx_is_bad_request():
     exc = submit_error(Provider(httpx.Response(422, text="")))
-    assert isinstance(exc, errors.BadRequest) and "422" in exc.message
+    assert isinstance(exc, errors.BadRequest)
+    assert "422" in exc.message
 
 
 def test_redirect_is_an_error_not_followed():
     provider = Provider(httpx.Response(302, headers={"Location": "https://elsewhere.test/"}))
     exc = submit_error(provider)
-    assert type(exc) is errors.TTAPIError and not exc.ambiguous
+    assert type(exc) is errors.TTAPIError
+    assert not exc.ambiguous
     assert len(provider.requests) == 1
 
 
@@ -251,32 +255,38 @@ def test_html_body_after_post_is_not_json_and_ambiguous(status):
     provider = Provider(httpx.Response(status, text=HTML, headers={"Content-Type": "text/html"}))
     exc = submit_error(provider)
     assert isinstance(exc, errors.NotJSON)
-    assert exc.status == status and exc.ambiguous
+    assert exc.status == status
+    assert exc.ambiguous
     assert exc.raw == HTML
     assert len(provider.requests) == 1
 
 
 def test_html_body_with_client_error_keeps_the_status_meaning():
     exc = submit_error(Provider(httpx.Response(401, text=HTML)))
-    assert isinstance(exc, errors.BadKey) and not exc.ambiguous and exc.raw == HTML
+    assert isinstance(exc, errors.BadKey)
+    assert not exc.ambiguous
+    assert exc.raw == HTML
 
 
 def test_huge_body_truncated():
     exc = submit_error(Provider(httpx.Response(200, text="x" * 100_000)))
-    assert isinstance(exc, errors.NotJSON) and len(exc.raw) <= 4096
+    assert isinstance(exc, errors.NotJSON)
+    assert len(exc.raw) <= 4096
 
 
 def test_200_failed_is_rejected_not_ambiguous():
     exc = submit_error(Provider(httpx.Response(200, json=FAILED_BODY)))
     assert isinstance(exc, errors.Rejected)
-    assert "Parameter error" in exc.message and not exc.ambiguous
+    assert "Parameter error" in exc.message
+    assert not exc.ambiguous
 
 
 @pytest.mark.parametrize("body", [{"status": "SUCCESS", "data": {}}, [1, 2], "null"])
 def test_2xx_without_job_id_is_ambiguous(body):
     response = httpx.Response(200, text=body) if isinstance(body, str) else None
     exc = submit_error(Provider(response or httpx.Response(200, json=body)))
-    assert isinstance(exc, errors.MalformedResult) and exc.ambiguous
+    assert isinstance(exc, errors.MalformedResult)
+    assert exc.ambiguous
 
 
 # Network failures
@@ -285,7 +295,9 @@ def test_2xx_without_job_id_is_ambiguous(body):
 def test_read_timeout_after_post_is_ambiguous_and_not_resent():
     provider = Provider(httpx.ReadTimeout)
     exc = submit_error(provider)
-    assert isinstance(exc, errors.Timeout) and exc.ambiguous and exc.status is None
+    assert isinstance(exc, errors.Timeout)
+    assert exc.ambiguous
+    assert exc.status is None
     assert len(provider.requests) == 1
 
 
@@ -293,7 +305,8 @@ def test_read_timeout_after_post_is_ambiguous_and_not_resent():
 def test_cut_connection_after_post_is_ambiguous(failure):
     provider = Provider(failure)
     exc = submit_error(provider)
-    assert isinstance(exc, errors.ConnectionFailed) and exc.ambiguous
+    assert isinstance(exc, errors.ConnectionFailed)
+    assert exc.ambiguous
     assert len(provider.requests) == 1
 
 
@@ -301,7 +314,8 @@ def test_cut_connection_after_post_is_ambiguous(failure):
 def test_connect_failure_retried_then_not_ambiguous(failure):
     provider = Provider(failure)
     exc = submit_error(provider)
-    assert isinstance(exc, errors.ConnectionFailed) and not exc.ambiguous
+    assert isinstance(exc, errors.ConnectionFailed)
+    assert not exc.ambiguous
     assert len(provider.requests) == 3  # first try and two retries
     assert isinstance(exc.__cause__, failure)
 
@@ -338,7 +352,8 @@ def test_fetch_sends_job_id_and_parses():
     assert isinstance(result, JobResult)
     assert (result.status, result.progress, result.finished) == ("ON_QUEUE", 45, False)
     (request,) = provider.requests
-    assert request.method == "GET" and request.headers["TT-API-KEY"] == KEY
+    assert request.method == "GET"
+    assert request.headers["TT-API-KEY"] == KEY
     assert request.url.path == "/emulator/producer/v1/fetch"
     assert request.url.params["jobId"] == JOB_ID
 
@@ -435,7 +450,8 @@ def test_unusable_key_refused_without_request(key):
     client = Client(key, "https://x.test", transport=httpx.MockTransport(provider))
     with pytest.raises(errors.BadKey) as info:
         client.submit("music", MUSIC)
-    assert not info.value.ambiguous and key not in repr(info.value)
+    assert not info.value.ambiguous
+    assert key not in repr(info.value)
     with pytest.raises(errors.BadKey):
         client.fetch(JOB_ID)
     assert provider.requests == []
@@ -450,4 +466,6 @@ def test_key_whitespace_trimmed():
 
 def test_rejection_keeps_the_actual_status():
     exc = submit_error(Provider(httpx.Response(201, json=FAILED_BODY)))
-    assert isinstance(exc, errors.Rejected) and exc.status == 201 and not exc.ambiguous
+    assert isinstance(exc, errors.Rejected)
+    assert exc.status == 201
+    assert not exc.ambiguous

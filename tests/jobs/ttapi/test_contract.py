@@ -59,15 +59,22 @@ def test_every_endpoint(client):
     music = done(
         client, client.submit("music", dict(sound_prompt="warm soul", title="Contract", seed="42"))
     )
-    assert music.action == "music" and music.quota == Decimal(3) and music.mv == "FUZZ-2.0"
+    assert music.action == "music"
+    assert music.quota == Decimal(3)
+    assert music.mv == "FUZZ-2.0"
     [song] = music.musics
-    assert song.title == "Contract" and song.seed == "42" and song.duration > 0
-    assert song.audio_url.endswith("/audio.mp3") and song.image_url.endswith("/cover.png")
+    assert song.title == "Contract"
+    assert song.seed == "42"
+    assert song.duration > 0
+    assert song.audio_url.endswith("/audio.mp3")
+    assert song.image_url.endswith("/cover.png")
     assert song.created_at is not None
     parent = song.music_id
 
     lyrics = done(client, client.submit("lyrics", dict(prompt="summer love")))
-    assert lyrics.title and "[Chorus]" in lyrics.lyrics and lyrics.quota == Decimal(1)
+    assert lyrics.title
+    assert "[Chorus]" in lyrics.lyrics
+    assert lyrics.quota == Decimal(1)
 
     for action, params in [
         ("extend", {"starts": 12.5, "sound_prompt": "carry on"}),
@@ -79,7 +86,9 @@ def test_every_endpoint(client):
     ]:
         result = done(client, client.submit(action, {"music_id": parent, **params}))
         [child] = result.musics
-        assert child.music_id != parent and child.duration > 0 and child.audio_url
+        assert child.music_id != parent
+        assert child.duration > 0
+        assert child.audio_url
         assert result.quota == Decimal(3)
 
     stems = done(client, client.submit("stems", dict(music_id=parent)))
@@ -91,10 +100,12 @@ def test_every_endpoint(client):
     ]
 
     download = done(client, client.submit("download", dict(music_id=parent, format="wav")))
-    assert download.file_url.endswith("/audio.wav") and download.quota == Decimal(1)
+    assert download.file_url.endswith("/audio.wav")
+    assert download.quota == Decimal(1)
 
     video = done(client, client.submit("generate-video", dict(music_id=parent, preset="modern")))
-    assert video.video_url.endswith("/video-modern.mp4") and video.quota == Decimal(0)
+    assert video.video_url.endswith("/video-modern.mp4")
+    assert video.quota == Decimal(0)
 
     upload = done(client, client.submit("upload", dict(audio_url=song.audio_url)))
     [uploaded] = upload.musics
@@ -111,7 +122,8 @@ def test_running_then_failed_job(base, settings):
     with Client("contract-key", base) as client:
         submitted = client.submit("music", dict(sound_prompt="x [fault:fail]"))
         running = client.fetch(submitted.job_id)
-        assert running.status == "ON_QUEUE" and not running.finished
+        assert running.status == "ON_QUEUE"
+        assert not running.finished
         assert 0 <= running.progress < 100
     settings.EMULATOR_JOB_SECONDS = 0
     from emulator.clock import finish_now
@@ -119,7 +131,9 @@ def test_running_then_failed_job(base, settings):
     finish_now()
     with Client("contract-key", base) as client:
         failed = client.fetch(submitted.job_id)
-    assert failed.status == "FAILED" and failed.message and failed.quota == Decimal(0)
+    assert failed.status == "FAILED"
+    assert failed.message
+    assert failed.quota == Decimal(0)
 
 
 def test_rejections_reach_the_client_with_the_providers_message(client):

@@ -65,7 +65,8 @@ SENT = [
 def test_each_action_sends_exactly_the_documented_body(api, client, action, params, path, body):
     assert client.submit(action, params).job_id == "fm-job-1"
     [request] = api.requests
-    assert request.method == "POST" and request.path == f"/flowmusic/v1/{path}"
+    assert request.method == "POST"
+    assert request.path == f"/flowmusic/v1/{path}"
     assert request.body == body
     assert [type(v) for v in request.body.values()] == [type(v) for v in body.values()]
     assert request.problems == []
@@ -108,7 +109,8 @@ def test_200_with_failed_is_a_refusal_nothing_created(api, client):
     api.answer(Answer(body={"status": "FAILED", "message": "Parameter error", "data": None}))
     with pytest.raises(errors.Rejected) as caught:
         client.submit("stems", {"clip_id": CLIP})
-    assert not caught.value.ambiguous and "Parameter error" in caught.value.message
+    assert not caught.value.ambiguous
+    assert "Parameter error" in caught.value.message
 
 
 def test_html_error_page_after_a_post_is_ambiguous(api, client):
@@ -135,7 +137,8 @@ def test_error_statuses_become_typed_errors(api, client, status, error, retry_la
     api.answer(Answer(status, body={"status": "FAILED", "message": "nope", "data": None}))
     with pytest.raises(error) as caught:
         client.submit("cover", {"clip_id": CLIP, "instruction": "jazz"})
-    assert not caught.value.ambiguous and caught.value.retry_later is retry_later
+    assert not caught.value.ambiguous
+    assert caught.value.retry_later is retry_later
     assert len(api.requests) == 1
 
 
@@ -144,16 +147,19 @@ def test_server_errors_after_a_post_are_ambiguous(api, client, status):
     api.answer(Answer(status, body={"status": "FAILED", "message": "oops", "data": None}))
     with pytest.raises(errors.ServerError) as caught:
         client.submit("music", {"sound_prompt": "x"})
-    assert caught.value.ambiguous and len(api.requests) == 1
+    assert caught.value.ambiguous
+    assert len(api.requests) == 1
 
 
 def test_fetch_asks_for_the_job_by_jobId(api, client):
     api.answer(fetched(status="ON_QUEUE", progress="45%", clips=[]))
     result = client.fetch("fm-job-1")
     [request] = api.requests
-    assert request.method == "GET" and request.path == "/flowmusic/v1/fetch"
+    assert request.method == "GET"
+    assert request.path == "/flowmusic/v1/fetch"
     assert request.query == "jobId=fm-job-1"
-    assert result.status == "ON_QUEUE" and result.progress == 45
+    assert result.status == "ON_QUEUE"
+    assert result.progress == 45
 
 
 def test_fetch_reads_clips_with_numbers_as_strings_or_numbers(api, client):
@@ -173,17 +179,21 @@ def test_fetch_reads_clips_with_numbers_as_strings_or_numbers(api, client):
         fetched(action="generations", progress=100, mv="Lyria 3 Pro", quota="4", clips=clips)
     )
     result = client.fetch("fm-job-1")
-    assert result.status == "SUCCESS" and result.quota == Decimal(4) and result.progress == 100
+    assert result.status == "SUCCESS"
+    assert result.quota == Decimal(4)
+    assert result.progress == 100
     first, second = result.musics
     assert (first.music_id, first.duration, first.lyrics_id) == (CLIP, 181.25, "837e6f94")
-    assert first.lyrics.startswith("[Verse 1]") and first.image_url.endswith("a.jpg")
+    assert first.lyrics.startswith("[Verse 1]")
+    assert first.image_url.endswith("a.jpg")
     assert (second.music_id, second.duration) == ("c2", 30.0)
 
 
 def test_fetch_of_a_failed_job(api, client):
     api.answer(fetched(status="FAILED", message="Content policy"))
     result = client.fetch("fm-job-1")
-    assert result.status == "FAILED" and result.message == "Content policy"
+    assert result.status == "FAILED"
+    assert result.message == "Content policy"
 
 
 def test_pending_queue_is_running(api, client):
@@ -205,4 +215,5 @@ def test_disabled_engine_sends_nothing(api, client, settings):
     settings.TTAPI_DISABLED_ENGINES = ["flowmusic"]
     with pytest.raises(errors.ActionDisabled) as caught:
         client.submit("stems", {"clip_id": CLIP})
-    assert "Flow Music" in caught.value.message and api.requests == []
+    assert "Flow Music" in caught.value.message
+    assert api.requests == []

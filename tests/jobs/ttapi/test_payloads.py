@@ -56,7 +56,8 @@ def test_smallest_valid_params_pass(action):
 def test_every_action_has_fields():
     assert set(FIELDS) == set(Action)
     assert len(FUZZ_MODELS) == 8
-    assert DEFAULT_MODELS[:8] == FUZZ_MODELS and DEFAULT_MODELS[8:] == ("Lyria 3 preview",)
+    assert DEFAULT_MODELS[:8] == FUZZ_MODELS
+    assert DEFAULT_MODELS[8:] == ("Lyria 3 preview",)
 
 
 def test_music_cleaned_exactly_as_sent():
@@ -107,13 +108,17 @@ def test_prompt_or_lyrics_required(action):
     params = base(action)
     del params["sound_prompt"]
     errors = errors_of(action, {**params, "sound_prompt": "  ", "lyrics_text": ""})
-    assert "sound_prompt" in errors and "lyrics_text" in errors
+    assert "sound_prompt" in errors
+    assert "lyrics_text" in errors
     assert validate(action, {**params, "lyrics_text": "la la la"})["lyrics_text"] == "la la la"
 
 
 @pytest.mark.parametrize("action", [Action.VARIATION, Action.STEMS, Action.DOWNLOAD])
 def test_prompt_rule_only_where_the_contract_says(action):
-    validate(action, base(action))
+    params = base(action)
+    assert "sound_prompt" not in params
+    # No prompt and no lyrics, and still valid: these actions take neither.
+    assert "sound_prompt" not in validate(action, params)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +204,8 @@ def test_replace_bad_ranges(starts, ends, field):
 
 def test_replace_ends_optional_and_starts_alone():
     payload = validate("replace", {**base(Action.REPLACE), "starts": 12, "ends": ""})
-    assert payload["starts"] == 12.0 and "ends" not in payload
+    assert payload["starts"] == 12.0
+    assert "ends" not in payload
     assert "starts" not in validate("replace", base(Action.REPLACE))
 
 
@@ -320,8 +326,10 @@ def test_all_errors_reported_at_once():
     with pytest.raises(PayloadInvalid) as info:
         validate("music", {"sound_prompt": "x", "weirdness": 9, "mv": "nope", "title": "t" * 201})
     assert set(info.value.errors) == {"weirdness", "mv", "title"}
-    assert "weirdness" in info.value.message and "mv" in info.value.message
-    assert info.value.status is None and not info.value.ambiguous
+    assert "weirdness" in info.value.message
+    assert "mv" in info.value.message
+    assert info.value.status is None
+    assert not info.value.ambiguous
 
 
 def test_params_must_be_a_dict():
@@ -361,7 +369,8 @@ def test_validate_only_returns_a_payload_or_raises_payload_invalid(action, param
     try:
         payload = validate(action, params)
     except PayloadInvalid as exc:
-        assert exc.errors and all(isinstance(m, str) and m for m in exc.errors.values())
+        assert exc.errors
+        assert all(isinstance(m, str) and m for m in exc.errors.values())
         return
     assert set(payload) <= set(FIELDS[action])
     assert validate(action, payload) == payload  # cleaning is stable

@@ -50,7 +50,8 @@ def job(status="SUCCESS", **data) -> dict:
 def test_submit_sample():
     body = {"status": "SUCCESS", "message": "", "data": {"jobId": JOB_ID}}
     result = parse_submit(body)
-    assert result.job_id == JOB_ID and result.raw == body
+    assert result.job_id == JOB_ID
+    assert result.raw == body
 
 
 def test_submit_job_id_spelling():
@@ -68,7 +69,8 @@ def test_submit_failed_without_job_id_is_rejected():
     with pytest.raises(Rejected) as info:
         parse_submit({"status": "FAILED", "message": "Parameter error", "data": None})
     assert "Parameter error" in info.value.message
-    assert not info.value.ambiguous and not info.value.retry_later
+    assert not info.value.ambiguous
+    assert not info.value.retry_later
 
 
 @pytest.mark.parametrize(
@@ -85,7 +87,8 @@ def test_submit_garbage(body):
 def test_sample_result():
     result = parse_job_result(SAMPLE)
     assert result.job_id == JOB_ID
-    assert result.status == "SUCCESS" and result.finished
+    assert result.status == "SUCCESS"
+    assert result.finished
     assert result.action == "music"
     assert result.progress == 100
     assert result.quota == Decimal("3")
@@ -95,10 +98,13 @@ def test_sample_result():
     (music,) = result.musics
     assert isinstance(music, Music)
     assert music.music_id == "989b625f-1111"
-    assert music.title == "your title" and music.lyrics == "your lyrics"
-    assert music.image_url == "https://img_url" and music.audio_url == "https://audio_url"
+    assert music.title == "your title"
+    assert music.lyrics == "your lyrics"
+    assert music.image_url == "https://img_url"
+    assert music.audio_url == "https://audio_url"
     assert music.video_url == ""
-    assert music.sound == "your sound" and music.seed == "1680274481"
+    assert music.sound == "your sound"
+    assert music.seed == "1680274481"
     assert music.duration == pytest.approx(199.13433106575962)
     assert music.created_at == datetime(2025, 10, 17, 13, 38, 31, 542817, tzinfo=UTC)
     assert music.raw["imageId"] == "989b625f-1111"
@@ -183,8 +189,10 @@ def test_numbers_as_strings_and_strings_as_numbers():
     )
     (music,) = result.musics
     assert result.mv == "2"
-    assert music.music_id == "98765" and music.seed == "1680274481"
-    assert music.duration == 12.0 and music.title == "2024"
+    assert music.music_id == "98765"
+    assert music.seed == "1680274481"
+    assert music.duration == 12.0
+    assert music.title == "2024"
     assert music.created_at == datetime.fromtimestamp(1760708311, tz=UTC)
 
 
@@ -230,7 +238,8 @@ def test_musics_without_id_or_not_dicts_are_skipped():
 def test_failed_job_keeps_reason():
     body = {"status": "FAILED", "message": "Content policy", "data": {"jobId": "j", "musics": []}}
     result = parse_job_result(body)
-    assert result.status == "FAILED" and result.message == "Content policy"
+    assert result.status == "FAILED"
+    assert result.message == "Content policy"
 
 
 def test_stems_result():
