@@ -1,13 +1,11 @@
-"""How songs are shown: lengths, "5 min ago", card colours and waveform pictures, as plain
-text and inline SVG. Used by the templates (studio/templatetags/studio_tags.py) and by the
-cards written in Python (studio/cards.py)."""
+"""How songs are shown: lengths, "5 min ago", card colours and the waveform picture's path,
+for the templates (studio/library/templatetags/library_tags.py)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from studio.models import Job, JobStatus
 
@@ -54,20 +52,23 @@ def _bars(peaks: list, count: int) -> list[float]:
     return (values / top).tolist()
 
 
-def waveform_svg(peaks: list, bars: int = WAVE_BARS) -> SafeString:
-    """An inline SVG of the song's stored peaks: no JavaScript, a few hundred bytes."""
+@dataclass(frozen=True, slots=True)
+class Wave:
+    """What library/_wave.html draws: `bars` bars of a `height`-unit box along `path`."""
+
+    bars: int
+    height: int
+    path: str
+
+
+def wave(peaks: list, bars: int = WAVE_BARS) -> Wave | None:
+    """The song's stored peaks as bars for an inline SVG; None when it has none."""
     heights = _bars(peaks, bars)
     if not heights:
-        return mark_safe('<svg class="wave wave-empty" aria-hidden="true"></svg>')
+        return None
     mid = WAVE_HEIGHT // 2
     tops = [mid - max(round(h * mid), 1) for h in heights]
-    return format_html(
-        '<svg class="wave" viewBox="0 0 {} {}" preserveAspectRatio="none" aria-hidden="true">'
-        '<path d="{}"/></svg>',
-        len(heights),
-        WAVE_HEIGHT,
-        _bars_path(tops),
-    )
+    return Wave(len(heights), WAVE_HEIGHT, _bars_path(tops))
 
 
 def _bars_path(tops: list[int]) -> str:

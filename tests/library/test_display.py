@@ -3,8 +3,13 @@
 import re
 
 import pytest
+from django.template.loader import render_to_string
 
-from studio.library.display import WAVE_HEIGHT, waveform_svg
+from studio.library.display import WAVE_HEIGHT, wave
+
+
+def waveform_svg(peaks: list) -> str:
+    return render_to_string("library/_wave.html", {"wave": wave(peaks)})
 
 
 def bars_of(svg: str) -> list[tuple[float, int, int]]:

@@ -369,7 +369,7 @@ def test_cards_escape_what_people_wrote(team, owner_client, viewer_client):
 def test_card_urls_are_the_reversed_urls_under_any_script_prefix():
     from django.urls import get_script_prefix, set_script_prefix
 
-    from studio.library.cards import url_of
+    from studio.lib.reversing import url_of
 
     pk = uuid.uuid4()
     old = get_script_prefix()

@@ -1,9 +1,12 @@
-"""Small helpers for the studio's templates: durations, job states, waveform pictures."""
+"""The library's template helpers: costs, lengths, job states, card colours, waveforms and
+song URLs. The markup they feed is in the templates (library/library.html's cards,
+library/_wave.html, library/_track.html)."""
 
 from django import template
 
 from studio.jobs import ledger
-from studio.library import cards, display
+from studio.lib.reversing import url_of
+from studio.library import display
 
 register = template.Library()
 
@@ -21,18 +24,6 @@ register.filter("duration", display.duration)
 register.filter("job_state", display.job_state)
 register.filter("ago", display.ago)
 register.filter("hue", display.hue)
-
-
-register.simple_tag(display.waveform_svg, name="waveform")
-# The HTML of cards and player buttons is written in studio/cards.py.
-for _tag in (
-    cards.song_card,
-    cards.track_attrs,
-    cards.player_urls,
-    cards.play_buttons,
-    cards.favourite_button,
-    cards.review_badge,
-    cards.job_card,
-    cards.job_detail,
-):
-    register.simple_tag(_tag)
+register.filter("wave", display.wave)
+# {% url_of "library:song" song.id %}: a card's links, reversed once per name.
+register.simple_tag(url_of, name="url_of")
