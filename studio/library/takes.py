@@ -88,9 +88,7 @@ def takes_of(workspace: Workspace, batch: uuid.UUID) -> list[Take]:
         Job.objects.filter(workspace=workspace, take_batch=batch).order_by("created_at", "pk")
     )
     songs: dict = {}
-    found = Song.objects.filter(job__in=batch_jobs, deleted_at__isnull=True).select_related(
-        "created_by"
-    )
+    found = Song.objects.live().filter(job__in=batch_jobs).select_related("created_by")
     for song in found.order_by("created_at"):
         songs.setdefault(song.job_id, song)
     return [Take(job, songs.get(job.pk)) for job in batch_jobs]

@@ -34,13 +34,15 @@ def cutoff(now: datetime) -> datetime:
 
 def trashed(workspace: Workspace, now: datetime) -> QuerySet[Song]:
     """The workspace's trash, newest deletion first."""
-    return Song.objects.filter(
-        workspace=workspace, deleted_at__isnull=False, deleted_at__gte=cutoff(now)
-    ).order_by("-deleted_at")
+    return (
+        Song.objects.in_trash()
+        .filter(workspace=workspace, deleted_at__gte=cutoff(now))
+        .order_by("-deleted_at")
+    )
 
 
 def move_to_trash(song: Song, now: datetime) -> bool:
-    return bool(Song.objects.filter(pk=song.pk, deleted_at__isnull=True).update(deleted_at=now))
+    return bool(Song.objects.live().filter(pk=song.pk).update(deleted_at=now))
 
 
 def restore(song: Song, now: datetime) -> bool:

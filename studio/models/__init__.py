@@ -10,6 +10,7 @@ from studio.models.music import (
     LyricsDraft,
     Relation,
     Song,
+    SongQuerySet,
 )
 from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
@@ -38,6 +39,7 @@ __all__ = [
     "Role",
     "ShareLink",
     "Song",
+    "SongQuerySet",
     "Verb",
     "Workspace",
 ]

@@ -1,11 +1,13 @@
 """Jobs (one call to one of TTAPI's music APIs each), the songs they make and their files."""
 
+from __future__ import annotations
+
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, FloatField, Func
+from django.db.models import F, FloatField, Func, Q
 from django.utils import timezone
 
 from contract.engines import Engine
@@ -163,6 +165,22 @@ class LengthKey(Func):
     output_field = FloatField()
 
 
+class SongQuerySet(models.QuerySet):
+    """Songs out of the trash (`live`) or in it (`in_trash`); a trashed song keeps its row,
+    files and lineage until the sweep empties the trash."""
+
+    def live(self) -> SongQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self) -> SongQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    @staticmethod
+    def live_via(path: str) -> Q:
+        """`live()` through a relation, for another model's query: live_via("song")."""
+        return Q(**{f"{path}__deleted_at__isnull": True})
+
+
 class Song(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by song_unique_music_id and song_ws_*, which start with it.
@@ -209,6 +227,8 @@ class Song(models.Model):
     # Deleted songs stay as hidden nodes so their family tree stays intact.
     deleted_at = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)
+
+    objects = SongQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

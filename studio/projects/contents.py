@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from studio.models import Song
+from studio.models import Song, SongQuerySet
 from studio.models.projects import Project, ProjectSong
 
 MAX_SONGS = 500  # per project: a release or a game level, not a second library
@@ -22,7 +22,7 @@ class ProjectFull(Exception):
 def ordered_songs(project: Project) -> list[Song]:
     """The project's songs in play order, deleted ones left out (they come back on restore)."""
     entries = (
-        ProjectSong.objects.filter(project=project, song__deleted_at__isnull=True)
+        ProjectSong.objects.filter(SongQuerySet.live_via("song"), project=project)
         .select_related("song")
         .order_by("position", "added_at")
     )
@@ -62,7 +62,7 @@ def remove_song(project: Project, song_id) -> bool:
 def _order(project: Project) -> list:
     """The live songs' ids in play order: what the project's page shows and a drag sends."""
     return list(
-        ProjectSong.objects.filter(project=project, song__deleted_at__isnull=True)
+        ProjectSong.objects.filter(SongQuerySet.live_via("song"), project=project)
         .order_by("position", "added_at")
         .values_list("song_id", flat=True)
     )

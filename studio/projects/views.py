@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from studio.accounts.views import is_safe_url
 from studio.lib.zipstream import stream_zip
-from studio.models import Song, Workspace
+from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.projects import contents as projects
 from studio.projects.forms import ProjectForm, song_ids
@@ -24,7 +24,7 @@ from studio.workspaces.access import current_workspace, project_for, require_edi
 
 def workspace_projects(workspace: Workspace):
     return Project.objects.filter(workspace=workspace).annotate(
-        songs=Count("entries", filter=Q(entries__song__deleted_at__isnull=True))
+        songs=Count("entries", filter=SongQuerySet.live_via("entries__song"))
     )
 
 

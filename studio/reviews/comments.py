@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from studio.models import Comment, Membership, Mention, ReviewStatus, Song
+from studio.models import Comment, Membership, Mention, ReviewStatus, Song, SongQuerySet
 from studio.models.activity import Verb, record
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ def _mail(comment: Comment, song: Song, users: Iterable[User], song_url: str) ->
 def unread_count(user: User) -> int:
     """Unread mentions on live songs of workspaces the person still belongs to."""
     return Mention.objects.filter(
+        SongQuerySet.live_via("comment__song"),
         user=user,
         read_at__isnull=True,
-        comment__song__deleted_at__isnull=True,
         comment__song__workspace__memberships__user=user,
     ).count()
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from studio.models import Comment, Mention, ReviewStatus, Role, Song
+from studio.models import Comment, Mention, ReviewStatus, Role, Song, SongQuerySet
 from studio.reviews import comments as reviews
 from studio.reviews.forms import CommentForm, StatusForm
 from studio.workspaces.access import require_editor, song_for
@@ -112,8 +112,8 @@ def review_status(request: HttpRequest, song_id) -> HttpResponse:
 def mention_list(request: HttpRequest) -> HttpResponse:
     mentions = list(
         Mention.objects.filter(
+            SongQuerySet.live_via("comment__song"),
             user=request.user,
-            comment__song__deleted_at__isnull=True,
             comment__song__workspace__memberships__user=request.user,
         )
         .select_related("comment__author", "comment__song")

@@ -5,7 +5,7 @@ import hmac
 import re
 from datetime import datetime
 
-from studio.models import Comment, Song
+from studio.models import Comment, Song, SongQuerySet
 from studio.models.projects import ProjectSong
 from studio.models.shares import ShareLink, token_digest
 from studio.projects import contents as projects
@@ -46,7 +46,7 @@ def shared_song(link: ShareLink, song_id) -> Song | None:
         return link.song if link.song_id == song_id else None
     entry = (
         ProjectSong.objects.filter(
-            project_id=link.project_id, song_id=song_id, song__deleted_at__isnull=True
+            SongQuerySet.live_via("song"), project_id=link.project_id, song_id=song_id
         )
         .select_related("song")
         .first()

@@ -80,9 +80,7 @@ def workspace_from_url(
 
 
 def song_for(request: HttpRequest, song_id: UUID | str) -> tuple[Song, Role]:
-    song = (
-        Song.objects.filter(pk=song_id, deleted_at__isnull=True).select_related("workspace").first()
-    )
+    song = Song.objects.live().filter(pk=song_id).select_related("workspace").first()
     if song is None:
         raise Http404
     return song, _role_in(request, song.workspace_id)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseStopPolling
 
 from contract.engines import Engine
 from contract.producer import SONG_ACTIONS
@@ -39,7 +40,6 @@ from studio.workspaces.access import current_workspace
 PAGE_SIZE = 24
 MAX_JOB_CARDS = 60  # running and recently failed jobs shown above the songs
 FAILED_SHOWN_FOR = timedelta(hours=24)
-POLL_STOP = 286  # htmx stops polling on this status
 COPYING = "COPYING"  # the state a song card reports while its files are archived
 
 # Each sort is a keyset order backed by an index of Song's (studio.keyset), and the words
@@ -86,7 +86,8 @@ CARD_FIELDS = (
 
 def song_cards(workspace: Workspace) -> QuerySet[Song]:
     return (
-        Song.objects.filter(workspace=workspace, deleted_at__isnull=True)
+        Song.objects.live()
+        .filter(workspace=workspace)
         .select_related("created_by")
         .only(*CARD_FIELDS)
     )
@@ -256,10 +257,16 @@ def card_state(job: Job) -> str:
     return f"{job.status}:{job.progress}"
 
 
+def poll_answer(content: str = "", *, more: bool) -> HttpResponse:
+    """A poll's answer: 200 while something still runs, htmx's "stop polling" (286) once
+    nothing does."""
+    return HttpResponse(content) if more else HttpResponseStopPolling(content)
+
+
 @require_GET
 @login_required
 def poll(request: HttpRequest) -> HttpResponse:
-    """Out-of-band swaps of the cards whose job moved on; 286 once nothing runs.
+    """Out-of-band swaps of the cards whose job moved on; "stop polling" once nothing runs.
 
     Called every few seconds by every open library, so it stays at a fixed handful of
     queries: the caller's role in each job's workspace is the access check (jobs of
@@ -269,7 +276,7 @@ def poll(request: HttpRequest) -> HttpResponse:
     """
     known = known_states(request)
     if not known:
-        return HttpResponse(status=POLL_STOP)
+        return poll_answer(more=False)
     role_here = (
         Membership.objects.filter(workspace_id=OuterRef("workspace_id"), user=request.user)
         .order_by()
@@ -289,9 +296,7 @@ def poll(request: HttpRequest) -> HttpResponse:
     archive = {}
     if copying:
         archive = dict(
-            Song.objects.filter(job_id__in=copying, deleted_at__isnull=True).values_list(
-                "job_id", "archive_status"
-            )
+            Song.objects.live().filter(job_id__in=copying).values_list("job_id", "archive_status")
         )
     changed_ids = [
         pk
@@ -306,14 +311,14 @@ def poll(request: HttpRequest) -> HttpResponse:
         value == ArchiveStatus.PENDING for value in archive.values()
     )
     if not changed_ids:
-        return HttpResponse(status=200 if waiting else POLL_STOP)
+        return poll_answer(more=waiting)
     jobs = list(
         Job.objects.filter(id__in=changed_ids).select_related("user").only(*JOB_CARD_FIELDS)
     )
     finished = [job.id for job in jobs if job.status == JobStatus.SUCCESS]
     songs: dict = {}
     if finished:
-        found = Song.objects.filter(job_id__in=finished, deleted_at__isnull=True)
+        found = Song.objects.live().filter(job_id__in=finished)
         for song in found.select_related("created_by").only(*CARD_FIELDS).order_by("created_at"):
             songs.setdefault(song.job_id, song)
     swaps = [
@@ -332,4 +337,4 @@ def poll(request: HttpRequest) -> HttpResponse:
     still_waiting = any(job.is_running for job in jobs) or any(
         song.archive_status == ArchiveStatus.PENDING for song in songs.values()
     )
-    return HttpResponse(html, status=200 if waiting or still_waiting else POLL_STOP)
+    return poll_answer(html, more=waiting or still_waiting)

@@ -24,7 +24,7 @@ from studio.jobs.ttapi import engines, switches
 from studio.library import lineage, trash
 from studio.library.flow_forms import FLOW_ACTION_FORMS, FlowForm
 from studio.library.forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
-from studio.library.views.library import POLL_STOP, card_state, known_states
+from studio.library.views.library import card_state, known_states, poll_answer
 from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
@@ -200,7 +200,7 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
     context = _live(song, role, bound)
     if role.can_edit:
         context["budget"] = ledger.budget_left(song.workspace)
-    parent = Song.objects.filter(pk=song.parent_id, deleted_at__isnull=True).first()
+    parent = Song.objects.live().filter(pk=song.parent_id).first()
     context.update(
         parent=parent,
         creator=song.created_by,
@@ -295,13 +295,13 @@ def song_poll(request: HttpRequest, song_id) -> HttpResponse:
     known = known_states(request)
     context = _live(song, role)
     song_jobs = context["song_jobs"]
-    status = 200 if context["running"] or context["copying"] else POLL_STOP
+    more = bool(context["running"] or context["copying"])
     now = {str(job.id): card_state(job) for job in song_jobs if job.is_running}
     if now == known and request.GET.get("copy", song.archive_status) == song.archive_status:
-        return HttpResponse(status=status)
+        return poll_answer(more=more)
     context["oob"] = True
     html = render_to_string("library/song.html#live", context, request=request)
-    return HttpResponse(html, status=status)
+    return poll_answer(html, more=more)
 
 
 @require_POST
@@ -370,7 +370,7 @@ def job_retry(request: HttpRequest, job_id) -> HttpResponse:
     if job.status != JobStatus.FAILED:
         messages.info(request, "Only a failed job can be retried.")
         return _after_job(job)
-    parent = Song.objects.filter(pk=job.parent_id, deleted_at__isnull=True).first()
+    parent = Song.objects.live().filter(pk=job.parent_id).first()
     form = _retry_form(parent, job) if parent else None
     if form is not None and (not form.is_valid() or refused_for_parameters(job)):
         # Sending the same values again would fail the same way: let the user change them.

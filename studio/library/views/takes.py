@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from studio.library import takes, trash
-from studio.library.views.library import POLL_STOP
+from studio.library.views.library import poll_answer
 from studio.models import Job, Role, Song, Workspace
 from studio.models.activity import Verb, record
 from studio.workspaces.access import job_for, require_editor
@@ -38,10 +39,9 @@ def takes_page(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
         "nav": "create",
     }
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        # The page's one poll: fresh takes, and 286 once none is running.
-        response = render(request, "library/takes.html#takes", context)
-        response.status_code = 200 if running else POLL_STOP
-        return response
+        # The page's one poll: fresh takes, and "stop polling" once none is running.
+        html = render_to_string("library/takes.html#takes", context, request=request)
+        return poll_answer(html, more=bool(running))
     return render(request, "library/takes.html", context)
 
 
