@@ -27,35 +27,36 @@
     return Boolean(detail && (detail.boosted || (detail.requestConfig && detail.requestConfig.boosted)));
   }
 
-  // What the new page's <head> needs (a stylesheet, a script) is added to this one; scripts
-  // load in order and the page is set up once they are in.
+  // The new page's <head> is merged by htmx's head-support extension (hx-ext on <body>).
+  // Scripts and stylesheets already here stay (the extension would take away what the next
+  // page does not list, and a script's nonce makes every copy look new); new scripts load
+  // in order, and the page is set up once they are in.
   let pending = [];
-  function mergeHead(doc) {
-    const have = new Set(
-      Array.from(document.head.querySelectorAll("link[rel=stylesheet][href], script[src]"))
-        .map((node) => node.getAttribute("href") || node.getAttribute("src"))
-    );
-    doc.head.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach((node) => {
-      const key = node.getAttribute("href") || node.getAttribute("src");
-      if (have.has(key)) return;
-      have.add(key);
-      if (node.tagName === "LINK") {
-        const link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = key;
-        document.head.appendChild(link);
-        return;
-      }
-      const script = document.createElement("script");
-      script.src = key;
-      script.async = false; // keep the page's order: a plugin after its library
-      pending.push(new Promise((resolve) => {
-        script.addEventListener("load", resolve, { once: true });
-        script.addEventListener("error", resolve, { once: true });
-      }));
-      document.head.appendChild(script);
-    });
+  const loaded = (node) => node.getAttribute("src") || node.getAttribute("href");
+  function present(node) {
+    const key = loaded(node);
+    return Boolean(key) && Array.from(document.head.querySelectorAll("link[rel=stylesheet][href], script[src]"))
+      .some((have) => loaded(have) === key);
   }
+  document.addEventListener("htmx:removingHeadElement", (event) => {
+    const node = event.detail.headElement;
+    if (node.matches && node.matches("link[rel=stylesheet], script[src]")) event.preventDefault();
+  });
+  document.addEventListener("htmx:addingHeadElement", (event) => {
+    const node = event.detail.headElement.firstElementChild;
+    if (!node || !node.matches("link[rel=stylesheet], script[src]")) return;
+    if (present(node)) {
+      event.preventDefault();
+      return;
+    }
+    if (node.tagName === "SCRIPT") {
+      node.async = false; // keep the page's order: a plugin after its library
+      pending.push(new Promise((resolve) => {
+        node.addEventListener("load", resolve, { once: true });
+        node.addEventListener("error", resolve, { once: true });
+      }));
+    }
+  });
 
   document.addEventListener("htmx:beforeSwap", (event) => {
     const detail = event.detail;
@@ -76,7 +77,6 @@
       if (detail.requestConfig && detail.requestConfig.verb !== "get" && detail.etc) detail.etc.push = "false";
     }
     const doc = new DOMParser().parseFromString(detail.serverResponse || "", "text/html");
-    mergeHead(doc);
     // The body's attributes are not swapped, but the CSRF token in them changes at login.
     const headers = doc.body && doc.body.getAttribute("hx-headers");
     if (headers) document.body.setAttribute("hx-headers", headers);
