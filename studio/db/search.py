@@ -318,19 +318,23 @@ def matching(songs: QuerySet, text: str) -> QuerySet:
     return chosen(songs.db)(songs, terms)
 
 
-def best_first(matches: QuerySet, text: str) -> tuple[QuerySet, RawSQL] | None:
-    """For the "Best match" sort of `matches` (songs `matching(…, text)` already found): the
-    newest RANK_WINDOW of them and how well each matches, higher better; None without words
-    or where the plain filter searches (it cannot rank).
+def best_first(songs: QuerySet, text: str) -> tuple[QuerySet, RawSQL] | None:
+    """For the "Best match" sort of what `text` finds among `songs` (not yet searched): the
+    newest RANK_WINDOW matches and how well each matches, higher better; None without words
+    or where the plain filter searches (it cannot rank; the caller then searches).
 
     Ranking reads every ranked song's words, so it is bounded: a common word matches most of
-    a workspace, and ranking all of them would cost as much as the workspace is big.
+    a workspace, and ranking all of them would cost as much as the workspace is big. The
+    window's songs are named by their keys alone, without the search again: with it,
+    PostgreSQL may AND the keys with the search index's every match (47 ms for a word in a
+    third of 100,000 songs, against 1 ms).
     """
     terms = words(text)
-    rank = RANKS.get(chosen(matches.db))
+    rank = RANKS.get(chosen(songs.db))
     if not terms or rank is None:
         return None
+    matches = chosen(songs.db)(songs, terms)
     # Read first, not as a subquery: the search's SQL names the songs table, which inside a
     # subquery would mean the outer query's row (every song then passes the window's test).
     newest = list(matches.order_by("-created_at", "-id").values_list("pk", flat=True)[:RANK_WINDOW])
-    return matches.filter(pk__in=newest), rank(terms)
+    return songs.filter(pk__in=newest), rank(terms)
