@@ -19,10 +19,11 @@ way of searching is chosen once per database:
 
 The hand-written SQL of the first two lives here and nowhere else; the plain filter is the
 ORM's, and tests check that all three find the same songs. The columns, table and triggers
-are made by migration 0010 (`install`); `install` runs again after every migrate, because
-SQLite drops a table's triggers when a migration rebuilds the table. The pairs are made by
-one function in each database, `studio_search_grams`: SQL on PostgreSQL (the generated
-column's), on SQLite this module's `grams`, registered on every connection (`register`).
+are made by migration 0010 (`install`), and again with the pairs by 0017; `install` runs
+again after every migrate, because SQLite drops a table's triggers when a migration rebuilds
+the table. The pairs are made by one function in each database, `studio_search_grams`: SQL
+on PostgreSQL (the generated column's), on SQLite this module's `grams`, registered on every
+connection (`register`).
 """
 
 import re
