@@ -3,6 +3,7 @@
     python bench/run_all.py                  # all of them (`make bench`)
     python bench/run_all.py workers faults   # only these (names without .py)
     python bench/run_all.py scale            # the library at a million songs (not in "all")
+    python bench/run_all.py search_bench     # search at 100,000 songs (not in "all")
 
 Each script prints figure lines `name value unit (target)`. A script that is missing, exits
 non-zero or prints no figure gets a FAILED line, and run_all exits 1 at the end. A figure

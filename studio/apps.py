@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate
 
@@ -15,6 +16,12 @@ def _search_after_migrate(sender, using: str, **kwargs) -> None:
         search.install(connection)
 
 
+def _search_function(sender, connection, **kwargs) -> None:
+    from studio.db import search
+
+    search.register(connection)
+
+
 class StudioConfig(AppConfig):
     name = "studio"
     verbose_name = "Studio"
@@ -24,3 +31,4 @@ class StudioConfig(AppConfig):
         from studio import checks, signals  # noqa: F401
 
         post_migrate.connect(_search_after_migrate, sender=self)
+        connection_created.connect(_search_function)

@@ -25,9 +25,8 @@ def poll_soon(job: Job) -> Outcome:
 
 def reconcile(job: Job) -> Outcome:
     """Fetch the job's state from the provider now and apply it."""
-    from studio.jobs import (
-        lifecycle as jobs,  # the jobs layer imports the whole client: load it on use
-    )
+    # The jobs layer imports the whole client: load it on use.
+    from studio.jobs import lifecycle as jobs
 
     try:
         jobs.reconcile(job)

@@ -7,8 +7,8 @@ from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.text import slugify
 
+from studio.lib import filenames
 from studio.models import Song, SongQuerySet
 from studio.models.projects import Project, ProjectSong
 
@@ -113,15 +113,15 @@ def reorder(project: Project, song_ids: list) -> bool:
     return True
 
 
-def _file_name(number: int, song: Song, file_name: str) -> str:
-    ext = os.path.splitext(file_name)[1] or ".mp3"
-    return f"{number:02d} {slugify(song.title) or 'untitled'}{ext}"
+def _file_name(number: int, song: Song, stored_name: str) -> str:
+    ext = os.path.splitext(stored_name)[1] or ".mp3"
+    return f"{number:02d} {filenames.file_name(song.title, ext)}"
 
 
 def zip_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, BinaryIO | bytes]]:
     """The archived audio of each song, numbered in play order, and a note naming the songs
     whose files are not in the studio's storage (yet)."""
-    missing = []
+    missing, names = [], filenames.UniqueNames()
     for number, song in enumerate(songs, start=1):
         if not song.audio_file:
             missing.append(f"{number:02d} {song.title or 'Untitled'}: not copied to the studio yet")
@@ -131,7 +131,7 @@ def zip_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, Bina
         except OSError:
             missing.append(f"{number:02d} {song.title or 'Untitled'}: the archived file is missing")
             continue
-        yield _file_name(number, song, song.audio_file.name), handle
+        yield names.add(_file_name(number, song, song.audio_file.name)), handle
     if missing:
         note = "These songs of the project are not in this download:\n" + "\n".join(missing)
-        yield "MISSING.txt", (note + "\n").encode()
+        yield names.add("MISSING.txt"), (note + "\n").encode()

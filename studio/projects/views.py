@@ -9,11 +9,10 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from studio.accounts.views import is_safe_url
+from studio.lib.filenames import content_disposition, file_name
 from studio.lib.zipstream import stream_zip
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
@@ -183,8 +182,8 @@ def zip_response(project: Project, songs: list[Song]) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         stream_zip(projects.zip_entries(project, songs)), content_type="application/zip"
     )
-    name = f"{slugify(project.name) or 'project'}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    name = file_name(project.name, ".zip", fallback="project")
+    response["Content-Disposition"] = content_disposition(name, "project")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -55,7 +55,7 @@ def test_members_stream_archived_audio_with_range(team, viewer_client):
     assert b"".join(part.streaming_content) == AUDIO[100:200]
     download = viewer_client.get(url + "?download=1")
     assert download["Content-Disposition"].startswith("attachment")
-    assert "sea-song.mp3" in download["Content-Disposition"]
+    assert 'filename="Sea Song.mp3"' in download["Content-Disposition"]
 
 
 def test_outsiders_and_strangers_get_nothing(team, outsider_client, client):
@@ -171,7 +171,7 @@ def test_assets_download_under_a_readable_name(team, owner_client):
     asset.file.save("drums.mp3", ContentFile(AUDIO))
     response = owner_client.get(reverse("library:asset_media", args=[asset.id]) + "?download=1")
     assert response.status_code == 200
-    assert "sea-song-drums.mp3" in response["Content-Disposition"]
+    assert 'filename="Sea Song Drums.mp3"' in response["Content-Disposition"]
     pending = Asset.objects.create(song=song, workspace=team.workspace, kind=AssetKind.WAV)
     assert owner_client.get(reverse("library:asset_media", args=[pending.id])).status_code == 404
 
@@ -335,3 +335,24 @@ def test_switched_off_upload_says_why(team, editor_client, settings):
     assert response.status_code == 400
     assert "Uploads are paused." in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_chinese_title_downloads_under_its_own_name(team, owner_client):
+    song = make_song(team.workspace, team.owner, title="上海夜曲")
+    song.audio_file.save("take.mp3", ContentFile(AUDIO))
+    url = reverse("library:song_media", args=[song.id, "audio"])
+    disposition = owner_client.get(url + "?download=1")["Content-Disposition"]
+    assert disposition == (
+        'attachment; filename="song.mp3"; '
+        "filename*=UTF-8''%E4%B8%8A%E6%B5%B7%E5%A4%9C%E6%9B%B2.mp3"  # 上海夜曲.mp3
+    )
+    asset = Asset.objects.create(
+        song=song, workspace=team.workspace, kind=AssetKind.STEM, label="人声"
+    )
+    asset.file.save("vocals.mp3", ContentFile(AUDIO))
+    disposition = owner_client.get(reverse("library:asset_media", args=[asset.id]) + "?download=1")[
+        "Content-Disposition"
+    ]
+    assert disposition.endswith(  # 上海夜曲 人声.mp3
+        "filename*=UTF-8''%E4%B8%8A%E6%B5%B7%E5%A4%9C%E6%9B%B2%20%E4%BA%BA%E5%A3%B0.mp3"
+    )

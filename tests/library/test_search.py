@@ -187,3 +187,15 @@ def test_a_search_is_planned_for_its_words(team, owner_client, monkeypatch):
         assert owner_client.get(reverse("library:library"), query).status_code == 200
     # A search never runs on a plan made for other words; the plain library keeps its own.
     assert seen == ["force_custom_plan", "force_custom_plan", "auto"]
+
+
+def test_best_match_names_its_window_by_key_without_searching_again(library):
+    # With the search again, PostgreSQL may AND the window's keys with every match of the
+    # search index: a common word's whole posting list read to rank 200 songs.
+    ranked = search.best_first(Song.objects.all(), "synth")
+    if ranked is None:
+        pytest.skip("the plain filter does not rank")
+    window, _rank = ranked
+    sql = str(window.query)
+    assert "@@" not in sql and "MATCH" not in sql
+    assert {song.title for song in window} == {"Neon Nights", "Ocean Drive"}

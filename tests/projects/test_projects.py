@@ -174,11 +174,11 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "application/zip"
-    assert 'filename="release.zip"' in response["Content-Disposition"]
+    assert 'filename="Release.zip"' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert archive.namelist() == ["01 intro.mp3", "03 outro.wav", "MISSING.txt"]
-    assert archive.read("01 intro.mp3") == b"ID3 intro audio"
-    assert archive.read("03 outro.wav") == b"RIFF outro audio" * 10_000
+    assert archive.namelist() == ["01 Intro.mp3", "03 Outro.wav", "MISSING.txt"]
+    assert archive.read("01 Intro.mp3") == b"ID3 intro audio"
+    assert archive.read("03 Outro.wav") == b"RIFF outro audio" * 10_000
     assert "02 Not yet: not copied to the studio yet" in archive.read("MISSING.txt").decode()
     assert archive.testzip() is None
 
@@ -206,3 +206,21 @@ def test_a_new_project_with_a_foreign_song_is_not_made(team, editor_client):
     )
     assert response.status_code == 404
     assert not Project.objects.exists()
+
+
+def test_zip_names_keep_chinese_titles_in_utf8_and_never_twice(
+    team, project, viewer_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    Project.objects.filter(pk=project.pk).update(name="上海 专辑")
+    for song in filled(team, project, "上海夜曲", "上海夜曲"):
+        song.audio_file.save("take.mp3", ContentFile(b"ID3 audio"))
+    response = viewer_client.get(url("projects:project_zip", project))
+    disposition = response["Content-Disposition"]
+    assert 'filename="project.zip"' in disposition  # the ASCII name for old clients
+    assert "filename*=UTF-8''%E4%B8%8A%E6%B5%B7%20%E4%B8%93%E8%BE%91.zip" in disposition
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert names == ["01 上海夜曲.mp3", "02 上海夜曲.mp3"]
+    # Bit 11: the names are UTF-8, so every unzip tool reads them as written.
+    assert all(info.flag_bits & 0x800 for info in archive.infolist())

@@ -200,7 +200,7 @@ def test_a_project_link_plays_its_songs_in_order_and_nothing_else(team, song, se
     response = guest.get(reverse("shares:share_zip", args=[token]))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
-    assert b"02 client-cut.mp3" in b"".join(response.streaming_content)
+    assert b"02 Client Cut.mp3" in b"".join(response.streaming_content)
     # A song taken out of the project is out of the link too.
     projects.remove_song(project, song.id)
     assert (

@@ -137,7 +137,6 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     songs = song_cards(workspace)
     jobs = job_cards(workspace, all_failed=status == "failed")
     if q:
-        songs = search.matching(songs, q)
         jobs = jobs.none()
     if relation in Relation.values:
         songs = songs.filter(relation=relation)
@@ -168,10 +167,14 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     # A search's plan depends on its words (a common one matches most songs, a rare one a
     # handful): never a plan made for other words.
     with custom_plans() if q else nullcontext():
+        # Best match ranks the newest matches of the songs as filtered (without the search:
+        # it finds them itself); else the search is one more filter.
         ranked = search.best_first(songs, q) if q and sort == BEST else None
         if ranked is not None:  # else nothing searched for, or no ranking: newest first
             songs, relevance = ranked
             order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
+        elif q:
+            songs = search.matching(songs, q)
         page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
         reviews.attach_counts(page.object_list)
     query = params.copy()

@@ -14,10 +14,10 @@ import os
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from byteranges import ranged_response
+from studio.lib.filenames import content_disposition, file_name
 from studio.lib.mediatypes import INERT, sniff_file
 from studio.models import ArchiveStatus, Asset
 from studio.workspaces.access import song_for
@@ -37,7 +37,7 @@ def serve_file(
     request: HttpRequest, file: FieldFile | None, download_name: str | None, *, handle=None
 ) -> HttpResponse:
     """A stored file (or an open `handle` of it) with its sniffed type; unknown types only
-    as a download."""
+    as a download. `download_name` is any script's: the header carries it in UTF-8 too."""
     try:
         handle = handle or file.open("rb")
         size = handle.size
@@ -50,10 +50,12 @@ def serve_file(
         handle,
         size,
         content_type or INERT,
-        filename=download_name or (name if content_type is None else None),
+        filename=None if download_name else (name if content_type is None else None),
         as_attachment=download_name is not None or content_type is None,
         etag=f'"{name}-{size}"',
     )
+    if download_name and "Content-Disposition" in response:  # not on a 304 or a 416
+        response["Content-Disposition"] = content_disposition(download_name, "song")
     return inert(response)
 
 
@@ -66,11 +68,12 @@ def not_archived(what: str, status: str, error: str) -> HttpResponse:
     return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
 
 
-def _download_name(request: HttpRequest, title: str, file_name: str) -> str | None:
+def _download_name(request: HttpRequest, title: str, stored_name: str) -> str | None:
+    """The name a download is saved as: the song's title as written, the stored file's
+    extension; None when the file is not asked for as a download."""
     if request.GET.get("download") != "1":
         return None
-    ext = os.path.splitext(file_name)[1] or ".bin"
-    return f"{slugify(title) or 'song'}{ext}"
+    return file_name(title, os.path.splitext(stored_name)[1] or ".bin", fallback="song")
 
 
 def _cached(response: HttpResponse) -> HttpResponse:
