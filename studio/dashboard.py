@@ -29,14 +29,13 @@ from studio.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, 
 from studio.keyset import CursorPage, Order, paginate
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
 from studio.models.music import RUNNING_STATUSES
+from studio.models.ops import WORKER_SILENT_AFTER
 
 __all__ = ["DEFAULT_PERIOD", "PERIODS", "period", "staff_dashboard"]
 
 # Jobs normally finish within a few minutes; past this one is shown as stuck (the poller
 # gives up later, at JOB_MAX_AGE_MINUTES).
 STUCK_AFTER = timedelta(minutes=10)
-# A worker that has not beaten for this long is reported as down.
-WORKER_SILENT_AFTER = timedelta(minutes=2)
 # Failure messages are grouped on their first characters: the rest often holds ids.
 REASON_LENGTH = 120
 RUNNING_PER_PAGE = 25

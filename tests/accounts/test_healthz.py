@@ -33,7 +33,7 @@ def test_unhealthy_when_the_worker_is_stale(client, db):
 
 
 def test_unhealthy_when_the_database_fails(client, db):
-    with mock.patch("studio.views.health.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch.object(Heartbeat.objects, "filter", side_effect=DatabaseError("down")):
         r = client.get(reverse("healthz"))
     assert r.status_code == 503
     assert r.json()["database"] == "error"
