@@ -22,7 +22,12 @@ def test_healthy_when_the_worker_beat_recently(client, db):
 def test_unhealthy_when_the_worker_was_never_seen(client, db):
     r = client.get(reverse("healthz"))
     assert r.status_code == 503
-    assert r.json() == {"database": "ok", "worker": "never seen", "worker_last_seen": None}
+    assert r.json() == {
+        "database": "ok",
+        "cache": "ok",
+        "worker": "never seen",
+        "worker_last_seen": None,
+    }
 
 
 def test_unhealthy_when_the_worker_is_stale(client, db):
