@@ -8,17 +8,23 @@ the provider URL, notes the reason and schedules the next one with backoff.
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import numpy as np
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone
@@ -38,6 +44,7 @@ DECODE_RATE = 8000  # Hz: plenty for peaks and durations
 # (3 hours at DECODE_RATE is 170 MB of samples).
 DECODE_MAX_SECONDS = 3 * 3600
 LEASE = timedelta(minutes=10)  # an attempt still running after this is presumed dead
+PARTIAL_DIR = ".partial"  # under MEDIA_ROOT: copies in progress, renamed when complete
 EXTENSIONS = {
     "audio/mpeg": ".mp3",
     "audio/mp3": ".mp3",
@@ -105,26 +112,66 @@ def decode(data: bytes, max_seconds: float = DECODE_MAX_SECONDS) -> tuple[np.nda
 # Copying.
 
 
-def _download(url: str) -> tuple[tempfile.SpooledTemporaryFile, str]:
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (returned)
+def _download(url: str, into: BinaryIO) -> str:
+    """Copy `url` into `into`; returns the content type."""
     try:
-        kind = outbound.download(
+        return outbound.download(
             url,
-            spool,
+            into,
             limit=max_bytes(),
             deadline=settings.ARCHIVE_DEADLINE_SECONDS,
             transport=providers.TRANSPORT,
         )
     except outbound.FetchError as exc:
-        spool.close()
         # Refused or too large: the same answer next time, so it is not retried.
         final = isinstance(exc, outbound.Refused | outbound.TooLarge)
         raise ArchiveError(str(exc), final=final) from exc
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return spool, kind
+
+
+class _Complete(File):
+    """A finished copy already on the media disk: the storage moves it into place (one
+    rename, as it does with Django's own temporary uploads) instead of writing it again."""
+
+    def __init__(self, handle, path: str) -> None:
+        super().__init__(handle, name=path)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return self.path
+
+
+def partial_dir(storage: Storage) -> Path | None:
+    """Where copies in progress are written on local disk storage (None for any other)."""
+    if not isinstance(storage, FileSystemStorage):
+        return None
+    return Path(storage.path(PARTIAL_DIR))
+
+
+@contextmanager
+def _receiving(storage: Storage) -> Iterator[tuple[BinaryIO, str | None]]:
+    """A file to download into, and its path when it is a partial file on the media disk.
+
+    On local disk the copy goes to a temporary name under PARTIAL_DIR (the same disk, so
+    moving it into place is a rename) and only a complete file gets its real name: a failed
+    or interrupted copy removes its partial file here, and one a killed worker left behind
+    is removed by the sweep (`remove_stale_partials`). On S3 an object exists only once its
+    upload has completed (a failed multipart upload is aborted), so a failed copy leaves
+    nothing there by construction: the body waits in a spool (memory, then a temporary
+    file the system removes) and is uploaded once complete.
+    """
+    directory = partial_dir(storage)
+    if directory is None:
+        with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
+            yield spool, None
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix="copy-", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            yield handle, handle.name
+    finally:
+        # Moved into place when complete; otherwise what was written goes.
+        Path(handle.name).unlink(missing_ok=True)
 
 
 def _filename(url: str, content_type: str, stem: str, family: str) -> str:
@@ -136,13 +183,40 @@ def _filename(url: str, content_type: str, stem: str, family: str) -> str:
 
 def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) -> str:
     """Download `url` into the instance's FileField; returns the content type."""
-    spool, content_type = _download(url)
-    with spool:
-        getattr(instance, field).save(
-            _filename(url, content_type, stem, family), File(spool), save=False
-        )
-    type(instance).objects.filter(pk=instance.pk).update(**{field: getattr(instance, field).name})
+    file = getattr(instance, field)
+    with _receiving(file.storage) as (handle, path):
+        content_type = _download(url, handle)
+        name = _filename(url, content_type, stem, family)
+        if path is None:
+            handle.seek(0)
+            file.save(name, File(handle), save=False)
+        else:
+            handle.flush()
+            os.fsync(handle.fileno())  # all on disk before it gets its real name
+            file.save(name, _Complete(handle, path), save=False)
+    type(instance).objects.filter(pk=instance.pk).update(**{field: file.name})
     return content_type
+
+
+def remove_stale_partials(now: float | None = None) -> int:
+    """Remove partial copies no copy can still be writing (a killed worker's): older than
+    the copy deadline, with a minute to spare. Returns how many went."""
+    directory = partial_dir(default_storage)
+    if directory is None or not directory.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - settings.ARCHIVE_DEADLINE_SECONDS - 60
+    removed = 0
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another worker removed it first
+                continue
+    if removed:
+        logger.info("Removed %d partial copies left by a stopped worker", removed)
+    return removed
 
 
 def lease(model: type[models.Model], obj: models.Model, now) -> bool:

@@ -19,7 +19,7 @@ from studio.sweep import sweep
 logger = logging.getLogger("studio.worker")
 
 
-TIDY_EVERY = 600.0  # seconds between prunings of the queue's rows
+TIDY_EVERY = 600.0  # seconds between prunings of the queue's rows and partial copies
 # The heartbeat thread stops beating when the sweep has not finished a round for this long:
 # a stuck sweep shows as a silent worker too.
 SWEEP_STUCK_AFTER = 120.0
@@ -59,8 +59,10 @@ def sweep_forever(interval: float, stop: threading.Event, progress: Progress | N
 
 
 def tidy() -> None:
-    """Housekeeping: the queue's old rows and those a killed worker left running."""
+    """Housekeeping: the queue's old rows, and the rows and partial copies a killed worker
+    left behind."""
     queueing.prune()
+    archive.remove_stale_partials()
 
 
 def beat_forever(stop: threading.Event, progress: Progress) -> None:
