@@ -3,8 +3,8 @@
 A lost connection (PostgreSQL restarting, a network cut) raises OperationalError or
 InterfaceError from whatever query was running. A loop that lets it escape dies, and a
 worker that dies stays down until a person restarts it; one that logs a traceback every
-second buries the log. `Outage` logs the start once and the end once, closes the broken
-connections so the next query opens a fresh one, and waits with capped backoff.
+second buries the log. `Outage` logs the start once and the end once (once for all the
+loops of a process), closes the broken connections so the next query opens a fresh one, and waits with capped backoff.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from django.db import InterfaceError, OperationalError, connections
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 logger = logging.getLogger("studio.outage")
+
+# Loops of this process waiting for the database: the first to notice logs the outage, the
+# last to see it back logs its end (a worker has several loops, one outage is one story).
+_lock = threading.Lock()
+_waiting: set[int] = set()
 
 
 class Outage:
@@ -39,7 +44,13 @@ class Outage:
         """Note a failure; returns how long to wait before trying again."""
         if self.since is None:
             self.since = time.monotonic()
-            logger.warning("%s: the database is unreachable (%s); waiting for it", self.name, exc)
+            with _lock:
+                first = not _waiting
+                _waiting.add(id(self))
+            if first:
+                logger.warning(
+                    "%s: the database is unreachable (%s); waiting for it", self.name, exc
+                )
         self.failures += 1
         # Every connection this thread holds may be broken: the next query opens a new one.
         for conn in connections.all(initialized_only=True):
@@ -52,9 +63,15 @@ class Outage:
     def recovered(self) -> None:
         """Note a success: logs the end of an outage once."""
         if self.since is not None:
-            logger.warning(
-                "%s: the database is back after %.0f s", self.name, time.monotonic() - self.since
-            )
+            with _lock:
+                _waiting.discard(id(self))
+                last = not _waiting
+            if last:
+                logger.warning(
+                    "%s: the database is back after %.0f s",
+                    self.name,
+                    time.monotonic() - self.since,
+                )
         self.since = None
         self.failures = 0
 

@@ -73,6 +73,24 @@ def test_backoff_is_capped():
     outage = Outage("test", first=0.5, cap=15.0)
     waits = [outage.failed(OperationalError("down")) for _ in range(10)]
     assert waits[:3] == [0.5, 1.0, 2.0] and max(waits) == 15.0 and waits[-1] == 15.0
+    outage.recovered()
+    assert outage.failed(OperationalError("down again")) == 0.5  # a new outage starts over
+    outage.recovered()
+
+
+def test_one_outage_is_logged_once_for_all_the_loops(caplog):
+    from studio.lib.outage import Outage
+
+    loops = [Outage(name) for name in ("Worker", "Sweep", "Heartbeat")]
+    with caplog.at_level(logging.WARNING, logger="studio.outage"):
+        for loop in loops:
+            loop.failed(OperationalError("connection refused"))
+            loop.failed(OperationalError("connection refused"))
+        for loop in loops:
+            loop.recovered()
+    lines = [r.getMessage() for r in caplog.records if r.name == "studio.outage"]
+    assert len(lines) == 2
+    assert "unreachable" in lines[0] and "back after" in lines[1]
 
 
 def test_healthz_reports_a_silent_worker_within_seconds(client, db):
