@@ -7,6 +7,7 @@ the provider URL, notes the reason and schedules the next one with backoff.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import posixpath
@@ -29,12 +30,14 @@ from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import mediatools
 import outbound
 from mediatools import peaks
 from studio import providers, queueing
-from studio.models import ArchiveStatus, Asset, AssetKind, Song
+from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +76,18 @@ DEFAULT_EXTENSION = {"audio": ".mp3", "image": ".png", "video": ".mp4"}
 
 class ArchiveError(Exception):
     """A copy failed; the message is shown next to the file. `final`: trying again cannot
-    help (the address is refused), so it is not retried."""
+    help (the address is refused), so it is not retried. `gone`: the file host answered
+    404 or 410, as it does once the provider's link has expired."""
 
-    def __init__(self, message: str, *, final: bool = False) -> None:
+    def __init__(self, message: str, *, final: bool = False, gone: bool = False) -> None:
         super().__init__(message)
         self.final = final
+        self.gone = gone
+
+
+GONE_STATUSES = (404, 410)
+# A write refused for want of space: the disk (ENOSPC) or the user's quota on it (EDQUOT).
+FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
 def max_attempts() -> int:
@@ -125,7 +135,8 @@ def _download(url: str, into: BinaryIO) -> str:
     except outbound.FetchError as exc:
         # Refused or too large: the same answer next time, so it is not retried.
         final = isinstance(exc, outbound.Refused | outbound.TooLarge)
-        raise ArchiveError(str(exc), final=final) from exc
+        gone = isinstance(exc, outbound.BadStatus) and exc.status in GONE_STATUSES
+        raise ArchiveError(str(exc), final=final, gone=gone) from exc
 
 
 class _Complete(File):
@@ -241,20 +252,49 @@ def _claim(model: type[models.Model], obj: models.Model) -> bool:
 
 def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> None:
     """Record a failed copy: retried later with backoff, or given up with the reason."""
-    if not isinstance(exc, ArchiveError):
-        logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
     attempts = obj.archive_attempts + 1
-    message = str(exc) if isinstance(exc, ArchiveError) else "The copy failed unexpectedly."
+    problem = ArchiveProblem.NONE
     gave_up = attempts >= max_attempts() or getattr(exc, "final", False)
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+        # The operator's to fix, not a bug: one line, no traceback; the dashboard counts them.
+        logger.error("Storage is full: %s %s could not be copied", model._meta.model_name, obj.pk)
+        problem, message = ArchiveProblem.STORAGE_FULL, _("Storage is full.")
+    elif isinstance(exc, ArchiveError):
+        message = str(exc)
+        if exc.gone:
+            problem = ArchiveProblem.EXPIRED
+            # One 404 may be a hiccup of the file host; the same answer on the next attempt
+            # is taken as final: the link has expired, and no retry can bring the file back.
+            gave_up = gave_up or obj.archive_problem == ArchiveProblem.EXPIRED
+    else:
+        logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
+        message = _("The copy failed unexpectedly.")
+    if gave_up and problem == ArchiveProblem.EXPIRED:
+        error = _(
+            "The file expired at the provider before it could be copied (%(reason)s, twice)."
+        ) % {"reason": message.rstrip(".")}
+    elif gave_up:
+        error = ngettext(
+            "%(message)s Gave up after %(count)d attempt; the provider's link is kept.",
+            "%(message)s Gave up after %(count)d attempts; the provider's link is kept.",
+            attempts,
+        ) % {"message": message, "count": attempts}
+    elif problem == ArchiveProblem.EXPIRED:
+        error = _(
+            "%(message)s Checking once more whether the link has expired (attempt %(next)d "
+            "of %(most)d)."
+        ) % {"message": message, "next": attempts + 1, "most": max_attempts()}
+    else:
+        error = _("%(message)s Trying again (attempt %(next)d of %(most)d).") % {
+            "message": message,
+            "next": attempts + 1,
+            "most": max_attempts(),
+        }
     model.objects.filter(pk=obj.pk).update(
         archive_attempts=attempts,
         archive_status=ArchiveStatus.FAILED if gave_up else ArchiveStatus.PENDING,
-        archive_error=(
-            f"{message} Gave up after {attempts} attempt{'s' if attempts > 1 else ''}; "
-            "the provider's link is kept."
-            if gave_up
-            else f"{message} Trying again (attempt {attempts + 1} of {max_attempts()})."
-        ),
+        archive_problem=problem,
+        archive_error=error,
         archive_next_at=None if gave_up else timezone.now() + retry_delay(attempts),
     )
 
@@ -285,7 +325,11 @@ def archive_song(song_id) -> bool:
         _failed(Song, song, exc)
         return False
     Song.objects.filter(pk=song.pk).update(
-        archive_status=ArchiveStatus.DONE, archive_error="", archive_next_at=None, **extra
+        archive_status=ArchiveStatus.DONE,
+        archive_error="",
+        archive_problem=ArchiveProblem.NONE,
+        archive_next_at=None,
+        **extra,
     )
     return True
 
@@ -308,6 +352,7 @@ def archive_asset(asset_id) -> bool:
     Asset.objects.filter(pk=asset.pk).update(
         archive_status=ArchiveStatus.DONE,
         archive_error="",
+        archive_problem=ArchiveProblem.NONE,
         archive_next_at=None,
         content_type=asset.content_type,
         size=size,
@@ -325,6 +370,7 @@ def retry_archiving(song_or_asset: Song | Asset) -> None:
         archive_status=ArchiveStatus.PENDING,
         archive_attempts=0,
         archive_error="",
+        archive_problem=ArchiveProblem.NONE,
         archive_next_at=timezone.now() + LEASE,
     )
     ids = ([str(song_or_asset.pk)], []) if model is Song else ([], [str(song_or_asset.pk)])

@@ -15,9 +15,10 @@ from uuid import UUID
 from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from studio.display import ago, duration, hue, job_state, waveform_svg
-from studio.models import ArchiveStatus, Job, JobStatus, ReviewStatus, Role, Song
+from studio.models import ArchiveProblem, ArchiveStatus, Job, JobStatus, ReviewStatus, Role, Song
 
 _SAMPLE = UUID(int=0)
 
@@ -66,7 +67,12 @@ def player_urls() -> SafeString:
 
 def play_buttons(song: Song, queue_only: bool = False) -> SafeString:
     """Play, play next and add to the queue, for the player bar; `queue_only` leaves out
-    play (the song page plays from its waveform)."""
+    play (the song page plays from its waveform). A song with nothing to play says why
+    instead of offering buttons that would play nothing."""
+    if not song.playable:
+        return mark_safe(  # noqa: S308 (nothing here comes from a person)
+            f'<p class="note not-playable">{escape(unplayable_reason(song))}</p>'
+        )
     title = escape(title_of(song))
     play = (
         ""
@@ -81,6 +87,12 @@ def play_buttons(song: Song, queue_only: bool = False) -> SafeString:
         '<button type="button" class="secondary outline small" data-player="queue" '
         f'aria-label="Add to queue: {title}">Add to queue</button></div>'
     )
+
+
+def unplayable_reason(song: Song) -> str:
+    if song.archive_problem == ArchiveProblem.EXPIRED:
+        return _("Not playable: its file expired before it could be copied.")
+    return _("Not playable: its file could not be copied.")
 
 
 def favourite_button(song: Song) -> SafeString:

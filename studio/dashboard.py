@@ -27,7 +27,16 @@ from studio.db.dialect import (
 from studio.db.vendor import on_postgresql
 from studio.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, period, slot_of
 from studio.keyset import CursorPage, Order, paginate
-from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
+from studio.models import (
+    ArchiveProblem,
+    ArchiveStatus,
+    Asset,
+    Heartbeat,
+    Job,
+    JobStatus,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES
 from studio.models.ops import WORKER_SILENT_AFTER
 
@@ -244,6 +253,21 @@ class Attention:
     stuck_count: int
     songs: list[Song]
     assets: list[Asset]
+    storage_full: int = 0  # files whose last copy found the storage full
+
+
+def storage_full_count() -> int:
+    """Songs and files whose copy waits (or gave up) because the storage was full: one query."""
+    waiting = {
+        "archive_problem": ArchiveProblem.STORAGE_FULL,
+        "archive_status__in": (ArchiveStatus.PENDING, ArchiveStatus.FAILED),
+    }
+    return (
+        Song.objects.filter(**waiting)
+        .values("pk")
+        .union(Asset.objects.filter(**waiting).values("pk"), all=True)
+        .count()
+    )
 
 
 def is_stuck(job: Job, now: datetime) -> bool:
@@ -285,7 +309,9 @@ def attention(
         .defer("song__peaks", "song__raw", "song__lyrics", "song__prompt")
         .order_by("-created_at")[:limit]
     )
-    return Attention(running, counts["running"], counts["stuck"], songs, assets)
+    return Attention(
+        running, counts["running"], counts["stuck"], songs, assets, storage_full_count()
+    )
 
 
 @dataclass
@@ -317,7 +343,7 @@ class Dashboard:
 def staff_dashboard(
     key: str, now: datetime | None = None, params: QueryDict | None = None
 ) -> Dashboard:
-    """Everything the staff dashboard shows, in eleven queries."""
+    """Everything the staff dashboard shows, in twelve queries."""
     now = now or timezone.now()
     p = period(key, now)
     jobs = job_figures(p)

@@ -2,6 +2,7 @@
 
 from studio.models.activity import ActivityEvent, Verb
 from studio.models.music import (
+    ArchiveProblem,
     ArchiveStatus,
     Asset,
     AssetKind,
@@ -19,6 +20,7 @@ from studio.models.workspaces import Invitation, Membership, Profile, Role, Work
 
 __all__ = [
     "ActivityEvent",
+    "ArchiveProblem",
     "ArchiveStatus",
     "Asset",
     "AssetKind",
