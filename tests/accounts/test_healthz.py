@@ -46,3 +46,9 @@ def test_unhealthy_when_the_database_fails(client, db):
 
 def test_healthz_needs_no_login_and_takes_no_posts(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_costs_one_query(client, db, django_assert_num_queries):
+    Heartbeat.beat("worker")
+    with django_assert_num_queries(1):
+        assert client.get(reverse("healthz")).status_code == 200
