@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from outbound.addresses import checked_address
-from outbound.errors import FetchError, Refused, TooLarge
+from outbound.errors import BadStatus, FetchError, Refused, TooLarge
 from outbound.transport import SCHEMES, GuardedTransport
 
-__all__ = ["FetchError", "Refused", "TooLarge", "check_url", "client", "download"]
+__all__ = ["BadStatus", "FetchError", "Refused", "TooLarge", "check_url", "client", "download"]
 
 MAX_REDIRECTS = 3
 USER_AGENT = "producer-studio"
@@ -86,7 +86,9 @@ def download(
             http.stream("GET", url) as response,
         ):
             if response.status_code != 200:
-                raise FetchError(f"The file server answered HTTP {response.status_code}.")
+                raise BadStatus(
+                    f"The file server answered HTTP {response.status_code}.", response.status_code
+                )
             declared = response.headers.get("content-length", "")
             if declared.isascii() and declared.isdigit() and int(declared[:20]) > limit:
                 raise TooLarge(f"The file is larger than {size_text(limit)}.")

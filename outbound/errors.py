@@ -11,3 +11,11 @@ class Refused(FetchError):
 
 class TooLarge(FetchError):
     """The body is over the size limit (declared, or counted while reading)."""
+
+
+class BadStatus(FetchError):
+    """The server answered with an HTTP status other than 200 (`status`)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status

@@ -138,8 +138,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis down means cache misses, not errors (studio/lib/cache.py); sessions are kept in
+    # the database too, so an outage loses none. Short timeouts: a dead server is not waited on.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "studio.lib.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+        }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

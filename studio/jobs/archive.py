@@ -7,28 +7,37 @@ the provider URL, notes the reason and schedules the next one with backoff.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import posixpath
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import numpy as np
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import mediatools
 import outbound
 from mediatools import peaks
 from studio.jobs import providers, queueing
-from studio.models import ArchiveStatus, Asset, AssetKind, Song
+from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +47,7 @@ DECODE_RATE = 8000  # Hz: plenty for peaks and durations
 # (3 hours at DECODE_RATE is 170 MB of samples).
 DECODE_MAX_SECONDS = 3 * 3600
 LEASE = timedelta(minutes=10)  # an attempt still running after this is presumed dead
+PARTIAL_DIR = ".partial"  # under MEDIA_ROOT: copies in progress, renamed when complete
 EXTENSIONS = {
     "audio/mpeg": ".mp3",
     "audio/mp3": ".mp3",
@@ -66,11 +76,18 @@ DEFAULT_EXTENSION = {"audio": ".mp3", "image": ".png", "video": ".mp4"}
 
 class ArchiveError(Exception):
     """A copy failed; the message is shown next to the file. `final`: trying again cannot
-    help (the address is refused), so it is not retried."""
+    help (the address is refused), so it is not retried. `gone`: the file host answered
+    404 or 410, as it does once the provider's link has expired."""
 
-    def __init__(self, message: str, *, final: bool = False) -> None:
+    def __init__(self, message: str, *, final: bool = False, gone: bool = False) -> None:
         super().__init__(message)
         self.final = final
+        self.gone = gone
+
+
+GONE_STATUSES = (404, 410)
+# A write refused for want of space: the disk (ENOSPC) or the user's quota on it (EDQUOT).
+FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
 def max_attempts() -> int:
@@ -105,26 +122,67 @@ def decode(data: bytes, max_seconds: float = DECODE_MAX_SECONDS) -> tuple[np.nda
 # Copying.
 
 
-def _download(url: str) -> tuple[tempfile.SpooledTemporaryFile, str]:
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (returned)
+def _download(url: str, into: BinaryIO) -> str:
+    """Copy `url` into `into`; returns the content type."""
     try:
-        kind = outbound.download(
+        return outbound.download(
             url,
-            spool,
+            into,
             limit=max_bytes(),
             deadline=settings.ARCHIVE_DEADLINE_SECONDS,
             transport=providers.TRANSPORT,
         )
     except outbound.FetchError as exc:
-        spool.close()
         # Refused or too large: the same answer next time, so it is not retried.
         final = isinstance(exc, outbound.Refused | outbound.TooLarge)
-        raise ArchiveError(str(exc), final=final) from exc
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return spool, kind
+        gone = isinstance(exc, outbound.BadStatus) and exc.status in GONE_STATUSES
+        raise ArchiveError(str(exc), final=final, gone=gone) from exc
+
+
+class _Complete(File):
+    """A finished copy already on the media disk: the storage moves it into place (one
+    rename, as it does with Django's own temporary uploads) instead of writing it again."""
+
+    def __init__(self, handle, path: str) -> None:
+        super().__init__(handle, name=path)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return self.path
+
+
+def partial_dir(storage: Storage) -> Path | None:
+    """Where copies in progress are written on local disk storage (None for any other)."""
+    if not isinstance(storage, FileSystemStorage):
+        return None
+    return Path(storage.path(PARTIAL_DIR))
+
+
+@contextmanager
+def _receiving(storage: Storage) -> Iterator[tuple[BinaryIO, str | None]]:
+    """A file to download into, and its path when it is a partial file on the media disk.
+
+    On local disk the copy goes to a temporary name under PARTIAL_DIR (the same disk, so
+    moving it into place is a rename) and only a complete file gets its real name: a failed
+    or interrupted copy removes its partial file here, and one a killed worker left behind
+    is removed by the sweep (`remove_stale_partials`). On S3 an object exists only once its
+    upload has completed (a failed multipart upload is aborted), so a failed copy leaves
+    nothing there by construction: the body waits in a spool (memory, then a temporary
+    file the system removes) and is uploaded once complete.
+    """
+    directory = partial_dir(storage)
+    if directory is None:
+        with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
+            yield spool, None
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix="copy-", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            yield handle, handle.name
+    finally:
+        # Moved into place when complete; otherwise what was written goes.
+        Path(handle.name).unlink(missing_ok=True)
 
 
 def _filename(url: str, content_type: str, stem: str, family: str) -> str:
@@ -136,13 +194,40 @@ def _filename(url: str, content_type: str, stem: str, family: str) -> str:
 
 def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) -> str:
     """Download `url` into the instance's FileField; returns the content type."""
-    spool, content_type = _download(url)
-    with spool:
-        getattr(instance, field).save(
-            _filename(url, content_type, stem, family), File(spool), save=False
-        )
-    type(instance).objects.filter(pk=instance.pk).update(**{field: getattr(instance, field).name})
+    file = getattr(instance, field)
+    with _receiving(file.storage) as (handle, path):
+        content_type = _download(url, handle)
+        name = _filename(url, content_type, stem, family)
+        if path is None:
+            handle.seek(0)
+            file.save(name, File(handle), save=False)
+        else:
+            handle.flush()
+            os.fsync(handle.fileno())  # all on disk before it gets its real name
+            file.save(name, _Complete(handle, path), save=False)
+    type(instance).objects.filter(pk=instance.pk).update(**{field: file.name})
     return content_type
+
+
+def remove_stale_partials(now: float | None = None) -> int:
+    """Remove partial copies no copy can still be writing (a killed worker's): older than
+    the copy deadline, with a minute to spare. Returns how many went."""
+    directory = partial_dir(default_storage)
+    if directory is None or not directory.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - settings.ARCHIVE_DEADLINE_SECONDS - 60
+    removed = 0
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another worker removed it first
+                continue
+    if removed:
+        logger.info("Removed %d partial copies left by a stopped worker", removed)
+    return removed
 
 
 def lease(model: type[models.Model], obj: models.Model, now) -> bool:
@@ -167,20 +252,49 @@ def _claim(model: type[models.Model], obj: models.Model) -> bool:
 
 def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> None:
     """Record a failed copy: retried later with backoff, or given up with the reason."""
-    if not isinstance(exc, ArchiveError):
-        logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
     attempts = obj.archive_attempts + 1
-    message = str(exc) if isinstance(exc, ArchiveError) else "The copy failed unexpectedly."
+    problem = ArchiveProblem.NONE
     gave_up = attempts >= max_attempts() or getattr(exc, "final", False)
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+        # The operator's to fix, not a bug: one line, no traceback; the dashboard counts them.
+        logger.error("Storage is full: %s %s could not be copied", model._meta.model_name, obj.pk)
+        problem, message = ArchiveProblem.STORAGE_FULL, _("Storage is full.")
+    elif isinstance(exc, ArchiveError):
+        message = str(exc)
+        if exc.gone:
+            problem = ArchiveProblem.EXPIRED
+            # One 404 may be a hiccup of the file host; the same answer on the next attempt
+            # is taken as final: the link has expired, and no retry can bring the file back.
+            gave_up = gave_up or obj.archive_problem == ArchiveProblem.EXPIRED
+    else:
+        logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
+        message = _("The copy failed unexpectedly.")
+    if gave_up and problem == ArchiveProblem.EXPIRED:
+        error = _(
+            "The file expired at the provider before it could be copied (%(reason)s, twice)."
+        ) % {"reason": message.rstrip(".")}
+    elif gave_up:
+        error = ngettext(
+            "%(message)s Gave up after %(count)d attempt; the provider's link is kept.",
+            "%(message)s Gave up after %(count)d attempts; the provider's link is kept.",
+            attempts,
+        ) % {"message": message, "count": attempts}
+    elif problem == ArchiveProblem.EXPIRED:
+        error = _(
+            "%(message)s Checking once more whether the link has expired (attempt %(next)d "
+            "of %(most)d)."
+        ) % {"message": message, "next": attempts + 1, "most": max_attempts()}
+    else:
+        error = _("%(message)s Trying again (attempt %(next)d of %(most)d).") % {
+            "message": message,
+            "next": attempts + 1,
+            "most": max_attempts(),
+        }
     model.objects.filter(pk=obj.pk).update(
         archive_attempts=attempts,
         archive_status=ArchiveStatus.FAILED if gave_up else ArchiveStatus.PENDING,
-        archive_error=(
-            f"{message} Gave up after {attempts} attempt{'s' if attempts > 1 else ''}; "
-            "the provider's link is kept."
-            if gave_up
-            else f"{message} Trying again (attempt {attempts + 1} of {max_attempts()})."
-        ),
+        archive_problem=problem,
+        archive_error=error,
         archive_next_at=None if gave_up else timezone.now() + retry_delay(attempts),
     )
 
@@ -211,7 +325,11 @@ def archive_song(song_id) -> bool:
         _failed(Song, song, exc)
         return False
     Song.objects.filter(pk=song.pk).update(
-        archive_status=ArchiveStatus.DONE, archive_error="", archive_next_at=None, **extra
+        archive_status=ArchiveStatus.DONE,
+        archive_error="",
+        archive_problem=ArchiveProblem.NONE,
+        archive_next_at=None,
+        **extra,
     )
     return True
 
@@ -234,6 +352,7 @@ def archive_asset(asset_id) -> bool:
     Asset.objects.filter(pk=asset.pk).update(
         archive_status=ArchiveStatus.DONE,
         archive_error="",
+        archive_problem=ArchiveProblem.NONE,
         archive_next_at=None,
         content_type=asset.content_type,
         size=size,
@@ -251,6 +370,7 @@ def retry_archiving(song_or_asset: Song | Asset) -> None:
         archive_status=ArchiveStatus.PENDING,
         archive_attempts=0,
         archive_error="",
+        archive_problem=ArchiveProblem.NONE,
         archive_next_at=timezone.now() + LEASE,
     )
     ids = ([str(song_or_asset.pk)], []) if model is Song else ([], [str(song_or_asset.pk)])

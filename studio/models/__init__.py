@@ -2,6 +2,7 @@
 
 from studio.models.activity import ActivityEvent, Verb
 from studio.models.music import (
+    ArchiveProblem,
     ArchiveStatus,
     Asset,
     AssetKind,
@@ -20,6 +21,7 @@ from studio.models.workspaces import Invitation, Membership, Profile, Role, Work
 
 __all__ = [
     "ActivityEvent",
+    "ArchiveProblem",
     "ArchiveStatus",
     "Asset",
     "AssetKind",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, FloatField, Func, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contract.engines import Engine
 from contract.producer import Action
@@ -148,6 +149,15 @@ class ArchiveStatus(models.TextChoices):
     FAILED = "failed", "Copy failed"
 
 
+class ArchiveProblem(models.TextChoices):
+    """Why the last copy failed, when the page says it in its own words (and staff act)."""
+
+    NONE = "", _("None")
+    STORAGE_FULL = "storage_full", _("Storage is full")
+    # The provider's file host answered 404 or 410: once while confirming, twice for good.
+    EXPIRED = "expired", _("The file expired before it could be copied")
+
+
 def media_path(instance: models.Model, filename: str) -> str:
     # Unguessable names: the provider may have to read an uploaded file by its URL.
     return f"ws/{instance.workspace_id}/{uuid.uuid4().hex}/{filename}"
@@ -214,6 +224,9 @@ class Song(models.Model):
         max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
     )
     archive_error = models.TextField(blank=True, default="")
+    archive_problem = models.CharField(
+        max_length=20, choices=ArchiveProblem.choices, blank=True, default=""
+    )
     archive_attempts = models.PositiveSmallIntegerField(default=0)
     archive_next_at = models.DateTimeField(null=True, blank=True)  # next copy attempt due
     favourite = models.BooleanField(default=False)
@@ -266,6 +279,12 @@ class Song(models.Model):
     def __str__(self) -> str:
         return self.title or self.music_id
 
+    @property
+    def playable(self) -> bool:
+        """Whether a play button can play it: its audio is here, or still on its way (the
+        page says "copying"). A copy given up for good leaves nothing to play."""
+        return bool(self.audio_file) or self.archive_status != ArchiveStatus.FAILED
+
 
 class AssetKind(models.TextChoices):
     STEM = "stem", "Stem"
@@ -292,6 +311,9 @@ class Asset(models.Model):
         max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
     )
     archive_error = models.TextField(blank=True, default="")
+    archive_problem = models.CharField(
+        max_length=20, choices=ArchiveProblem.choices, blank=True, default=""
+    )
     archive_attempts = models.PositiveSmallIntegerField(default=0)
     archive_next_at = models.DateTimeField(null=True, blank=True)  # next copy attempt due
     created_at = models.DateTimeField(default=timezone.now)

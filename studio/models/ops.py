@@ -1,7 +1,13 @@
 """Liveness of background processes."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
+
+HEARTBEAT_SECONDS = 5.0  # a running worker beats this often
+# Three missed beats: the worker is gone (or its sweep stuck). /healthz and the dashboard.
+WORKER_SILENT_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 
 
 class Heartbeat(models.Model):

@@ -20,8 +20,18 @@ from django_tasks_db.models import DBTaskResult
 from studio.db.dialect import PercentilesDisc, Unindexed, bucket_of, custom_plans, plain_rows
 from studio.db.vendor import on_postgresql
 from studio.lib.keyset import CursorPage, Order, paginate
-from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
+from studio.models import (
+    ArchiveProblem,
+    ArchiveStatus,
+    Asset,
+    Heartbeat,
+    Job,
+    JobStatus,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES
+from studio.models.ops import WORKER_SILENT_AFTER
 from studio.staff.figures import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -33,12 +43,7 @@ from studio.staff.figures import (
 )
 
 __all__ = ["DEFAULT_PERIOD", "PERIODS", "period", "staff_dashboard"]
-
-# Jobs normally finish within a few minutes; past this one is shown as stuck (the poller
-# gives up later, at JOB_MAX_AGE_MINUTES).
 STUCK_AFTER = timedelta(minutes=10)
-# A worker that has not beaten for this long is reported as down.
-WORKER_SILENT_AFTER = timedelta(minutes=2)
 # Failure messages are grouped on their first characters: the rest often holds ids.
 REASON_LENGTH = 120
 RUNNING_PER_PAGE = 25
@@ -247,6 +252,21 @@ class Attention:
     stuck_count: int
     songs: list[Song]
     assets: list[Asset]
+    storage_full: int = 0  # files whose last copy found the storage full
+
+
+def storage_full_count() -> int:
+    """Songs and files whose copy waits (or gave up) because the storage was full: one query."""
+    waiting = {
+        "archive_problem": ArchiveProblem.STORAGE_FULL,
+        "archive_status__in": (ArchiveStatus.PENDING, ArchiveStatus.FAILED),
+    }
+    return (
+        Song.objects.filter(**waiting)
+        .values("pk")
+        .union(Asset.objects.filter(**waiting).values("pk"), all=True)
+        .count()
+    )
 
 
 def is_stuck(job: Job, now: datetime) -> bool:
@@ -288,7 +308,9 @@ def attention(
         .defer("song__peaks", "song__raw", "song__lyrics", "song__prompt")
         .order_by("-created_at")[:limit]
     )
-    return Attention(running, counts["running"], counts["stuck"], songs, assets)
+    return Attention(
+        running, counts["running"], counts["stuck"], songs, assets, storage_full_count()
+    )
 
 
 @dataclass
@@ -320,7 +342,7 @@ class Dashboard:
 def staff_dashboard(
     key: str, now: datetime | None = None, params: QueryDict | None = None
 ) -> Dashboard:
-    """Everything the staff dashboard shows, in eleven queries."""
+    """Everything the staff dashboard shows, in twelve queries."""
     now = now or timezone.now()
     p = period(key, now)
     jobs = job_figures(p)

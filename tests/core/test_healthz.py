@@ -22,7 +22,12 @@ def test_healthy_when_the_worker_beat_recently(client, db):
 def test_unhealthy_when_the_worker_was_never_seen(client, db):
     r = client.get(reverse("healthz"))
     assert r.status_code == 503
-    assert r.json() == {"database": "ok", "worker": "never seen", "worker_last_seen": None}
+    assert r.json() == {
+        "database": "ok",
+        "cache": "ok",
+        "worker": "never seen",
+        "worker_last_seen": None,
+    }
 
 
 def test_unhealthy_when_the_worker_is_stale(client, db):
@@ -33,7 +38,7 @@ def test_unhealthy_when_the_worker_is_stale(client, db):
 
 
 def test_unhealthy_when_the_database_fails(client, db):
-    with mock.patch("studio.core.health.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch.object(Heartbeat.objects, "filter", side_effect=DatabaseError("down")):
         r = client.get(reverse("healthz"))
     assert r.status_code == 503
     assert r.json()["database"] == "error"
@@ -41,3 +46,9 @@ def test_unhealthy_when_the_database_fails(client, db):
 
 def test_healthz_needs_no_login_and_takes_no_posts(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_costs_one_query(client, db, django_assert_num_queries):
+    Heartbeat.beat("worker")
+    with django_assert_num_queries(1):
+        assert client.get(reverse("healthz")).status_code == 200

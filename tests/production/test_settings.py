@@ -80,7 +80,7 @@ def test_example_env_selects_postgres_redis_and_secure_cookies():
     assert settings["pool"] is None
     assert settings["server_side_binding"] is True
     assert settings["prepare_threshold"] == 5
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "studio.lib.cache.ForgivingRedisCache"
     assert settings["session_engine"] == "django.contrib.sessions.backends.cached_db"
     assert settings["ssl_redirect"] is True
     assert settings["hsts"] >= 31536000
@@ -150,7 +150,7 @@ else:
 
 def test_redis_cache_is_shared_between_processes(redis_url):
     env = production(REDIS_URL=redis_url)
-    assert probe(env)["cache_class"] == "RedisCache"
+    assert probe(env)["cache_class"] == "ForgivingRedisCache"
     key = f"prod-test-{uuid.uuid4().hex}"
     writer = run_django(
         env, code=SHARE.replace("sys.argv[1]", repr(key)).replace("sys.argv[2]", "'set'")

@@ -93,7 +93,7 @@ def test_dashboard_queries_do_not_grow_with_history(team, staff_client):
     large = _count_queries(staff_client, url)
     assert small == large
     assert empty == large - 1  # no spending to name the workspaces of
-    assert large <= 17  # 11 for the figures, the rest session, user and workspace menu
+    assert large <= 18  # 12 for the figures, the rest session, user and workspace menu
 
 
 def test_running_jobs_page_by_cursor_oldest_first(team, staff_client):

@@ -80,6 +80,8 @@ CARD_FIELDS = (
     "workspace_id",
     "job_id",
     "archive_status",
+    "archive_problem",
+    "audio_file",
     "created_by__username",
 )
 

@@ -11,64 +11,122 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from studio.jobs import archive
+from studio.jobs import archive, queueing
 from studio.jobs.sweep import sweep
+from studio.lib.outage import DATABASE_DOWN, Outage, run_through_outages
+from studio.models.ops import HEARTBEAT_SECONDS, Heartbeat
 
 logger = logging.getLogger("studio.worker")
 
 
-PRUNE_EVERY = 3600.0  # seconds between prunings of finished task rows
+TIDY_EVERY = 600.0  # seconds between prunings of the queue's rows and partial copies
+# The heartbeat thread stops beating when the sweep has not finished a round for this long:
+# a stuck sweep shows as a silent worker too.
+SWEEP_STUCK_AFTER = 120.0
 
 
-def sweep_forever(interval: float, stop: threading.Event) -> None:
-    pruned = 0.0
-    while not stop.is_set():
+class Progress:
+    """When the sweep last finished a round (monotonic seconds), for the heartbeat."""
+
+    def __init__(self) -> None:
+        self.swept_at = time.monotonic()
+
+    def alive(self) -> bool:
+        return time.monotonic() - self.swept_at < SWEEP_STUCK_AFTER
+
+
+def sweep_forever(interval: float, stop: threading.Event, progress: Progress | None = None) -> None:
+    tidied: float | None = None
+
+    def one_round() -> None:
+        nonlocal tidied
         close_old_connections()
         try:
             sweep()
-            if time.monotonic() - pruned > PRUNE_EVERY:
-                pruned = time.monotonic()
-                call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+            if progress is not None:
+                progress.swept_at = time.monotonic()
+            if tidied is None or time.monotonic() - tidied > TIDY_EVERY:
+                tidied = time.monotonic()
+                tidy()
+        except DATABASE_DOWN:
+            raise  # waited out by run_through_outages, logged once
         except Exception:  # a bad round must not stop the next one
             logger.exception("Sweep failed")
         close_old_connections()
         stop.wait(interval)
+
+    run_through_outages(one_round, Outage("Sweep"), running=lambda: not stop.is_set(), stop=stop)
+
+
+def tidy() -> None:
+    """Housekeeping: the queue's old rows, and the rows and partial copies a killed worker
+    left behind."""
+    queueing.prune()
+    archive.remove_stale_partials()
+
+
+def beat_forever(stop: threading.Event, progress: Progress) -> None:
+    """Beat every few seconds while the sweep makes progress: /healthz tells a dead worker
+    within seconds, however long one sweep round takes."""
+
+    def one_beat() -> None:
+        if progress.alive():
+            Heartbeat.beat("worker")
+        close_old_connections()
+        stop.wait(HEARTBEAT_SECONDS)
+
+    run_through_outages(one_beat, Outage("Heartbeat"), running=lambda: not stop.is_set(), stop=stop)
+
+
+def _worker(queue: str, interval: float, worker_id: str):
+    from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=[queue],
+        interval=interval,
+        batch=False,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
 
 
 def archive_threads(count: int, interval: float) -> list:
     """Workers of the archive queue, each in a thread: copies never wait behind job
     sends, nor a slow copy behind another (up to `count` at once)."""
     from django.utils.crypto import get_random_string
-    from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
-    from django_tasks_db.management.commands.db_worker import Worker
 
     workers = []
     for n in range(count):
-        worker = Worker(
-            queue_names=[archive.QUEUE],
-            interval=interval,
-            batch=False,
-            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"archive-{n}-{get_random_string(12)}",
-            excluded_queue_names=[],
-        )
+        worker = _worker(archive.QUEUE, interval, f"archive-{n}-{get_random_string(12)}")
         threading.Thread(
-            target=_run_worker, args=(worker,), name=f"archive-{n}", daemon=True
+            target=run_worker,
+            args=(worker, f"Archive worker {n}"),
+            name=f"archive-{n}",
+            daemon=True,
         ).start()
         workers.append(worker)
     return workers
 
 
-def _run_worker(worker) -> None:
-    while worker.running:
+def run_worker(worker, name: str) -> None:
+    """Run a queue worker until it is stopped: through database outages of any length
+    (logged once), and past any other failure (logged, then started again shortly)."""
+
+    def run() -> None:
         try:
             worker.run()
-        except Exception:  # a lost database connection, say: start again shortly
-            logger.exception("Archive worker failed; restarting")
+        except DATABASE_DOWN:
+            raise
+        except Exception:
+            logger.exception("%s failed; restarting", name)
             close_old_connections()
             time.sleep(1.0)
+
+    run_through_outages(run, Outage(name), running=lambda: worker.running)
 
 
 class Command(BaseCommand):
@@ -90,24 +148,27 @@ class Command(BaseCommand):
             sweep()
             call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name="*")
             return
+        from django.utils.crypto import get_random_string
+
+        if verbosity == 0:
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         stop = threading.Event()
-        thread = threading.Thread(
-            target=sweep_forever, args=(max(0.2, interval), stop), name="sweep", daemon=True
-        )
-        thread.start()
+        progress = Progress()
+        for target, args, name in (
+            (sweep_forever, (max(0.2, interval), stop, progress), "sweep"),
+            (beat_forever, (stop, progress), "heartbeat"),
+        ):
+            threading.Thread(target=target, args=args, name=name, daemon=True).start()
         archivers = archive_threads(settings.ARCHIVE_WORKERS, min(interval, 1.0))
         self.stdout.write(
             f"Worker started: sweeping every {interval:g} s, {len(archivers)} archive threads."
         )
+        # django-tasks-db's db_worker loop for the default queue, with its SIGTERM handling
+        # (the task in hand is finished first), kept alive through database outages.
+        main = _worker("default", min(interval, 1.0), get_random_string(32))
+        main.configure_signals()
         try:
-            call_command(
-                "db_worker",
-                reload=False,
-                startup_delay=False,
-                interval=min(interval, 1.0),
-                verbosity=verbosity,
-                queue_name="default",
-            )
+            run_worker(main, "Worker")
         finally:
             stop.set()
             for worker in archivers:
