@@ -1,4 +1,5 @@
-"""Audio helpers shared by the studio and the emulator: decoding files and waveform peaks.
+"""Audio helpers shared by the studio and the emulator: decoding files and waveform peaks;
+mediatools.analysis and mediatools.tags (imported by name) measure songs and tag copies.
 
 Depends on numpy and ffmpeg (through imageio-ffmpeg) only, never on Django, the studio or
 the emulator, so either side can import it.
