@@ -31,6 +31,9 @@ import numpy as np
 ANALYSIS_RATE = 11025  # tempo and key need nothing above 5.5 kHz
 MIN_BPM, MAX_BPM = 60.0, 200.0
 PRIOR_BPM, PRIOR_OCTAVES = 120.0, 1.0  # the tempo prior: log-normal, one octave wide
+MIN_PULSE = 0.15  # how far a beat's autocorrelation peak must rise over the dip before it
+MIN_ONSET = 1.0  # spectral flux (summed log-magnitude rises) of the strongest onset
+MIN_KEY_FIT = 0.5  # correlation with the best key profile (noise: about 0.3; music: 0.6+)
 PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 # Krumhansl & Kessler (1982) probe-tone ratings, from the tonic up.
 MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
@@ -64,7 +67,7 @@ class Analysis:
     """Figures of one song. Loudness figures are None for silence (below the -70 LUFS gate)."""
 
     seconds: float
-    bpm: float | None  # None when no beat is found (silence, a drone)
+    bpm: float | None  # None when no beat stands out (silence, noise)
     key: str | None  # "A minor", "Eb major"; None when there is no pitch
     lufs: float | None  # integrated loudness, LUFS
     lra: float | None  # loudness range, LU
@@ -130,6 +133,8 @@ def loudness(samples: np.ndarray, rate: int) -> tuple[float | None, float | None
     """
     import pyebur128
 
+    if rate <= 0:
+        raise ValueError("the sample rate must be positive")
     x = _frames(samples)
     if x.shape[1] > 5:
         raise ValueError("loudness is defined for up to 5 channels")
@@ -275,8 +280,8 @@ def tempo(mono: np.ndarray, rate: int) -> float | None:
     fps = rate / hop
     spectra = np.log1p(1000 * _spectra(np.asarray(mono, np.float32), n_fft, hop))
     flux = np.maximum(np.diff(spectra, axis=0), 0).sum(axis=1)
-    if len(flux) < 4 or not np.any(flux > 0):
-        return None
+    if len(flux) < 4 or flux.max() < MIN_ONSET:
+        return None  # nothing starts: silence, or as good as
     onset = flux - flux.mean()
     size = 1 << int(2 * len(onset) - 1).bit_length()
     spectrum = np.fft.rfft(onset, size)
@@ -289,9 +294,19 @@ def tempo(mono: np.ndarray, rate: int) -> float | None:
         return None  # shorter than two beats at the slowest tempo
     lags = np.arange(lo, hi + 1)
     prior = np.exp(-0.5 * (np.log2(60 * fps / lags / PRIOR_BPM) / PRIOR_OCTAVES) ** 2)
-    best = int(lags[np.argmax(ac[lo : hi + 1] * prior)])
-    if ac[best] <= 0.05:
-        return None  # no periodicity worth the name
+    weighted = ac[lo : hi + 1] * prior
+    # Candidates are the autocorrelation's own peaks that stand out of the dip before them.
+    # Noise's autocorrelation wanders by about 1/sqrt(frames): a beat must rise well above.
+    rise = max(MIN_PULSE, 4 / math.sqrt(len(onset)))
+    peaks = [
+        lag
+        for lag in lags
+        if ac[lag] > ac[lag - 1] and ac[lag] >= ac[lag + 1]
+        and ac[lag] - ac[lag // 2 : lag].min() >= rise
+    ]  # fmt: skip
+    if not peaks:
+        return None
+    best = max(peaks, key=lambda lag: weighted[lag - lo])
     period = _parabolic(ac, best)
     # The k-th multiple of the period is k times sharper: refine on each that fits twice.
     for k in range(2, 17):
@@ -326,11 +341,11 @@ def chroma(mono: np.ndarray, rate: int) -> np.ndarray:
 
 
 def key(mono: np.ndarray, rate: int) -> str | None:
-    """The key whose Krumhansl-Schmuckler profile best correlates with the chroma."""
+    """The key whose Krumhansl-Schmuckler profile best correlates with the chroma, or None."""
     c = chroma(mono, rate)
     if not np.any(c > 0) or np.ptp(c) < 1e-6:
         return None
-    best, name = -2.0, None
+    best, name = MIN_KEY_FIT, None  # below it the pitches fit no key (noise, a drum loop)
     for mode, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)):
         for tonic in range(12):
             r = float(np.corrcoef(c, np.roll(profile, tonic))[0, 1])

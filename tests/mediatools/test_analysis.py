@@ -170,6 +170,13 @@ def test_silence_has_no_figures_and_bad_input_is_refused():
         analysis.analyse(np.full(RATE, np.nan, np.float32), RATE)
 
 
+def test_noise_has_loudness_but_no_tempo_or_key():
+    noise = np.random.default_rng(7).standard_normal((RATE * 3, 2)).astype(np.float32) * 0.1
+    result = analysis.analyse(noise, RATE)
+    assert (result.bpm, result.key) == (None, None)
+    assert result.lufs is not None and result.true_peak is not None
+
+
 def test_gain_to_a_target_respects_the_true_peak_ceiling():
     assert analysis.normalisation_gain(-23.0, -10.0) == pytest.approx(9.0)  # peak ends at -1
     assert analysis.normalisation_gain(-20.0, -3.0) == pytest.approx(2.0)  # the ceiling binds
