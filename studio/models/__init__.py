@@ -1,6 +1,7 @@
 """The studio's data: workspaces and people, jobs and the songs they make."""
 
 from studio.models.activity import ActivityEvent, Verb
+from studio.models.api import ApiToken, IdempotentRequest, TokenRole
 from studio.models.music import (
     ArchiveStatus,
     Asset,
@@ -19,11 +20,13 @@ from studio.models.workspaces import Invitation, Membership, Profile, Role, Work
 
 __all__ = [
     "ActivityEvent",
+    "ApiToken",
     "ArchiveStatus",
     "Asset",
     "AssetKind",
     "Comment",
     "Heartbeat",
+    "IdempotentRequest",
     "Invitation",
     "Job",
     "JobStatus",
@@ -38,6 +41,7 @@ __all__ = [
     "Role",
     "ShareLink",
     "Song",
+    "TokenRole",
     "Verb",
     "Workspace",
 ]

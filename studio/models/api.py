@@ -1,0 +1,73 @@
+"""API tokens and the idempotency keys of the requests they made.
+
+A token is shown once, when it is made; the studio keeps only its SHA-256 digest (a token
+is 256 random bits, so a plain hash is enough: nothing to guess a dictionary from) and a
+short prefix that names it in lists.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from studio.models.music import Job
+from studio.models.workspaces import Role, Workspace
+
+
+class TokenRole(models.TextChoices):
+    READ_ONLY = "read-only", _("Read-only")
+    EDITOR = "editor", _("Editor")
+
+    @property
+    def role(self) -> Role:
+        """The member role the token acts as."""
+        return Role.EDITOR if self is TokenRole.EDITOR else Role.VIEWER
+
+
+class ApiToken(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=10, choices=TokenRole.choices, default=TokenRole.READ_ONLY)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def member_role(self) -> Role:
+        return TokenRole(self.role).role
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotentRequest(models.Model):
+    """A job creation made with an `Idempotency-Key`: a retry gets the same answer."""
+
+    token = models.ForeignKey(ApiToken, models.CASCADE, related_name="idempotent_requests")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
+    job = models.ForeignKey(Job, models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotent_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
