@@ -8,6 +8,7 @@ urlpatterns = [
     # Before the admin's own: its login shares the studio's failed-login limit.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("api/", include("studio.api.urls")),
     path("", include("studio.urls")),
 ]
 if settings.EMULATOR_ENABLED:

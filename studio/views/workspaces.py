@@ -16,10 +16,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from studio.access import current_workspace, require_owner, workspace_for, workspace_from_url
+from studio.api import tokens
+from studio.api.forms import ApiTokenForm, token_of_workspace, token_settings
 from studio.engine_forms import (
     DefaultModelForm,
     default_key,
@@ -111,6 +114,7 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
         "nav": "settings",
     }
     ctx.update(share_settings(request, workspace, role))
+    ctx.update(token_settings(workspace, role, **forms))
     return render(request, "studio/workspaces/settings.html", ctx, status=status)
 
 
@@ -157,6 +161,23 @@ def workspace_settings(request: HttpRequest, workspace_id=None) -> HttpResponse:
             words = "no limit" if budget is None else f"{budget:,} credits a month"
             record(workspace, request.user, Verb.BUDGET_CHANGED, words)
         messages.success(request, "Budget saved.")
+    elif "create_token" in request.POST:
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, workspace, role, status=400, token_form=form)
+        token, secret = tokens.issue(
+            workspace,
+            form.cleaned_data["token_name"],
+            form.cleaned_data["token_role"],
+            created_by=request.user,
+            expires_at=form.expires_at(),
+        )
+        # Shown on this answer only: the studio keeps no copy of the secret.
+        return _settings_page(request, workspace, role, new_token=token, new_token_secret=secret)
+    elif "revoke_token" in request.POST:
+        token = token_of_workspace(workspace, request.POST.get("token", ""))
+        if tokens.revoke(token):
+            messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     elif "set_default_model" in request.POST:
         form = DefaultModelForm(request.POST)
         if not form.is_valid():
