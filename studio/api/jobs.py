@@ -15,7 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from contract.producer import PARENT_ACTIONS, Action
 from studio import ledger
@@ -70,6 +70,17 @@ def refusal(*forms: Form) -> ApiProblem:
     return ApiProblem(400, detail, errors=errors or None)
 
 
+def with_defaults(data: dict, *form_classes: type[Form]) -> dict:
+    """The fields as the page would post them: a field left out takes the value the form
+    starts with (a slider's middle, a video's style), as an untouched page sends it."""
+    defaults: dict = {}
+    for form_class in form_classes:
+        for name, field in form_class.base_fields.items():
+            if field.initial is not None and not callable(field.initial):
+                defaults.setdefault(name, field.initial)
+    return {**defaults, **data}
+
+
 def start(request: HttpRequest, body: JobIn) -> Job:
     """Bind the page's form for the action to the fields and submit it."""
     workspace, user = workspace_of(request), actor(request)
@@ -96,13 +107,14 @@ def start(request: HttpRequest, body: JobIn) -> Job:
                 _("%(action)s is not offered for songs made with this engine.")
                 % {"action": action.label},
             )
-        form = submissions.song_form(form_class, song, data=data)
+        form = submissions.song_form(form_class, song, data=with_defaults(data, form_class))
         job = submissions.submit_song_action(form, song, user)
         if job is None:
             raise refusal(form)
         return job
     if action is Action.MUSIC:
-        data["takes"] = 1  # one job per request; a batch asks for many
+        data = with_defaults(data, *submissions.CREATE_FORMS.values())
+        data["takes"] = 1  # one job per request
         picker, forms, takes_form = submissions.create_forms(data, workspace)
         form = forms[picker.engine()]
         started = submissions.start_create(picker, form, takes_form, workspace=workspace, user=user)
@@ -169,10 +181,10 @@ def create_job(request: HttpRequest, body: JobIn):
     if len(key) > MAX_KEY:
         raise ApiProblem(400, _("An Idempotency-Key has at most 200 characters."))
     if not key:
-        return 201, job_out(start(request, body))
+        return Status(201, job_out(start(request, body)))
     before = IdempotentRequest.objects.filter(token=token_of(request), key=key).exists()
     job = _idempotent(request, key, body)
-    return (200 if before else 201), job_out(job)
+    return Status(200 if before else 201, job_out(job))
 
 
 class JobFilters(Schema):

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from studio import projects, reviews
 from studio.api.auth import actor, require_write, workspace_of
@@ -65,7 +65,7 @@ def create_project(request: HttpRequest, body: ProjectIn):
     project = Project.objects.create(
         workspace=workspace_of(request), name=form.cleaned_data["name"], created_by=actor(request)
     )
-    return 201, _project_out(project, songs=True)
+    return Status(201, _project_out(project, songs=True))
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, tags=["projects"])
@@ -185,7 +185,7 @@ def post_comment(request: HttpRequest, song_id: UUID, body: CommentIn):
         parent=parent,
         song_url=request.build_absolute_uri(reverse("song", args=[song.id])),
     )
-    return 201, _comment_out(comment)
+    return Status(201, _comment_out(comment))
 
 
 @router.put("/songs/{song_id}/review", response={200: ReviewOut, **ERRORS}, tags=["reviews"])
