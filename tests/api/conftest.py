@@ -42,7 +42,9 @@ def keys(team: Team) -> Keys:
     editor_token, editor = tokens.issue(
         team.workspace, "ci", TokenRole.EDITOR, created_by=team.owner
     )
-    _reader, reader = tokens.issue(team.workspace, "cms", TokenRole.READ_ONLY, created_by=team.owner)
+    _reader, reader = tokens.issue(
+        team.workspace, "cms", TokenRole.READ_ONLY, created_by=team.owner
+    )
     stranger = make_user("oscar")
     other_workspace = Workspace.objects.get(memberships__user=stranger)
     _other, other = tokens.issue(other_workspace, "theirs", TokenRole.EDITOR, created_by=stranger)
