@@ -24,7 +24,7 @@ class StudioApi(NinjaAPI):
             for operation in operations.values():
                 for code, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
-                    if code in ERROR_CODES and "application/json" in content:
+                    if str(code) in ERROR_CODES and "application/json" in content:
                         content[problems.PROBLEM_TYPE] = content.pop("application/json")
         return schema
 
