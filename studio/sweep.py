@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from studio import archive, jobs, queueing, trash
+from studio.api import batches
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """One round of periodic work; returns how many rows each step handled."""
     now = now or timezone.now()
     Heartbeat.beat("worker")
-    done = {"sent": 0, "polled": 0, "archived": 0, "emptied": 0}
+    done = {"sent": 0, "polled": 0, "archived": 0, "batched": 0, "emptied": 0}
     due = Job.objects.filter(
         status__in=(JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN),
         next_poll_at__lte=now,
@@ -57,6 +58,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     if due_files[Song] or due_files[Asset]:
         queueing.enqueue_quietly(archive.archive_files, due_files[Song], due_files[Asset])
         done["archived"] = len(due_files[Song]) + len(due_files[Asset])
+    try:
+        done["batched"] = batches.advance_waiting()
+    except Exception:
+        logger.exception("Sweep could not start waiting batch items")
     try:
         done["emptied"] = trash.empty(now)
     except Exception:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from studio.api import jobs, problems, songs, teamwork
+from studio.api import batches, jobs, problems, songs, teamwork
 from studio.api.auth import BearerToken
 
 ERROR_CODES = ("400", "401", "403", "404", "409", "429", "500")
@@ -45,3 +45,4 @@ problems.install(api)
 api.add_router("", songs.router)
 api.add_router("", jobs.router)
 api.add_router("", teamwork.router)
+api.add_router("", batches.router)

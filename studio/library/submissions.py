@@ -79,17 +79,28 @@ def create_forms(
     return picker, forms, takes.TakesForm(data)
 
 
-def start_create(
-    picker: ModelPicker, form: ApiForm, takes_form: takes.TakesForm, *, workspace, user
-) -> takes.Started | None:
-    """Start the takes the bound create forms ask for; None when something is refused (the
-    reasons are on the forms)."""
+def create_request(
+    picker: ModelPicker, form: ApiForm, takes_form: takes.TakesForm
+) -> tuple[Engine, dict, int] | None:
+    """The engine, request body and number of takes the bound create forms ask for; None
+    when a form is not valid (its errors say why)."""
     chosen = picker.choice()
     if not (form.is_valid() and takes_form.is_valid() and chosen is not None):
         return None
     engine = chosen[0]
     params = {**form.params(), engines.api(engine).model_field: chosen[1]}
-    count = takes_form.cleaned_data["takes"]
+    return engine, params, takes_form.cleaned_data["takes"]
+
+
+def start_create(
+    picker: ModelPicker, form: ApiForm, takes_form: takes.TakesForm, *, workspace, user
+) -> takes.Started | None:
+    """Start the takes the bound create forms ask for; None when something is refused (the
+    reasons are on the forms)."""
+    request = create_request(picker, form, takes_form)
+    if request is None:
+        return None
+    engine, params, count = request
     try:
         return takes.start(params, count, workspace=workspace, user=user, engine=engine)
     except PayloadInvalid as exc:

@@ -1,7 +1,14 @@
 """The studio's data: workspaces and people, jobs and the songs they make."""
 
 from studio.models.activity import ActivityEvent, Verb
-from studio.models.api import ApiToken, IdempotentRequest, TokenRole
+from studio.models.api import (
+    ApiBatch,
+    ApiToken,
+    BatchItem,
+    BatchItemState,
+    IdempotentRequest,
+    TokenRole,
+)
 from studio.models.music import (
     ArchiveStatus,
     Asset,
@@ -20,10 +27,13 @@ from studio.models.workspaces import Invitation, Membership, Profile, Role, Work
 
 __all__ = [
     "ActivityEvent",
+    "ApiBatch",
     "ApiToken",
     "ArchiveStatus",
     "Asset",
     "AssetKind",
+    "BatchItem",
+    "BatchItemState",
     "Comment",
     "Heartbeat",
     "IdempotentRequest",

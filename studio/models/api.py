@@ -71,3 +71,45 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ApiBatch(models.Model):
+    """Up to 100 generations asked for in one request, started as the running cap allows."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="api_batches")
+    token = models.ForeignKey(
+        ApiToken, models.SET_NULL, null=True, blank=True, related_name="batches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set while items wait for a free slot; the sweep looks only at these.
+    waiting = models.BooleanField(default=True, db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class BatchItemState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a free slot")
+    STARTED = "started", _("Started")
+    REFUSED = "refused", _("Refused")
+
+
+class BatchItem(models.Model):
+    batch = models.ForeignKey(ApiBatch, models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    fields = models.JSONField(default=dict)
+    state = models.CharField(
+        max_length=10, choices=BatchItemState.choices, default=BatchItemState.WAITING
+    )
+    job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="batch_item_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} #{self.position}"
