@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from studio import archive, jobs, queueing, trash
-from studio.api import batches
+from studio.api import batches, events
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """One round of periodic work; returns how many rows each step handled."""
     now = now or timezone.now()
     Heartbeat.beat("worker")
-    done = {"sent": 0, "polled": 0, "archived": 0, "batched": 0, "emptied": 0}
+    done = {"sent": 0, "polled": 0, "archived": 0, "batched": 0, "events": 0, "delivered": 0}
+    done["emptied"] = 0
     due = Job.objects.filter(
         status__in=(JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN),
         next_poll_at__lte=now,
@@ -62,6 +63,12 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         done["batched"] = batches.advance_waiting()
     except Exception:
         logger.exception("Sweep could not start waiting batch items")
+    try:
+        done["events"] = events.collect(now)
+        # Posting waits on the receivers (10 s at most each): a handful per round.
+        done["delivered"] = events.deliver_due(now)
+    except Exception:
+        logger.exception("Sweep could not send webhook events")
     try:
         done["emptied"] = trash.empty(now)
     except Exception:

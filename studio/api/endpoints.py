@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from studio.api import batches, jobs, problems, songs, teamwork
+from studio.api import batches, jobs, problems, songs, teamwork, webhooks
 from studio.api.auth import BearerToken
 
 ERROR_CODES = ("400", "401", "403", "404", "409", "429", "500")
@@ -46,3 +46,4 @@ api.add_router("", songs.router)
 api.add_router("", jobs.router)
 api.add_router("", teamwork.router)
 api.add_router("", batches.router)
+api.add_router("", webhooks.router)

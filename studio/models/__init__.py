@@ -6,8 +6,11 @@ from studio.models.api import (
     ApiToken,
     BatchItem,
     BatchItemState,
+    DeliveryState,
     IdempotentRequest,
     TokenRole,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from studio.models.music import (
     ArchiveStatus,
@@ -35,6 +38,7 @@ __all__ = [
     "BatchItem",
     "BatchItemState",
     "Comment",
+    "DeliveryState",
     "Heartbeat",
     "IdempotentRequest",
     "Invitation",
@@ -53,5 +57,7 @@ __all__ = [
     "Song",
     "TokenRole",
     "Verb",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workspace",
 ]

@@ -113,3 +113,54 @@ class BatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id} #{self.position}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a workspace's events are posted, each delivery signed with `secret`.
+
+    The `*_after` times are how far the worker has looked for new events of each kind: an
+    endpoint gets what happens after it was registered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(default=list)
+    secret_encrypted = models.TextField()  # the studio signs with it, so it is kept readable
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+    jobs_after = models.DateTimeField(default=timezone.now)
+    activity_after = models.DateTimeField(default=timezone.now)
+    comments_after = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    body = models.TextField()  # signed and sent exactly as stored
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    # Each attempt: {"at", "status" (HTTP status or null), "answer" (its start, or the error)}.
+    attempts = models.JSONField(default=list)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"
