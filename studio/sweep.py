@@ -1,4 +1,5 @@
-"""The worker's periodic sweep: sends, polls and archives whatever is due.
+"""The worker's periodic sweep: sends, polls and archives whatever is due, starts waiting
+batch items and posts webhook events.
 
 Job and archive state lives in the rows (`next_poll_at`, `archive_next_at`), not in the
 queue: the sweep claims what is due with a compare-and-set, so a killed worker loses nothing
