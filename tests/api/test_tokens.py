@@ -122,6 +122,8 @@ def test_owners_revoke_and_others_cannot_manage_tokens(team, owner_client, keys)
         revoke = {"revoke_token": "1", "token": str(keys.editor_token.pk)}
         assert client.post(url, revoke).status_code == 403
     assert not ApiToken.objects.filter(name="x").exists()
+    page = team.client_for(team.editor).get(url).content.decode()
+    assert keys.editor_token.prefix not in page and "Owners make and revoke" in page
     response = owner_client.post(url, {"revoke_token": "1", "token": str(keys.editor_token.pk)})
     assert response.status_code == 302
     assert ApiToken.objects.get(pk=keys.editor_token.pk).revoked_at is not None
