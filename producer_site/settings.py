@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # the API's interactive docs, served from its own static files
     "studio",
     # One app per concern (no models: those are the studio's), each with its own templates,
     # template tags and static files.
+    "studio.api",
     "studio.core",
     "studio.jobs",
     "studio.library",
@@ -163,6 +165,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed logins allowed per username and per client address in LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)
 LOGIN_RATE_WINDOW = env.int("LOGIN_RATE_WINDOW", default=300)
+# Requests one API token may make in API_RATE_WINDOW seconds (then 429 with Retry-After).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
 # Reverse proxies in front of the site: the client address is then read from the
 # X-Forwarded-For entry this many hops from the right (0: use the socket's address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("studio.reviews.urls")),
     path("", include("studio.shares.urls")),
     path("", include("studio.staff.urls")),
+    path("api/", include("studio.api.urls")),
 ]
 if settings.EMULATOR_ENABLED:
     urlpatterns.append(path("emulator/", include("emulator.urls")))

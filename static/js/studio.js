@@ -422,6 +422,18 @@
     }, VIDEO_RETRY_MS);
   }, true);
 
+  // A copy button copies the value of the field it names (data-copy="<input id>").
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    const done = () => { button.textContent = button.dataset.copied || button.textContent; };
+    if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, () => {});
+    else if (document.execCommand("copy")) done();
+  });
+
   function initPage() {
     dropDoneMessages();
     initDropzone();

@@ -17,18 +17,7 @@ from django.utils.http import urlencode
 
 from studio.admin import operations
 from studio.admin.paginator import CappedCountPaginator
-from studio.models import (
-    ActivityEvent,
-    Asset,
-    Heartbeat,
-    Invitation,
-    Job,
-    LyricsDraft,
-    Membership,
-    Profile,
-    Song,
-    Workspace,
-)
+from studio.models import ActivityEvent, Asset, Heartbeat, Invitation, Job, LyricsDraft, Membership, Profile, Song, Workspace
 
 admin.site.site_header = "Producer Studio administration"
 admin.site.site_title = "Producer Studio admin"

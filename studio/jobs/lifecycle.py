@@ -87,6 +87,10 @@ class SubmitRefused(Exception):
         self.message = message
 
 
+class RunningCapReached(SubmitRefused):
+    """Refused only because the workspace runs as many jobs as it may: try again later."""
+
+
 class JobMismatch(ValueError):
     """A result that names another provider job than the one this Job holds."""
 
@@ -192,7 +196,7 @@ def _check_limits(workspace: Workspace, action: Action) -> None:
     running = Job.objects.filter(workspace=workspace, status__in=RUNNING_STATUSES)
     cap = settings.WORKSPACE_MAX_RUNNING_JOBS
     if running.count() >= cap:
-        raise SubmitRefused(
+        raise RunningCapReached(
             f"This workspace already has {cap} jobs running, its limit: "
             "wait for one to finish, then try again."
         )
@@ -618,6 +622,7 @@ def retry(job: Job, user) -> Job:
 
 __all__ = [
     "JobMismatch",
+    "RunningCapReached",
     "SubmitRefused",
     "apply_result",
     "load_result",

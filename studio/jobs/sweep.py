@@ -1,4 +1,5 @@
-"""The worker's periodic sweep: sends, polls and archives whatever is due.
+"""The worker's periodic sweep: sends, polls and archives whatever is due, starts waiting
+batch items and posts webhook events.
 
 Job and archive state lives in the rows (`next_poll_at`, `archive_next_at`), not in the
 queue: the sweep claims what is due with a compare-and-set, so a killed worker loses nothing
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from studio.api import batches, events
 from studio.jobs import archive, queueing
 from studio.jobs import lifecycle as jobs
 from studio.library import trash
@@ -28,7 +30,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """One round of periodic work; returns how many rows each step handled."""
     now = now or timezone.now()
     Heartbeat.beat("worker")
-    done = {"sent": 0, "polled": 0, "archived": 0, "emptied": 0}
+    done = {"sent": 0, "polled": 0, "archived": 0, "batched": 0, "events": 0, "delivered": 0}
+    done["emptied"] = 0
     due = Job.objects.filter(
         status__in=(JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN),
         next_poll_at__lte=now,
@@ -59,6 +62,16 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     if due_files[Song] or due_files[Asset]:
         queueing.enqueue_quietly(archive.archive_files, due_files[Song], due_files[Asset])
         done["archived"] = len(due_files[Song]) + len(due_files[Asset])
+    try:
+        done["batched"] = batches.advance_waiting()
+    except Exception:
+        logger.exception("Sweep could not start waiting batch items")
+    try:
+        done["events"] = events.collect(now)
+        # Posting waits on the receivers (10 s at most each): a handful per round.
+        done["delivered"] = events.deliver_due(now)
+    except Exception:
+        logger.exception("Sweep could not send webhook events")
     try:
         done["emptied"] = trash.empty(now)
     except Exception:

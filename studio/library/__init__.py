@@ -1,0 +1,1 @@
+"""The library: songs, the song page's actions, and starting new work."""

@@ -1,18 +1,8 @@
 """The studio's data: workspaces and people, jobs and the songs they make."""
 
 from studio.models.activity import ActivityEvent, Verb
-from studio.models.music import (
-    ArchiveProblem,
-    ArchiveStatus,
-    Asset,
-    AssetKind,
-    Job,
-    JobStatus,
-    LyricsDraft,
-    Relation,
-    Song,
-    SongQuerySet,
-)
+from studio.models.api import ApiBatch, ApiToken, BatchItem, BatchItemState, DeliveryState, IdempotentRequest, TokenRole, WebhookDelivery, WebhookEndpoint
+from studio.models.music import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Job, JobStatus, LyricsDraft, Relation, Song, SongQuerySet
 from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
 from studio.models.reviews import Comment, Mention, ReviewStatus
@@ -21,12 +11,18 @@ from studio.models.workspaces import Invitation, Membership, Profile, Role, Work
 
 __all__ = [
     "ActivityEvent",
+    "ApiBatch",
+    "ApiToken",
     "ArchiveProblem",
     "ArchiveStatus",
     "Asset",
     "AssetKind",
+    "BatchItem",
+    "BatchItemState",
     "Comment",
+    "DeliveryState",
     "Heartbeat",
+    "IdempotentRequest",
     "Invitation",
     "Job",
     "JobStatus",
@@ -42,6 +38,9 @@ __all__ = [
     "ShareLink",
     "Song",
     "SongQuerySet",
+    "TokenRole",
     "Verb",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workspace",
 ]

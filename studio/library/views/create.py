@@ -9,19 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contract.engines import Engine
-from contract.errors import PayloadInvalid
 from contract.producer import Action
 from studio.jobs import ledger
-from studio.jobs import lifecycle as jobs
 from studio.jobs.ttapi import engines, switches
-from studio.library import takes
-from studio.library.engine_forms import ModelPicker
-from studio.library.flow_forms import FlowCreateForm
-from studio.library.forms import CreateForm, LyricsForm, submit
+from studio.library import submissions, takes
+from studio.library.forms import CreateForm, LyricsForm
 from studio.models import JobStatus, LyricsDraft
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
-
-CREATE_FORMS = {Engine.PRODUCER: CreateForm, Engine.FLOWMUSIC: FlowCreateForm}
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,32 +24,19 @@ def create(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
     require_editor(role)
     bound = request.POST if request.method == "POST" else None
-    picker = ModelPicker(bound, workspace=workspace)
-    engine = picker.engine()
     # The chosen engine's form takes the post; the other one's fields are not sent.
     initial = {} if bound is not None else _settings_of(request)
-    forms = {
-        e: cls(bound if e is engine else None, initial=initial) for e, cls in CREATE_FORMS.items()
-    }
+    picker, forms, takes_form = submissions.create_forms(bound, workspace, initial)
+    engine = picker.engine()
     form = forms[engine]
-    takes_form = takes.TakesForm(bound)
     status = 200
     if request.method == "POST":
         status = 400
-        chosen = picker.choice()
-        if form.is_valid() and takes_form.is_valid() and chosen is not None:
-            params = {**form.params(), engines.api(engine).model_field: chosen[1]}
-            count = takes_form.cleaned_data["takes"]
-            try:
-                started = takes.start(
-                    params, count, workspace=workspace, user=request.user, engine=engine
-                )
-            except PayloadInvalid as exc:
-                form.add_api_errors(exc.errors)
-            except jobs.SubmitRefused as exc:
-                form.add_error(None, exc.message)
-            else:
-                return _started(request, started, count)
+        started = submissions.start_create(
+            picker, form, takes_form, workspace=workspace, user=request.user
+        )
+        if started is not None:
+            return _started(request, started, takes_form.cleaned_data["takes"])
     budget = ledger.budget_left(workspace)
     context = {
         "budget": budget,
@@ -134,9 +115,7 @@ def lyrics_start(request: HttpRequest) -> HttpResponse:
     form = LyricsForm(request.POST)
     context: dict = {"lyrics_form": form}
     if form.is_valid():
-        context["job"] = submit(
-            form, Action.LYRICS, form.params(), workspace=workspace, user=request.user
-        )
+        context["job"] = submissions.start_lyrics(form, workspace=workspace, user=request.user)
     return render(request, "library/create.html#lyrics_status", context)
 
 

@@ -3,6 +3,7 @@ poll request per page that keeps the running cards up to date."""
 
 import uuid
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -20,19 +21,9 @@ from contract.producer import SONG_ACTIONS
 from studio.db import search
 from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
-from studio.lib.keyset import AFTER, BEFORE, BadCursor, Order, paginate
+from studio.lib.keyset import AFTER, BEFORE, BadCursor, CursorPage, Order, paginate
 from studio.lib.numbers import strict_int
-from studio.models import (
-    ArchiveStatus,
-    Job,
-    JobStatus,
-    Membership,
-    Relation,
-    ReviewStatus,
-    Role,
-    Song,
-    Workspace,
-)
+from studio.models import ArchiveStatus, Job, JobStatus, Membership, Relation, ReviewStatus, Role, Song, Workspace
 from studio.models.music import RUNNING_STATUSES, LengthKey
 from studio.reviews import comments as reviews
 from studio.workspaces.access import current_workspace
@@ -123,8 +114,19 @@ def job_cards(workspace: Workspace, *, all_failed: bool = False) -> QuerySet[Job
     )
 
 
-def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
-    params = request.GET
+@dataclass
+class SongQuery:
+    """The library's songs and job cards for a set of filters, and the page asked for."""
+
+    songs: QuerySet[Song]
+    jobs: QuerySet[Job]
+    sort: str
+    filters: dict
+
+
+def song_query(workspace: Workspace, params) -> SongQuery:
+    """The library's filters (q, status, relation, model, member, fav, review, sort) read
+    from a query mapping: the library page and the API search alike."""
     q = params.get("q", "").strip()[:200]
     status = params.get("status", "")
     relation = params.get("relation", "")
@@ -164,32 +166,59 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         jobs = jobs.filter(status=JobStatus.FAILED)
     elif status == "ready":
         jobs = jobs.none()
+    filters = {
+        "q": q,
+        "status": status,
+        "relation": relation,
+        "model": model,
+        "member": member,
+        "fav": favourites,
+        "review": review,
+        "sort": sort,
+    }
+    return SongQuery(songs, jobs, sort, filters)
 
-    order, _, pager_words = SORTS[sort]
+
+def song_page(workspace: Workspace, params, size: int = PAGE_SIZE) -> tuple[SongQuery, CursorPage]:
+    """The page of the library `params` name (filters, sort and cursor), with each song's
+    open comment count. Raises BadCursor for a mangled cursor."""
+    found = song_query(workspace, params)
+    q, songs = found.filters["q"], found.songs
+    order = SORTS[found.sort][0]
     # A search's plan depends on its words (a common one matches most songs, a rare one a
     # handful): never a plan made for other words.
     with custom_plans() if q else nullcontext():
         # Best match ranks the newest matches of the songs as filtered (without the search:
         # it finds them itself); else the search is one more filter.
-        ranked = search.best_first(songs, q) if q and sort == BEST else None
+        ranked = search.best_first(songs, q) if q and found.sort == BEST else None
         if ranked is not None:  # else nothing searched for, or no ranking: newest first
             songs, relevance = ranked
             order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
         elif q:
             songs = search.matching(songs, q)
-        page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
+        page = paginate(songs, order, params, size)  # BadCursor for a mangled link
         reviews.attach_counts(page.object_list)
+    return found, page
+
+
+def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
+    params = request.GET
+    found, page = song_page(workspace, params)
+    f = found.filters
+    pager_words = SORTS[found.sort][2]
+    jobs = found.jobs
     query = params.copy()
     for name in (AFTER, BEFORE, "page"):
         query.pop(name, None)
-    filtering = any((q, status, relation, model, member, favourites, review))
+    filtering = any(value for name, value in f.items() if name != "sort")
     # Job cards belong to the top of the first page.
     job_list = list(jobs[:MAX_JOB_CARDS]) if page.is_first else []
     return {
         "page": page,
         "pager_words": pager_words,
         "jobs": job_list,
-        "failed_cards": status != "failed" and any(j.status == JobStatus.FAILED for j in job_list),
+        "failed_cards": f["status"] != "failed"
+        and any(j.status == JobStatus.FAILED for j in job_list),
         "running": any(job.is_running for job in job_list)
         or any(
             song.job_id and song.archive_status == ArchiveStatus.PENDING
@@ -197,16 +226,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         ),
         "query": query.urlencode(),
         "filtering": filtering,
-        "f": {
-            "q": q,
-            "status": status,
-            "relation": relation,
-            "model": model,
-            "member": member,
-            "fav": favourites,
-            "review": review,
-            "sort": sort,
-        },
+        "f": f,
     }
 
 

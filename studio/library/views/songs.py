@@ -21,9 +21,9 @@ from contract.producer import Action
 from studio.jobs import ledger
 from studio.jobs import lifecycle as jobs
 from studio.jobs.ttapi import engines, switches
-from studio.library import lineage, trash
-from studio.library.flow_forms import FLOW_ACTION_FORMS, FlowForm
-from studio.library.forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
+from studio.library import lineage, submissions, trash
+from studio.library.forms import ApiForm, RenameForm
+from studio.library.submissions import action_forms, held_format, song_form
 from studio.library.views.library import card_state, known_states, poll_answer
 from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Role, Song
 from studio.models.activity import Verb, record
@@ -79,13 +79,6 @@ def _song_jobs(song: Song) -> list[Job]:
     )
 
 
-def held_format(song: Song) -> str:
-    """The format of the song's own archived audio ("mp3", "wav" or ""): a file the studio
-    already has, so downloading it costs nothing."""
-    name = song.audio_file.name.lower() if song.audio_file else ""
-    return next((f for f in ("mp3", "wav") if name.endswith(f".{f}")), "")
-
-
 def _files(song: Song) -> dict:
     assets = list(Asset.objects.filter(song=song).order_by("kind", "label", "-created_at"))
     by_kind: dict[str, list[Asset]] = {}
@@ -139,20 +132,6 @@ def _initial(song: Song, action: Action) -> dict:
 FILE_ACTIONS = {Action.STEMS: "stems", Action.DOWNLOAD: "download", Action.VIDEO: "video"}
 
 
-def action_forms(song: Song) -> dict[Action, type[ApiForm]]:
-    """The song's engine's actions: a Flow Music song offers no swap, variation or video."""
-    return FLOW_ACTION_FORMS if song.engine == Engine.FLOWMUSIC else SONG_ACTION_FORMS
-
-
-def _form(form_class: type[ApiForm], song: Song, **kwargs) -> ApiForm:
-    # Every remix form checks its times against the song: Flow Music's read the song itself.
-    if issubclass(form_class, FlowForm):
-        kwargs["song"] = song
-    else:
-        kwargs["song_duration"] = song.duration
-    return form_class(**kwargs)
-
-
 def _panels(song: Song, role: Role, bound: ApiForm | None = None) -> tuple[list[dict], dict]:
     """One panel per action the role may use: remixes as a list, file actions by name."""
     if not role.can_edit:
@@ -163,7 +142,7 @@ def _panels(song: Song, role: Role, bound: ApiForm | None = None) -> tuple[list[
         if bound is not None and bound.action is action:
             form = bound
         else:
-            form = _form(form_class, song, initial=_initial(song, action))
+            form = song_form(form_class, song, initial=_initial(song, action))
         panel = {
             "action": action.value,
             "label": action.label,
@@ -219,7 +198,7 @@ def _retry_form(song: Song, job: Job) -> ApiForm | None:
         return None
     source = ("music_id", "clip_id")
     data = {k: v for k, v in job.params.items() if k not in source and v is not None}
-    return _form(form_class, song, data=data)
+    return song_form(form_class, song, data=data)
 
 
 def refused_for_parameters(job: Job) -> bool:
@@ -263,21 +242,8 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
         form_class = action_forms(song)[Action(action)]
     except (ValueError, KeyError):
         raise Http404 from None
-    form = _form(form_class, song, data=request.POST)
-    reason = engines.disabled_reason(song.engine) or switches.disabled_reason(form.action)
-    if reason:
-        form.is_valid()
-        form.add_error(None, reason)
-        return _page(request, song, role, form, status=400)
-    if not form.is_valid():
-        return _page(request, song, role, form, status=400)
-    if form.action is Action.DOWNLOAD and form.cleaned_data["format"] == held_format(song):
-        form.add_error(None, "The studio already holds this file: download it above, free.")
-        return _page(request, song, role, form, status=400)
-    params = {engines.api(song.engine).source_field: song.music_id, **form.params()}
-    if not submit(
-        form, form.action, params, workspace=song.workspace, user=request.user, parent=song
-    ):
+    form = song_form(form_class, song, data=request.POST)
+    if submissions.submit_song_action(form, song, request.user) is None:
         return _page(request, song, role, form, status=400)
     messages.success(
         request,

@@ -16,42 +16,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from studio.accounts.views import is_safe_url
-from studio.library.engine_forms import (
-    DefaultModelForm,
-    default_key,
-    model_label,
-    workspace_default_key,
-)
+from studio.api import tokens
+from studio.api.forms import ApiTokenForm, token_of_workspace, token_settings
+from studio.library.engine_forms import DefaultModelForm, default_key, model_label, workspace_default_key
 from studio.models import Invitation, Membership, Role, Verb, Workspace
 from studio.models.activity import record
 from studio.shares.views import settings_context as share_settings
-from studio.workspaces.access import (
-    current_workspace,
-    require_owner,
-    workspace_for,
-    workspace_from_url,
-)
+from studio.workspaces.access import current_workspace, require_owner, workspace_for, workspace_from_url
 from studio.workspaces.current import create_workspace, switch_workspace
-from studio.workspaces.forms import (
-    ApiKeyForm,
-    BudgetForm,
-    DeleteForm,
-    InviteForm,
-    NameForm,
-    RoleForm,
-)
-from studio.workspaces.members import (
-    MembershipError,
-    accept_invitation,
-    change_role,
-    delete_workspace,
-    invite,
-    remove_member,
-)
+from studio.workspaces.forms import ApiKeyForm, BudgetForm, DeleteForm, InviteForm, NameForm, RoleForm
+from studio.workspaces.members import MembershipError, accept_invitation, change_role, delete_workspace, invite, remove_member
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +95,7 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
         "nav": "settings",
     }
     ctx.update(share_settings(request, workspace, role))
+    ctx.update(token_settings(workspace, role, **forms))
     return render(request, "workspaces/settings.html", ctx, status=status)
 
 
@@ -162,6 +142,23 @@ def workspace_settings(request: HttpRequest, workspace_id=None) -> HttpResponse:
             words = "no limit" if budget is None else f"{budget:,} credits a month"
             record(workspace, request.user, Verb.BUDGET_CHANGED, words)
         messages.success(request, "Budget saved.")
+    elif "create_token" in request.POST:
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, workspace, role, status=400, token_form=form)
+        token, secret = tokens.issue(
+            workspace,
+            form.cleaned_data["token_name"],
+            form.cleaned_data["token_role"],
+            created_by=request.user,
+            expires_at=form.expires_at(),
+        )
+        # Shown on this answer only: the studio keeps no copy of the secret.
+        return _settings_page(request, workspace, role, new_token=token, new_token_secret=secret)
+    elif "revoke_token" in request.POST:
+        token = token_of_workspace(workspace, request.POST.get("token", ""))
+        if tokens.revoke(token):
+            messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     elif "set_default_model" in request.POST:
         form = DefaultModelForm(request.POST)
         if not form.is_valid():

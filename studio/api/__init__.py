@@ -1,0 +1,1 @@
+"""The studio's public HTTP API (`/api/v1/`): tokens, schemas and endpoints."""
