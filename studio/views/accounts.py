@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -43,6 +44,13 @@ def safe_next(request: HttpRequest) -> str:
     return target if is_safe_url(request, target) else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def login_name(request: HttpRequest) -> str:
+    """The name a log-in attempt counts against: as Django reads it (NFKC, so a full-width
+    look-alike is the same name) and without case, so no spelling of it escapes the limit."""
+    raw = request.POST.get("username", "")
+    return AbstractBaseUser.normalize_username(raw).strip().casefold()
+
+
 def _login_wait(username: str, address: str) -> int:
     limit = settings.LOGIN_RATE_LIMIT
     return max(
@@ -69,7 +77,7 @@ def login(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     ctx = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     if request.method == "POST":
-        username = request.POST.get("username", "").strip().lower()
+        username = login_name(request)
         address = client_address(request)
         wait = _login_wait(username, address)
         if wait:
@@ -104,7 +112,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     """Django's admin login, counted against the same failed-login limit as the studio's."""
     if request.method != "POST":
         return admin.site.login(request)
-    username = request.POST.get("username", "").strip().lower()
+    username = login_name(request)
     address = client_address(request)
     wait = _login_wait(username, address)
     if wait:
