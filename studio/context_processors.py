@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from studio.access import current_workspace
+from studio.access import current_profile, current_workspace
 from studio.models import Membership
 from studio.providers import uses_emulator
 from studio.reviews import unread_count
@@ -11,7 +11,10 @@ def workspace(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     active, role = current_workspace(request)
+    profile = current_profile(request)
     return {
+        # Until then the studio's key and invitations are closed to them: say so everywhere.
+        "email_unconfirmed": profile is None or not profile.has_verified(request.user.email),
         "active_workspace": active,
         "active_role": role,
         # Said in the footer: results are made up and nothing is charged.

@@ -1,7 +1,5 @@
 """Signing up and logging in. Logout and the password pages are Django's own views."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login as auth_login
@@ -10,15 +8,15 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from studio import ratelimit
 from studio.account_forms import SignupForm
-from studio.models import Invitation
+from studio.accounts import policy, verification
 
 
 def client_address(request: HttpRequest) -> str:
@@ -131,16 +129,8 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _invited_email(next_url: str) -> str:
-    """The address an invitation went to, when signing up on the way to accept it."""
-    try:
-        match = resolve(urlsplit(next_url).path)
-    except Resolver404:
-        return ""
-    if match.url_name != "invitation_accept":
-        return ""
-    invitation = Invitation.find(match.kwargs.get("token", ""))
-    return invitation.email if invitation else ""
+def _signup_wait(address: str) -> int:
+    return ratelimit.retry_after("signup-ip", address, settings.LOGIN_RATE_LIMIT)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -150,17 +140,48 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url)
+    invitation = policy.invitation_in(next_url)
+    ctx = {"next": request.POST.get("next") or request.GET.get("next", "")}
+    if not policy.may_sign_up(invitation):
+        ctx["refused"] = policy.refusal()
+        return render(request, "registration/signup.html", ctx, status=403)
+    # By invitation only, the account must be for the invited address (confirmed later).
+    required = invitation if policy.needs_invitation() else None
     if request.method == "POST":
-        form = SignupForm(request.POST)
+        address = client_address(request)
+        wait = _signup_wait(address)
+        if wait:
+            ctx["form"] = SignupForm(invitation=required)
+            ctx["blocked"] = _("Too many attempts. Try again in %(wait)s.") % {
+                "wait": _in_words(wait)
+            }
+            response = render(request, "registration/signup.html", ctx, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        form = SignupForm(request.POST, invitation=required)
         if form.is_valid():
             user = form.save()  # the post_save signal gives them a personal workspace
+            verification.send_link(request, user, next_url)
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if next_url == resolve_url(settings.LOGIN_REDIRECT_URL):
-                messages.success(request, "Welcome to Producer Studio! This is your own workspace.")
+            # Said the same whether or not the address is already someone's: its owner is
+            # mailed in that case, and this account never counts as having it.
+            messages.info(
+                request,
+                _(
+                    "Welcome to Producer Studio! We sent a link to %(email)s: follow it to "
+                    "confirm your address."
+                )
+                % {"email": user.email},
+            )
             return redirect(next_url)
+        if form.has_error("username", "unique"):
+            # Names are public within a team, but guessing them in bulk here is slowed.
+            ratelimit.hit("signup-ip", address, settings.LOGIN_RATE_WINDOW)
     else:
-        form = SignupForm(initial={"email": _invited_email(next_url)})
-    ctx = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+        form = SignupForm(
+            invitation=required, initial={"email": invitation.email if invitation else ""}
+        )
+    ctx["form"] = form
     return render(request, "registration/signup.html", ctx)
 
 

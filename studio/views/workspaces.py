@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from studio.access import current_workspace, require_owner, workspace_for, workspace_from_url
+from studio.accounts import policy, verification
 from studio.engine_forms import (
     DefaultModelForm,
     default_key,
@@ -329,20 +330,26 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.accepted_at or invitation.is_expired:
         return render(request, page, {**ctx, "state": "gone"}, status=410)
     if not request.user.is_authenticated:
+        ctx["may_sign_up"] = policy.may_sign_up(invitation)
         return render(request, page, {**ctx, "state": "anonymous", "here": request.path})
     if Membership.objects.filter(workspace=invitation.workspace, user=request.user).exists():
         switch_workspace(request.user, invitation.workspace)
         messages.info(request, f"You are already a member of {invitation.workspace.name}.")
         return redirect(settings.LOGIN_REDIRECT_URL)
-    # The link may have been forwarded: only the account with the invited address joins.
-    if (request.user.email or "").strip().lower() != invitation.email:
+    # The link may have been forwarded: only the account with the invited address joins,
+    # once it has shown it reads that address (anyone may type it in at sign-up).
+    if (request.user.email or "").strip().lower() != invitation.email.lower():
         return render(request, page, {**ctx, "state": "wrong_account"}, status=403)
+    if not verification.is_confirmed(request.user):
+        return render(request, page, {**ctx, "state": "unconfirmed"}, status=403)
     if request.method != "POST":
         return render(request, page, {**ctx, "state": "ready"})
     try:
         accept_invitation(invitation, request.user)
     except MembershipError:
-        return render(request, page, {**ctx, "state": "gone"}, status=410)
+        if verification.is_confirmed(request.user):
+            return render(request, page, {**ctx, "state": "gone"}, status=410)
+        return render(request, page, {**ctx, "state": "unconfirmed"}, status=403)
     messages.success(
         request,
         f"Welcome to {invitation.workspace.name}: you joined as {invitation.get_role_display()}.",

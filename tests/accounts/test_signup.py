@@ -42,9 +42,7 @@ def test_signup_needs_an_email(client, db):
     assert not User.objects.filter(username="dora").exists()
 
 
-def test_signup_refuses_a_taken_email_or_username(client, team):
-    r = client.post(reverse("signup"), {**SIGNUP, "email": "ALICE@example.com"})
-    assert b"already exists" in r.content
+def test_signup_refuses_a_taken_username(client, team):
     r = client.post(reverse("signup"), {**SIGNUP, "username": "Alice", "email": "x@example.com"})
     assert r.status_code == 200
     assert not User.objects.filter(username="Alice").exists()
