@@ -47,7 +47,7 @@ from studio.workspace_forms import (
     NameForm,
     RoleForm,
 )
-from studio.workspaces import create_workspace, switch_workspace
+from studio.workspaces import WorkspaceLimit, create_own_workspace, switch_workspace
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,11 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 def workspace_create(request: HttpRequest) -> HttpResponse:
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = create_workspace(form.cleaned_data["name"], owner=request.user)
+        try:
+            workspace = create_own_workspace(form.cleaned_data["name"], owner=request.user)
+        except WorkspaceLimit as exc:
+            form.add_error(None, exc.message)
+            return render(request, "studio/workspaces/create.html", {"form": form}, status=400)
         messages.success(request, f"Created {workspace.name}. You are its owner.")
         return redirect("workspace_settings_for", workspace.id)
     return render(request, "studio/workspaces/create.html", {"form": form})
