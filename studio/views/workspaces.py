@@ -345,7 +345,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if (request.user.email or "").strip().lower() != invitation.email.lower():
         return render(request, page, {**ctx, "state": "wrong_account"}, status=403)
     if not verification.is_confirmed(request.user):
-        return render(request, page, {**ctx, "state": "unconfirmed"}, status=403)
+        # Shown plainly on the way back from sign-up; joining is what is refused.
+        status = 403 if request.method == "POST" else 200
+        return render(request, page, {**ctx, "state": "unconfirmed"}, status=status)
     if request.method != "POST":
         return render(request, page, {**ctx, "state": "ready"})
     try:
