@@ -46,6 +46,11 @@ def verify_resend(request: HttpRequest) -> HttpResponse:
         # Counted per person, so nobody can flood a mailbox with links.
         ratelimit.hit("verify-user", key, settings.LOGIN_RATE_WINDOW)
         next_url = safe_next(request)
+        if not verification.address(request.user):
+            messages.error(
+                request, _("Your account has no email address: ask the studio's staff to add one.")
+            )
+            return redirect(next_url)
         verification.send_link(request, request.user, next_url)
         messages.info(
             request,

@@ -179,3 +179,10 @@ def test_the_default_policy_follows_the_site_key():
 
     assert policy("") == "open"
     assert policy("a-site-key") == "invitation"
+
+
+def test_an_account_without_an_address_is_told_to_ask_staff(client, db, mailoutbox):
+    user = User.objects.create_user("noaddress", "", PASSWORD)
+    client.force_login(user)
+    r = client.post(reverse("verify_resend"), follow=True)
+    assert "has no email address" in r.content.decode() and not mailoutbox
