@@ -13,7 +13,8 @@ def workspace(request: HttpRequest) -> dict:
     active, role = current_workspace(request)
     profile = current_profile(request)
     return {
-        # Until then the studio's key and invitations are closed to them: say so everywhere.
+        # Until their address is confirmed, the studio's key and invitations are closed to
+        # them: every page says so, with the way to confirm it.
         "email_unconfirmed": profile is None or not profile.has_verified(request.user.email),
         "active_workspace": active,
         "active_role": role,
