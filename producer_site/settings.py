@@ -172,6 +172,8 @@ API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
 # X-Forwarded-For entry this many hops from the right (0: use the socket's address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# How long the link that confirms a person's email address works.
+EMAIL_VERIFICATION_DAYS = env.int("EMAIL_VERIFICATION_DAYS", default=3)
 # How long a deleted song stays in the trash (restorable) before the sweep empties it.
 TRASH_DAYS = env.int("TRASH_DAYS", default=30)
 
@@ -249,6 +251,14 @@ ARCHIVE_WORKERS = env.int("ARCHIVE_WORKERS", default=2)
 # TTAPI's music APIs: the Producer API and Flow Music, with one key. Without a workspace key
 # or TTAPI_API_KEY the studio uses the emulator.
 TTAPI_API_KEY = env.str("TTAPI_API_KEY", default="")
+# Who may create an account: anyone (open), only someone holding a usable invitation for
+# the address they sign up with (invitation), or nobody but staff in the admin (closed).
+# With the studio's own key set, strangers would spend it: invitation only by default.
+SIGNUP_POLICY = env.str("SIGNUP_POLICY", default="invitation" if TTAPI_API_KEY else "open")
+if SIGNUP_POLICY not in ("open", "invitation", "closed"):
+    raise ImproperlyConfigured(
+        f"SIGNUP_POLICY must be open, invitation or closed, not {SIGNUP_POLICY!r}."
+    )
 TTAPI_BASE_URL = env.str("TTAPI_BASE_URL", default="https://api.ttapi.io").rstrip("/")
 TTAPI_TIMEOUT = env.float("TTAPI_TIMEOUT", default=30.0)
 TTAPI_DISABLED_ACTIONS = env.list("TTAPI_DISABLED_ACTIONS", default=[])
@@ -262,6 +272,11 @@ FLOWMUSIC_MODELS = env.list("FLOWMUSIC_MODELS", default=[])
 TTAPI_DISABLED_ENGINES = env.list("TTAPI_DISABLED_ENGINES", default=[])
 # Running jobs one workspace may have at once; more wait with a clear message.
 WORKSPACE_MAX_RUNNING_JOBS = env.int("WORKSPACE_MAX_RUNNING_JOBS", default=10)
+# What one person may spend on TTAPI_API_KEY per calendar month, across every workspace, in
+# the quota credits the ledger counts (staff change it per person in the admin), and how
+# many workspaces one person may own.
+PERSON_MONTHLY_BUDGET = env.int("PERSON_MONTHLY_BUDGET", default=100)
+PERSON_MAX_WORKSPACES = env.int("PERSON_MAX_WORKSPACES", default=3)
 # A job still running after this many minutes is marked failed (retry offered).
 JOB_MAX_AGE_MINUTES = env.int("JOB_MAX_AGE_MINUTES", default=30)
 # Polling a running job: first after this many seconds, then 1.5x longer each time, capped.

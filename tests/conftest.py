@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from studio.models import Membership, Role, Workspace
 
@@ -32,8 +33,22 @@ class Team:
         return client
 
 
-def make_user(username: str) -> User:
-    return User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+def make_user(username: str, *, verified: bool = True) -> User:
+    """A person with an address of their own, confirmed unless `verified` is false (as a
+    newcomer's is until they follow the link mailed to them)."""
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    if verified:
+        confirm_address(user)
+    return user
+
+
+def confirm_address(user: User) -> None:
+    """As following the link mailed to the account's address does (on the profile the user
+    may hold already, so a later save of it keeps the address)."""
+    profile = user.profile
+    profile.verified_email = user.email.lower()
+    profile.email_verified_at = timezone.now()
+    profile.save(update_fields=["verified_email", "email_verified_at"])
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from studio.accounts import views as accounts
+from studio.accounts import views as verify
 
 urlpatterns = [
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/verify/", verify.verify_resend, name="verify_resend"),
+    path("accounts/verify/<str:token>/", verify.verify_email, name="verify_email"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",

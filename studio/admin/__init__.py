@@ -9,15 +9,31 @@ import json
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from studio.admin import operations
 from studio.admin.paginator import CappedCountPaginator
-from studio.models import ActivityEvent, Asset, Heartbeat, Invitation, Job, LyricsDraft, Membership, Profile, Song, Workspace
+from studio.jobs import ledger
+from studio.models import (
+    ActivityEvent,
+    Asset,
+    Heartbeat,
+    Invitation,
+    Job,
+    LyricsDraft,
+    Membership,
+    Profile,
+    Role,
+    Song,
+    Workspace,
+)
 
 admin.site.site_header = "Producer Studio administration"
 admin.site.site_title = "Producer Studio admin"
@@ -146,10 +162,84 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "current_workspace"]
-    search_fields = ["user__username", "user__email"]
+    """People: whether their address is confirmed, what they spent on the studio's key this
+    month against their budget, and how many workspaces they own against their limit."""
+
+    list_display = ["user", "email", "confirmed", "spent", "budget_shown", "owned"]
+    list_display += ["current_workspace"]
+    list_filter = [("email_verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__email", "verified_email"]
     list_select_related = ["user", "current_workspace"]
     autocomplete_fields = ["user", "current_workspace"]
+    fields = ["user", "current_workspace", "verified_email", "email_verified_at"]
+    fields += ["monthly_budget", "max_workspaces"]
+    actions = ["confirm_addresses"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # One query for the whole page: each person's spending and workspaces as subqueries.
+        spent = (
+            Job.objects.filter(
+                user=OuterRef("user"), on_site_key=True, created_at__gte=ledger.month_start()
+            )
+            .values("user")
+            .annotate(total=Sum("quota"))
+            .values("total")
+        )
+        owned = (
+            Membership.objects.filter(user=OuterRef("user"), role=Role.OWNER)
+            .values("user")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(site_spent=Subquery(spent), owned_count=Subquery(owned))
+        )
+
+    @admin.display(description=_l("email"), ordering="user__email")
+    def email(self, obj: Profile) -> str:
+        return obj.user.email or "—"
+
+    @admin.display(description=_l("address confirmed"), boolean=True)
+    def confirmed(self, obj: Profile) -> bool:
+        return obj.has_verified(obj.user.email)
+
+    @admin.display(description=_l("spent on the studio's key this month"), ordering="site_spent")
+    def spent(self, obj: Profile) -> str:
+        return ledger.amount(obj.site_spent or 0)
+
+    @admin.display(description=_l("monthly budget"))
+    def budget_shown(self, obj: Profile) -> str:
+        if obj.monthly_budget is not None:
+            return str(obj.budget)
+        return _("%(budget)s (the default)") % {"budget": obj.budget}
+
+    @admin.display(description=_l("workspaces owned / limit"), ordering="owned_count")
+    def owned(self, obj: Profile) -> str:
+        return f"{obj.owned_count or 0} / {obj.workspace_limit}"
+
+    @admin.action(description=_l("Mark their current addresses as confirmed"))
+    def confirm_addresses(self, request: HttpRequest, queryset: QuerySet) -> None:
+        outcomes = []
+        for profile in queryset.select_related("user"):
+            email = (profile.user.email or "").strip().lower()
+            taken = Profile.objects.filter(verified_email__iexact=email).exclude(pk=profile.pk)
+            if not email or taken.exists():
+                outcomes.append(
+                    (
+                        False,
+                        _("%(user)s: no address, or another account has it")
+                        % {"user": profile.user},
+                    )
+                )
+                continue
+            profile.verified_email, profile.email_verified_at = email, timezone.now()
+            profile.save(update_fields=["verified_email", "email_verified_at"])
+            outcomes.append(
+                (True, _("%(user)s: %(email)s confirmed") % {"user": profile.user, "email": email})
+            )
+        report(request, self, outcomes)
 
 
 # --- Jobs, songs and files ---------------------------------------------------------------

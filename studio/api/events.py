@@ -28,7 +28,16 @@ from django.utils import timezone
 
 import outbound
 from studio.lib import crypto
-from studio.models import ActivityEvent, Comment, DeliveryState, Job, JobStatus, Verb, WebhookDelivery, WebhookEndpoint
+from studio.models import (
+    ActivityEvent,
+    Comment,
+    DeliveryState,
+    Job,
+    JobStatus,
+    Verb,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 logger = logging.getLogger(__name__)
 

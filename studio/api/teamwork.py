@@ -11,7 +11,16 @@ from ninja import Router, Status
 
 from studio.api.auth import actor, require_write, workspace_of
 from studio.api.problems import ApiProblem, Problem
-from studio.api.schemas import CommentIn, CommentOut, ProjectIn, ProjectOrder, ProjectOut, ProjectSongIn, ReviewIn, ReviewOut
+from studio.api.schemas import (
+    CommentIn,
+    CommentOut,
+    ProjectIn,
+    ProjectOrder,
+    ProjectOut,
+    ProjectSongIn,
+    ReviewIn,
+    ReviewOut,
+)
 from studio.api.songs import live_song
 from studio.models import Comment, ReviewStatus
 from studio.models.projects import Project

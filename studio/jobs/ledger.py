@@ -1,4 +1,5 @@
-"""The quota ledger: what a workspace spent this month and what its running jobs will cost.
+"""The quota ledger: what a workspace spent this month and what its running jobs will cost,
+and the same for one person's jobs on the studio's key across every workspace.
 
 The provider reports the amount actually charged on each finished job (`Job.quota`); a job
 counts in the month and day it was submitted.
@@ -31,6 +32,14 @@ def estimate(action: Action | str) -> Decimal:
     return Decimal("1")
 
 
+def amount(value: Decimal | int) -> str:
+    """Credits as said in a message: 3.00 -> "3", 2.50 -> "2.5"."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value:.0f}"
+    return f"{value:.2f}".rstrip("0")
+
+
 def month_start(now: datetime | None = None) -> datetime:
     now = timezone.localtime(now or timezone.now())
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -51,6 +60,21 @@ def running_estimate(workspace: Workspace) -> Decimal:
     actions = Job.objects.filter(workspace=workspace, status__in=RUNNING_STATUSES).values_list(
         "action", flat=True
     )
+    return sum((estimate(a) for a in actions), ZERO)
+
+
+def person_month_spent(user_id: int, now: datetime | None = None) -> Decimal:
+    """Quota charged on the studio's key for this person's jobs since the month began."""
+    now = now or timezone.now()
+    jobs = Job.objects.filter(user_id=user_id, on_site_key=True, created_at__gte=month_start(now))
+    return _total(jobs)
+
+
+def person_running_estimate(user_id: int) -> Decimal:
+    """Quota this person's running jobs on the studio's key will probably charge."""
+    actions = Job.objects.filter(
+        user_id=user_id, on_site_key=True, status__in=RUNNING_STATUSES
+    ).values_list("action", flat=True)
     return sum((estimate(a) for a in actions), ZERO)
 
 

@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contract.engines import Engine
 from contract.errors import MalformedResult, PayloadInvalid, TTAPIError
@@ -38,7 +39,7 @@ from studio import db
 from studio.jobs import archive, ledger, outputs, providers, queueing, redaction
 from studio.jobs.ttapi import engines
 from studio.jobs.ttapi.switches import disabled_reason
-from studio.models import Job, JobStatus, Song, Workspace
+from studio.models import Job, JobStatus, Profile, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,11 @@ class SubmitRefused(Exception):
 
 class RunningCapReached(SubmitRefused):
     """Refused only because the workspace runs as many jobs as it may: try again later."""
+
+
+class EmailUnconfirmed(SubmitRefused):
+    """Refused because the job would spend the studio's key for a person whose email
+    address is not confirmed yet: the page offers to send the link again."""
 
 
 class JobMismatch(ValueError):
@@ -150,6 +156,9 @@ def submit(
         # transaction itself takes the write lock).
         Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk").first()
         _check_limits(workspace, action)
+        site_key = providers.uses_site_key(workspace)
+        if site_key:
+            _check_person(user, action)
         job = Job.objects.create(
             workspace=workspace,
             user=user if getattr(user, "is_authenticated", False) else None,
@@ -158,6 +167,7 @@ def submit(
             parent=parent,
             params=cleaned,
             on_emulator=providers.uses_emulator(workspace),
+            on_site_key=site_key,
             # If the send task is lost, the sweep sends the job once this passes.
             next_poll_at=timezone.now() + timedelta(seconds=30),
         )
@@ -211,6 +221,43 @@ def _check_limits(workspace: Workspace, action: Action) -> None:
         raise SubmitRefused(
             f"This workspace has spent {spent:g} of its {budget} credits this month{held}, "
             f"and this needs about {cost:g}: an owner can raise the monthly budget."
+        )
+
+
+def _check_person(user, action: Action) -> None:
+    """The submitter's own limits on the studio's key, on top of the workspace's: a confirmed
+    email address, then their monthly budget across every workspace. Their profile row is
+    locked, so their submissions in two workspaces at once count one after the other."""
+    if not getattr(user, "is_authenticated", False):
+        raise SubmitRefused(_("Only a signed-in person can use the studio's key."))
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.has_verified(user.email):
+        raise EmailUnconfirmed(
+            _(
+                "Confirm your email address first: this workspace uses the studio's key, "
+                "which only people with a confirmed address may spend. Follow the link we "
+                "emailed you, or send a new one."
+            )
+        )
+    cost = ledger.estimate(action)
+    if action in FREE_ACTIONS or not cost:
+        return
+    spent = ledger.person_month_spent(user.pk)
+    reserved = ledger.person_running_estimate(user.pk)
+    if spent + reserved + cost > profile.budget:
+        raise SubmitRefused(
+            _(
+                "You have spent %(spent)s of your %(budget)s credits on the studio's key this "
+                "month (%(held)s more are held by your running jobs), and this needs about "
+                "%(cost)s. Staff can raise your budget; a workspace with its own key is not "
+                "counted against it."
+            )
+            % {
+                "spent": ledger.amount(spent),
+                "budget": profile.budget,
+                "held": ledger.amount(reserved),
+                "cost": ledger.amount(cost),
+            }
         )
 
 
@@ -621,6 +668,7 @@ def retry(job: Job, user) -> Job:
 
 
 __all__ = [
+    "EmailUnconfirmed",
     "JobMismatch",
     "RunningCapReached",
     "SubmitRefused",

@@ -18,6 +18,11 @@ def uses_emulator(workspace: Workspace) -> bool:
     return not workspace.has_api_key and not settings.TTAPI_API_KEY
 
 
+def uses_site_key(workspace: Workspace) -> bool:
+    """True when the workspace's jobs go out on the studio's own key (TTAPI_API_KEY)."""
+    return not workspace.has_api_key and bool(settings.TTAPI_API_KEY)
+
+
 def client_for(workspace: Workspace, engine: Engine | str = Engine.PRODUCER) -> Client:
     """A client of `engine` for the workspace: its key, else the studio's key, else the
     emulator (one key serves both engines)."""

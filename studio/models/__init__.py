@@ -1,8 +1,29 @@
 """The studio's data: workspaces and people, jobs and the songs they make."""
 
 from studio.models.activity import ActivityEvent, Verb
-from studio.models.api import ApiBatch, ApiToken, BatchItem, BatchItemState, DeliveryState, IdempotentRequest, TokenRole, WebhookDelivery, WebhookEndpoint
-from studio.models.music import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Job, JobStatus, LyricsDraft, Relation, Song, SongQuerySet
+from studio.models.api import (
+    ApiBatch,
+    ApiToken,
+    BatchItem,
+    BatchItemState,
+    DeliveryState,
+    IdempotentRequest,
+    TokenRole,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from studio.models.music import (
+    ArchiveProblem,
+    ArchiveStatus,
+    Asset,
+    AssetKind,
+    Job,
+    JobStatus,
+    LyricsDraft,
+    Relation,
+    Song,
+    SongQuerySet,
+)
 from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
 from studio.models.reviews import Comment, Mention, ReviewStatus

@@ -90,6 +90,9 @@ class Job(models.Model):
     # Sent to the built-in emulator (no key at the time): polled there even after an owner
     # adds a key. None for jobs from before this was recorded: the workspace's choice.
     on_emulator = models.BooleanField(null=True, default=None)
+    # Sent on the studio's own key (TTAPI_API_KEY): counts against its submitter's monthly
+    # budget across every workspace.
+    on_site_key = models.BooleanField(default=False)
     # Takes asked for together on Create (one job per take) share this id: their page
     # shows them side by side.
     take_batch = models.UUIDField(null=True, blank=True, db_index=True)
@@ -105,6 +108,12 @@ class Job(models.Model):
             models.Index(fields=["workspace", "status", "-created_at"], name="job_ws_status"),
             models.Index(fields=["status", "next_poll_at"], name="job_status_poll"),
             models.Index(fields=["action", "created_at"], name="job_action_created"),
+            # A person's spending on the studio's key this month (only those jobs).
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(on_site_key=True),
+                name="job_user_site_key",
+            ),
             # Covers the staff dashboard's scans of a period (index-only on both databases).
             models.Index(
                 fields=["created_at", "status", "action", "workspace", "quota", "duration_us"],

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -87,9 +88,52 @@ class Profile(models.Model):
     current_workspace = models.ForeignKey(
         Workspace, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The address this person proved they read (by a link mailed to it). The account counts
+    # as verified while its email is still this address; one account per verified address.
+    verified_email = models.EmailField(blank=True, default="")
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # What this person may spend on the studio's key each month, across their workspaces,
+    # and how many workspaces they may own; empty means the site's setting.
+    monthly_budget = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Credits a month on the studio's key; empty: PERSON_MONTHLY_BUDGET.",
+    )
+    max_workspaces = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Workspaces this person may own; empty: PERSON_MAX_WORKSPACES.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("verified_email"),
+                condition=~models.Q(verified_email=""),
+                name="one_account_per_verified_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def has_verified(self, email: str | None) -> bool:
+        """Whether `email` is the address this person proved they read."""
+        email = (email or "").strip().lower()
+        return bool(email) and self.verified_email.lower() == email
+
+    @property
+    def budget(self) -> int:
+        """Quota credits a month this person may spend on the studio's key."""
+        if self.monthly_budget is not None:
+            return self.monthly_budget
+        return settings.PERSON_MONTHLY_BUDGET
+
+    @property
+    def workspace_limit(self) -> int:
+        if self.max_workspaces is not None:
+            return self.max_workspaces
+        return settings.PERSON_MAX_WORKSPACES
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

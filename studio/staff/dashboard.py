@@ -20,10 +20,27 @@ from django_tasks_db.models import DBTaskResult
 from studio.db.dialect import PercentilesDisc, Unindexed, bucket_of, custom_plans, plain_rows
 from studio.db.vendor import on_postgresql
 from studio.lib.keyset import CursorPage, Order, paginate
-from studio.models import ArchiveProblem, ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song, Workspace
+from studio.models import (
+    ArchiveProblem,
+    ArchiveStatus,
+    Asset,
+    Heartbeat,
+    Job,
+    JobStatus,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES
 from studio.models.ops import WORKER_SILENT_AFTER
-from studio.staff.figures import DEFAULT_PERIOD, PERIODS, ZERO, Period, action_label, period, slot_of
+from studio.staff.figures import (
+    DEFAULT_PERIOD,
+    PERIODS,
+    ZERO,
+    Period,
+    action_label,
+    period,
+    slot_of,
+)
 
 __all__ = ["DEFAULT_PERIOD", "PERIODS", "period", "staff_dashboard"]
 STUCK_AFTER = timedelta(minutes=10)

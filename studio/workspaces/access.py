@@ -49,6 +49,7 @@ def current_workspace(request: HttpRequest) -> tuple[Workspace, Role]:
     if hasattr(request, "_current_workspace"):
         return request._current_workspace
     profile = Profile.objects.filter(user=user).select_related("current_workspace").first()
+    request._profile = profile  # read by the pages' context, with no query of its own
     workspace = profile.current_workspace if profile else None
     membership = (
         Membership.objects.filter(user=user, workspace=workspace)
@@ -67,6 +68,14 @@ def current_workspace(request: HttpRequest) -> tuple[Workspace, Role]:
         )
     request._current_workspace = (membership.workspace, Role(membership.role))
     return request._current_workspace
+
+
+def current_profile(request: HttpRequest) -> Profile | None:
+    """The person's profile, as read with their current workspace."""
+    current_workspace(request)
+    if not hasattr(request, "_profile"):  # the workspace was set without reading it
+        request._profile = Profile.objects.filter(user=request.user).first()
+    return request._profile
 
 
 def workspace_from_url(

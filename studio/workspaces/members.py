@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from studio.models import Asset, Invitation, Membership, Role, Song, Verb, Workspace
+from studio.models import Asset, Invitation, Membership, Profile, Role, Song, Verb, Workspace
 from studio.models.activity import record
 from studio.workspaces.current import switch_workspace
 
@@ -102,6 +103,14 @@ def invite(workspace: Workspace, email: str, role: Role, actor) -> tuple[Invitat
 
 
 def accept_invitation(invitation: Invitation, user) -> Membership:
+    """Join as invited: only the account whose confirmed address is the invited one."""
+    email = (user.email or "").strip().lower()
+    profile = Profile.objects.filter(user=user).only("verified_email").first()
+    if email != invitation.email.lower() or profile is None or not profile.has_verified(email):
+        raise MembershipError(
+            _("Only the account that confirmed %(email)s can accept this invitation.")
+            % {"email": invitation.email}
+        )
     with transaction.atomic():
         # Compare-and-set: of two concurrent acceptances only one updates the row.
         used = (

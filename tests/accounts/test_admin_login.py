@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from tests.accounts.test_login import full_width
 from tests.conftest import PASSWORD
 
 
@@ -46,3 +47,19 @@ def test_admin_login_still_works(client, staff):
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_a_look_alike_name_is_locked_out_on_the_admin_too(client, staff):
+    for i in range(3):
+        client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "root", "password": "wrong"},
+            REMOTE_ADDR=f"10.5.0.{i}",
+        )
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": full_width("root"), "password": PASSWORD},
+        REMOTE_ADDR="10.5.0.99",
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

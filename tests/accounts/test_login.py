@@ -12,6 +12,11 @@ def limits(settings):
     settings.LOGIN_RATE_WINDOW = 300
 
 
+def full_width(name: str) -> str:
+    """The name in full-width letters and digits (U+FF01 to U+FF5E), as Asian keyboards type."""
+    return "".join(chr(ord(c) + 0xFEE0) for c in name)
+
+
 def login(client, username="alice", password=PASSWORD, **extra):
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 
@@ -117,3 +122,18 @@ def test_a_blocked_login_never_reaches_the_password_check(client, team, monkeypa
     )
     assert login(client).status_code == 429
     assert calls == []
+
+
+def test_a_look_alike_name_is_locked_out_with_the_real_one(client, team):
+    # Django logs the full-width look-alike of "carol" in as "carol": the count must follow.
+    for i in range(3):
+        login(client, username="carol", password="wrong", REMOTE_ADDR=f"10.3.0.{i}")
+    assert login(client, username=full_width("carol"), REMOTE_ADDR="10.3.0.99").status_code == 429
+    assert login(client, username=" CAROL ", REMOTE_ADDR="10.3.0.98").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_with_a_look_alike_name_count_for_the_real_one(client, team):
+    for i in range(3):
+        login(client, username=full_width("carol"), password="wrong", REMOTE_ADDR=f"10.4.0.{i}")
+    assert login(client, username="carol", REMOTE_ADDR="10.4.0.99").status_code == 429

@@ -12,7 +12,15 @@ from django.utils import timezone
 from outbound import addresses
 from studio.api import events
 from studio.library import trash
-from studio.models import ActivityEvent, DeliveryState, JobStatus, ReviewStatus, Verb, WebhookDelivery, WebhookEndpoint
+from studio.models import (
+    ActivityEvent,
+    DeliveryState,
+    JobStatus,
+    ReviewStatus,
+    Verb,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from studio.reviews import comments as reviews
 from tests.factories import make_job, make_song
 

@@ -79,7 +79,7 @@ def test_log_in_and_manage_a_workspace(studio, page, shot, settings):
     assert errors == []
 
 
-def test_join_by_invitation_then_switch_workspaces(studio, page, browser, shot):
+def test_join_by_invitation_then_switch_workspaces(studio, page, browser, shot, mailoutbox):
     errors = watch_console(page)
     owner = User.objects.create_user("alice", "alice@example.com", PASSWORD)
     workspace = Workspace.objects.get(memberships__user=owner)
@@ -110,6 +110,11 @@ def test_join_by_invitation_then_switch_workspaces(studio, page, browser, shot):
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("form button[type=submit]")
+    expect(page).to_have_url(link)
+    # She joins once she has confirmed the address, from the link mailed to it.
+    expect(page.locator("h1")).to_have_text("Confirm your address to join")
+    confirm = re.search(r"https?://[^/\s]+(/accounts/verify/\S+/)", mailoutbox[-1].body)
+    page.goto(studio.url + confirm.group(1))
     expect(page).to_have_url(link)
     shot(page, "invitation-accept")
     page.click("button:has-text('Join Northern Lights')")

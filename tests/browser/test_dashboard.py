@@ -12,7 +12,16 @@ from playwright.sync_api import expect
 
 from contract.producer import Action
 from studio.jobs import ledger
-from studio.models import ArchiveStatus, Heartbeat, Job, JobStatus, Membership, Role, Song, Workspace
+from studio.models import (
+    ArchiveStatus,
+    Heartbeat,
+    Job,
+    JobStatus,
+    Membership,
+    Role,
+    Song,
+    Workspace,
+)
 from studio.models.activity import Verb, record
 
 pytestmark = pytest.mark.django_db(transaction=True)

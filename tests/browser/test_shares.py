@@ -2,9 +2,11 @@
 session, it plays the song."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from studio.models import Workspace
@@ -22,7 +24,7 @@ def test_a_share_link_plays_for_a_guest_without_login(studio, login, browser, sh
     # The owner makes the link on the song page and copies it from the settings page.
     page = login(owner, f"/songs/{song.id}/")
     page.click("details.share-new summary")
-    page.fill("input[name=expires_on]", "2999-12-31")
+    page.fill("input[name=expires_on]", (timezone.localdate() + timedelta(days=60)).isoformat())
     page.check("input[name=allow_comments]")
     page.click("details.share-new button[type=submit]")
     url = page.input_value("#new-share-url")

@@ -156,3 +156,18 @@ def test_switched_off_lyrics_assistant_says_why(team, editor_client, settings):
     html = editor_client.post(LYRICS, {"prompt": "rain"}).content.decode()
     assert "The lyrics writer is resting." in html
     assert not Job.objects.exists()
+
+
+def test_an_unconfirmed_person_is_refused_the_site_key_with_a_way_to_confirm(
+    team, editor_client, settings
+):
+    from studio.models import Profile
+
+    settings.TTAPI_API_KEY = "site-key-0123456789"
+    Profile.objects.filter(user=team.editor).update(verified_email="")
+    response = editor_client.post(CREATE, GOOD)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Confirm your email address first" in page
+    assert reverse("verify_resend") + "?next=" in page  # the notice's "send the link again"
+    assert not Job.objects.exists()

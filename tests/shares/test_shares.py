@@ -2,12 +2,13 @@
 shared song or project), expiry with fixed times, downloads and guest comments."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from studio.models import Comment, Workspace
 from studio.models.projects import Project
@@ -17,7 +18,8 @@ from studio.shares import links as shares
 from tests.conftest import make_user
 from tests.factories import make_song
 
-LATER = "2999-12-31"  # fixed dates: never today's
+# A day well inside the year ahead a link may last, whatever today is.
+LATER = (timezone.localdate() + timedelta(days=60)).isoformat()
 PAST = date(2000, 1, 1)
 
 
@@ -109,10 +111,24 @@ def test_a_link_needs_a_day_that_is_not_over(team, song, owner_client):
         ("", "Choose the last day"),
         ("soon", "YYYY-MM-DD"),
         ("2000-01-01", "over"),
+        ("9999-12-31", "at most a year"),
     ):
         response = owner_client.post(url, {"expires_on": value}, follow=True)
         assert reason in response.content.decode(), value
     assert not ShareLink.objects.exists()
+
+
+def test_a_link_lasts_at_most_a_year(team, song, owner_client):
+    url = reverse("shares:share_song", args=[song.id])
+    today = timezone.localdate()
+    # 365 days ahead is never past the same day next year, 367 always is (leap years too).
+    too_late = today + timedelta(days=367)
+    response = owner_client.post(url, {"expires_on": too_late.isoformat()}, follow=True)
+    assert "at most a year" in response.content.decode()
+    assert not ShareLink.objects.exists()
+    last = today + timedelta(days=365)
+    assert owner_client.post(url, {"expires_on": last.isoformat()}).status_code == 302
+    assert ShareLink.objects.get().expires_on == last
 
 
 def test_revoked_links_404_everywhere(team, song, editor_client):

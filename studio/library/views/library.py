@@ -23,7 +23,17 @@ from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
 from studio.lib.keyset import AFTER, BEFORE, BadCursor, CursorPage, Order, paginate
 from studio.lib.numbers import strict_int
-from studio.models import ArchiveStatus, Job, JobStatus, Membership, Relation, ReviewStatus, Role, Song, Workspace
+from studio.models import (
+    ArchiveStatus,
+    Job,
+    JobStatus,
+    Membership,
+    Relation,
+    ReviewStatus,
+    Role,
+    Song,
+    Workspace,
+)
 from studio.models.music import RUNNING_STATUSES, LengthKey
 from studio.reviews import comments as reviews
 from studio.workspaces.access import current_workspace

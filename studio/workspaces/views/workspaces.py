@@ -20,17 +20,46 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from studio.accounts import policy, verification
 from studio.accounts.views import is_safe_url
 from studio.api import tokens
 from studio.api.forms import ApiTokenForm, token_of_workspace, token_settings
-from studio.library.engine_forms import DefaultModelForm, default_key, model_label, workspace_default_key
+from studio.library.engine_forms import (
+    DefaultModelForm,
+    default_key,
+    model_label,
+    workspace_default_key,
+)
 from studio.models import Invitation, Membership, Role, Verb, Workspace
 from studio.models.activity import record
 from studio.shares.views import settings_context as share_settings
-from studio.workspaces.access import current_workspace, require_owner, workspace_for, workspace_from_url
-from studio.workspaces.current import create_workspace, switch_workspace
-from studio.workspaces.forms import ApiKeyForm, BudgetForm, DeleteForm, InviteForm, NameForm, RoleForm
-from studio.workspaces.members import MembershipError, accept_invitation, change_role, delete_workspace, invite, remove_member
+from studio.workspaces.access import (
+    current_workspace,
+    require_owner,
+    workspace_for,
+    workspace_from_url,
+)
+from studio.workspaces.current import (
+    WorkspaceLimit,
+    create_own_workspace,
+    switch_workspace,
+)
+from studio.workspaces.forms import (
+    ApiKeyForm,
+    BudgetForm,
+    DeleteForm,
+    InviteForm,
+    NameForm,
+    RoleForm,
+)
+from studio.workspaces.members import (
+    MembershipError,
+    accept_invitation,
+    change_role,
+    delete_workspace,
+    invite,
+    remove_member,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +90,11 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 def workspace_create(request: HttpRequest) -> HttpResponse:
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = create_workspace(form.cleaned_data["name"], owner=request.user)
+        try:
+            workspace = create_own_workspace(form.cleaned_data["name"], owner=request.user)
+        except WorkspaceLimit as exc:
+            form.add_error(None, exc.message)
+            return render(request, "workspaces/create.html", {"form": form}, status=400)
         messages.success(request, f"Created {workspace.name}. You are its owner.")
         return redirect("workspaces:workspace_settings_for", workspace.id)
     return render(request, "workspaces/create.html", {"form": form})
@@ -331,20 +364,28 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.accepted_at or invitation.is_expired:
         return render(request, page, {**ctx, "state": "gone"}, status=410)
     if not request.user.is_authenticated:
+        ctx["may_sign_up"] = policy.may_sign_up(invitation)
         return render(request, page, {**ctx, "state": "anonymous", "here": request.path})
     if Membership.objects.filter(workspace=invitation.workspace, user=request.user).exists():
         switch_workspace(request.user, invitation.workspace)
         messages.info(request, f"You are already a member of {invitation.workspace.name}.")
         return redirect(settings.LOGIN_REDIRECT_URL)
-    # The link may have been forwarded: only the account with the invited address joins.
-    if (request.user.email or "").strip().lower() != invitation.email:
+    # The link may have been forwarded: only the account with the invited address joins,
+    # once it has shown it reads that address (anyone may type it in at sign-up).
+    if (request.user.email or "").strip().lower() != invitation.email.lower():
         return render(request, page, {**ctx, "state": "wrong_account"}, status=403)
+    if not verification.is_confirmed(request.user):
+        # Shown plainly on the way back from sign-up; joining is what is refused.
+        status = 403 if request.method == "POST" else 200
+        return render(request, page, {**ctx, "state": "unconfirmed"}, status=status)
     if request.method != "POST":
         return render(request, page, {**ctx, "state": "ready"})
     try:
         accept_invitation(invitation, request.user)
     except MembershipError:
-        return render(request, page, {**ctx, "state": "gone"}, status=410)
+        if verification.is_confirmed(request.user):
+            return render(request, page, {**ctx, "state": "gone"}, status=410)
+        return render(request, page, {**ctx, "state": "unconfirmed"}, status=403)
     messages.success(
         request,
         f"Welcome to {invitation.workspace.name}: you joined as {invitation.get_role_display()}.",
