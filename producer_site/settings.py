@@ -45,12 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before WhiteNoise's: its runserver command, on a server with a body limit.
+    "studio",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
-    "studio",
     "emulator",
 ]
 

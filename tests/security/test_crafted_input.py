@@ -173,3 +173,36 @@ def test_a_login_post_in_utf_7(team):
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 400
+
+
+def test_a_huge_content_length_under_the_development_server():
+    """`make run`'s server answers 413 from the headers, not a 500 after trying to read a
+    terabyte."""
+    import socket
+    import threading
+
+    from django.core.management import get_commands, load_command_class
+    from django.core.servers.basehttp import WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    command = load_command_class(get_commands()["runserver"], "runserver")
+    server = command.server_cls(("127.0.0.1", 0), WSGIRequestHandler)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=10) as conn:
+            conn.sendall(
+                b"POST /upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: multipart/form-data; boundary=x\r\n"
+                b"Content-Length: 999999999999\r\n\r\n--x\r\n"
+            )
+            conn.shutdown(socket.SHUT_WR)  # the rest of the body never comes
+            answer = b""
+            while chunk := conn.recv(4096):
+                answer += chunk
+    finally:
+        thread.join(10)
+        server.server_close()
+    assert answer.startswith(b"HTTP/1.") and b" 413 " in answer.split(b"\r\n")[0]
+    assert b"larger than this server accepts" in answer
