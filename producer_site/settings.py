@@ -168,6 +168,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded audio files (bytes): bigger files are refused with a form error.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Room for uploaded files per workspace (all uploads kept for their jobs, together).
+WORKSPACE_UPLOAD_QUOTA_BYTES = env.int("WORKSPACE_UPLOAD_QUOTA_BYTES", default=1024 * 1024 * 1024)
 # Longest audio a user may upload (seconds); the file is decoded to tell.
 UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=20 * 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

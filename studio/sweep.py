@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from studio import archive, jobs, queueing, trash
+from studio.library import uploads
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """One round of periodic work; returns how many rows each step handled."""
     now = now or timezone.now()
     Heartbeat.beat("worker")
-    done = {"sent": 0, "polled": 0, "archived": 0, "emptied": 0}
+    done = {"sent": 0, "polled": 0, "archived": 0, "emptied": 0, "uploads_deleted": 0}
     due = Job.objects.filter(
         status__in=(JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN),
         next_poll_at__lte=now,
@@ -61,6 +62,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         done["emptied"] = trash.empty(now)
     except Exception:
         logger.exception("Sweep could not empty the trash")
+    try:
+        done["uploads_deleted"] = uploads.sweep_orphans(now)
+    except Exception:
+        logger.exception("Sweep could not delete uploads that belong to nothing")
     return done
 
 
