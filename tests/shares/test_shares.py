@@ -226,3 +226,11 @@ def test_links_are_listed_in_settings_for_members(team, song, owner_client, view
     html = viewer_client.get(reverse("workspace_settings")).content.decode()
     assert "Share links" in html and "Client Cut" in html and "listen, download" in html
     assert "Revoke" not in html and "/s/" not in html  # viewers see, but not the token
+
+
+def test_the_owner_is_told_that_guests_without_downloads_can_still_record(
+    team, song, editor_client
+):
+    html = editor_client.get(reverse("song", args=[song.id])).content.decode()
+    assert "Without downloads, guests still hear the full song in full quality" in html
+    assert "can also record it" in html
