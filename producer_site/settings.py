@@ -182,9 +182,26 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"  # presigned URLs with their own expiry (X-Amz-Expires)
     MEDIA_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Who sends a stored file's bytes, so a long download never holds a request thread:
+# "presigned" (S3: a redirect to a short-lived signed URL), "x-accel-redirect" (nginx, or
+# Caddy's handle_response, reads MEDIA_OFFLOAD_PREFIX + the file's name), "x-sendfile" (the
+# front server reads the file's path on disk), or "none" (the studio streams it itself).
+MEDIA_OFFLOAD = env.str(
+    "MEDIA_OFFLOAD", default="presigned" if AWS_STORAGE_BUCKET_NAME else "none"
+).lower()
+if MEDIA_OFFLOAD not in ("none", "x-accel-redirect", "x-sendfile", "presigned"):
+    raise ImproperlyConfigured(
+        "MEDIA_OFFLOAD must be one of none, x-accel-redirect, x-sendfile, presigned."
+    )
+if MEDIA_OFFLOAD == "presigned" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("MEDIA_OFFLOAD=presigned needs media on S3 (a bucket name).")
+MEDIA_OFFLOAD_PREFIX = env.str("MEDIA_OFFLOAD_PREFIX", default="/protected-media/")
+# How long a presigned URL works: long enough to start playing, short enough not to share.
+MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=300)
 STORAGES = {
     "default": MEDIA_BACKEND,
     "staticfiles": {

@@ -12,6 +12,7 @@ viewer's behalf); archiving runs on its own queue, so the wait is short.
 import os
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from byteranges import ranged_response
 from studio.access import song_for
+from studio.lib.offload import offloaded
 from studio.mediatypes import INERT, sniff_file
 from studio.models import ArchiveStatus, Asset
 
@@ -34,10 +36,17 @@ def inert(response: HttpResponse) -> HttpResponse:
 
 
 def serve_file(
-    request: HttpRequest, file: FieldFile | None, download_name: str | None, *, handle=None
+    request: HttpRequest,
+    file: FieldFile | None,
+    download_name: str | None,
+    *,
+    handle=None,
+    stored_name: str = "",
+    cache_control: str = "private, no-store",
 ) -> HttpResponse:
-    """A stored file (or an open `handle` of it) with its sniffed type; unknown types only
-    as a download."""
+    """A stored file (or an open `handle` of the default storage's `stored_name`) with its
+    sniffed type; unknown types only as a download. The front server or the object store
+    sends the bytes when MEDIA_OFFLOAD says so (studio/lib/offload.py)."""
     try:
         handle = handle or file.open("rb")
         size = handle.size
@@ -45,15 +54,30 @@ def serve_file(
     except (FileNotFoundError, OSError):
         raise Http404("The archived file is missing.") from None
     name = os.path.basename(handle.name or "file")
+    filename = download_name or (name if content_type is None else None)
+    as_attachment = download_name is not None or content_type is None
+    storage = file.storage if file is not None else default_storage
+    handed_off = offloaded(
+        storage,
+        file.name if file is not None else stored_name,
+        content_type or INERT,
+        filename=filename,
+        as_attachment=as_attachment,
+        cache_control=cache_control,
+    )
+    if handed_off is not None:
+        handle.close()
+        return inert(handed_off)
     response = ranged_response(
         request,
         handle,
         size,
         content_type or INERT,
-        filename=download_name or (name if content_type is None else None),
-        as_attachment=download_name is not None or content_type is None,
+        filename=filename,
+        as_attachment=as_attachment,
         etag=f'"{name}-{size}"',
     )
+    response["Cache-Control"] = cache_control
     return inert(response)
 
 
@@ -73,10 +97,8 @@ def _download_name(request: HttpRequest, title: str, file_name: str) -> str | No
     return f"{slugify(title) or 'song'}{ext}"
 
 
-def _cached(response: HttpResponse) -> HttpResponse:
-    # Archived files never change under their name; only members may cache them.
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+# Archived files never change under their name; only members may cache them.
+MEMBERS_CACHE = "private, max-age=86400"
 
 
 @require_safe
@@ -88,7 +110,7 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
     file: FieldFile = getattr(song, f"{kind}_file")
     if file:
         name = _download_name(request, song.title, file.name)
-        return _cached(serve_file(request, file, name))
+        return serve_file(request, file, name, cache_control=MEMBERS_CACHE)
     if getattr(song, f"{kind}_url"):
         return not_archived(f"song's {kind}", song.archive_status, song.archive_error)
     raise Http404(f"This song has no {kind}.")
@@ -105,7 +127,7 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
     if asset.file:
         title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
         name = _download_name(request, title, asset.file.name)
-        return _cached(serve_file(request, asset.file, name))
+        return serve_file(request, asset.file, name, cache_control=MEMBERS_CACHE)
     if asset.remote_url:
         return not_archived("file", asset.archive_status, asset.archive_error)
     raise Http404("This file is not ready yet.")

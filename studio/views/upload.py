@@ -143,4 +143,4 @@ def upload_file(request: HttpRequest, token: str, name: str = "") -> HttpRespons
         handle = default_storage.open(path, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    return serve_file(request, None, None, handle=handle)
+    return serve_file(request, None, None, handle=handle, stored_name=path)
