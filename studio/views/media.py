@@ -43,14 +43,16 @@ def serve_file(
     handle=None,
     stored_name: str = "",
     cache_control: str = "private, no-store",
+    own_type: str = "",
 ) -> HttpResponse:
     """A stored file (or an open `handle` of the default storage's `stored_name`) with its
     sniffed type; unknown types only as a download. The front server or the object store
-    sends the bytes when MEDIA_OFFLOAD says so (studio/lib/offload.py)."""
+    sends the bytes when MEDIA_OFFLOAD says so (studio/lib/offload.py). `own_type` is for
+    files the studio made itself (zips): their type is known, not sniffed."""
     try:
         handle = handle or file.open("rb")
         size = handle.size
-        content_type = sniff_file(handle)
+        content_type = own_type or sniff_file(handle)
     except (FileNotFoundError, OSError):
         raise Http404("The archived file is missing.") from None
     name = os.path.basename(handle.name or "file")

@@ -5,21 +5,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from studio import projects
 from studio.access import current_workspace, project_for, require_editor, song_for
+from studio.library import zips
 from studio.models import Song, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.project_forms import ProjectForm, song_ids
 from studio.views.accounts import is_safe_url
-from studio.zipstream import stream_zip
+from studio.views.media import serve_file
 
 
 def workspace_projects(workspace: Workspace):
@@ -176,15 +178,26 @@ def project_order(request: HttpRequest, project_id) -> HttpResponse:
 @login_required
 def project_zip(request: HttpRequest, project_id) -> HttpResponse:
     project, _role = project_for(request, project_id)
-    return zip_response(project, projects.ordered_songs(project))
+    return zip_response(request, project, projects.ordered_songs(project))
 
 
-def zip_response(project: Project, songs: list[Song]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        stream_zip(projects.zip_entries(project, songs)), content_type="application/zip"
-    )
-    name = f"{slugify(project.name) or 'project'}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+def zip_response(request: HttpRequest, project: Project, songs: list[Song]) -> HttpResponse:
+    """The project's zip once the worker has built it, served like any stored file; until
+    then a page that polls (htmx) and starts the download when it is ready."""
+    name = zips.zip_name(project, songs)
+    if zips.ready(name):
+        if request.htmx:  # the waiting page's poll: now download it
+            return HttpResponseClientRedirect(request.get_full_path())
+        handle = default_storage.open(name, "rb")
+        download = f"{slugify(project.name) or 'project'}.zip"
+        return serve_file(
+            request, None, download, handle=handle, stored_name=name, own_type="application/zip"
+        )
+    zips.request_build(project, songs, name)
+    context = {"project": project, "songs": len(songs), "url": request.get_full_path()}
+    template = "studio/projects/zip_preparing.html"
+    response = render(request, template + "#preparing" if request.htmx else template, context)
+    response.status_code = 202
     response["Cache-Control"] = "private, no-store"
     return response
 

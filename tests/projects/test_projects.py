@@ -13,6 +13,10 @@ from studio.models.projects import Project, ProjectSong
 from tests.conftest import make_user
 from tests.ui.factories import make_song
 
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+}
+
 
 @pytest.fixture
 def project(team):
@@ -58,7 +62,7 @@ def test_viewer_sees_but_may_not_change(team, project, viewer_client):
     html = viewer_client.get(url("project", project)).content.decode()
     assert "One" in html and "Two" in html and "Play all" in html
     assert url("project_move", project) not in html and "draggable" not in html
-    assert viewer_client.get(url("project_zip", project)).status_code == 200
+    assert viewer_client.get(url("project_zip", project)).status_code == 202  # being built
     assert "Release" in viewer_client.get(reverse("project_list")).content.decode()
     for name in CHANGES:
         data = {"song": str(a.id), "name": "Renamed", "direction": "down"}
@@ -155,6 +159,12 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     first, _pending, second = filled(team, project, "Intro", "Not yet", "Outro")
     first.audio_file.save("intro.mp3", ContentFile(b"ID3 intro audio"))
     second.audio_file.save("outro.wav", ContentFile(b"RIFF outro audio" * 10_000))
+    settings.TASKS = IMMEDIATE_TASKS
+    waiting = viewer_client.get(url("project_zip", project))
+    assert waiting.status_code == 202 and "Preparing the zip" in waiting.content.decode()
+    assert viewer_client.get(url("project_zip", project), headers={"HX-Request": "true"})[
+        "HX-Redirect"
+    ] == url("project_zip", project)  # the waiting page's poll, once the worker built it
     response = viewer_client.get(url("project_zip", project))
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "application/zip"

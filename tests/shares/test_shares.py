@@ -174,6 +174,10 @@ def test_a_project_link_plays_its_songs_in_order_and_nothing_else(team, song, se
     assert html.index("Second spot") < html.index("Client Cut") and "Not in it" not in html
     assert guest.get(reverse("share_media", args=[token, song.id, "audio"])).status_code == 200
     assert guest.get(reverse("share_media", args=[token, outside.id, "audio"])).status_code == 404
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+    assert guest.get(reverse("share_zip", args=[token])).status_code == 202  # being built
     response = guest.get(reverse("share_zip", args=[token]))
     assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
     assert b"02 client-cut.mp3" in b"".join(response.streaming_content)
