@@ -68,4 +68,20 @@ def build_zip(project_id: str, song_ids: list[str], name: str) -> str:
     if saved != name:
         logger.warning("Zip stored as %s instead of %s", saved, name)
     default_storage.save(_done_marker(name), ContentFile(b""))
+    _drop_older(name)
     return name
+
+
+def _drop_older(name: str) -> None:
+    """The project's earlier zips (made before it changed) are never asked for again."""
+    folder, _, current = name.rpartition("/")
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, OSError):
+        return
+    for file in files:
+        if not file.startswith(current):
+            try:
+                default_storage.delete(f"{folder}/{file}")
+            except OSError:
+                logger.warning("Could not delete an old zip %s/%s", folder, file)

@@ -88,3 +88,31 @@ def test_on_s3_a_short_lived_presigned_url(settings):
     assert "response-content-disposition=attachment" in location
     assert "response-content-type=audio%2Fmpeg" in location
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_project_zip_is_built_once_then_handed_off(team, song, viewer_client, settings):
+    from studio import projects
+    from studio.models.projects import Project
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+    settings.MEDIA_OFFLOAD = "x-accel-redirect"
+    project = Project.objects.create(workspace=team.workspace, name="EP", created_by=team.owner)
+    projects.add_song(project, song)
+    url = reverse("project_zip", args=[project.id])
+    assert viewer_client.get(url).status_code == 202  # the worker builds it
+    response = viewer_client.get(url)
+    assert response.status_code == 200 and response.content == b""
+    first = response["X-Accel-Redirect"]
+    assert first.startswith(f"/protected-media/zips/{team.workspace.id}/{project.id}/")
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="ep.zip"'
+    # A changed project is a new zip; the old one is deleted once the new one is built.
+    Project.objects.filter(pk=project.pk).update(name="EP two")
+    project.refresh_from_db()
+    assert viewer_client.get(url).status_code == 202
+    second = viewer_client.get(url)["X-Accel-Redirect"]
+    assert second != first
+    folder = settings.MEDIA_ROOT / "zips" / str(team.workspace.id) / str(project.id)
+    assert sorted(p.suffix for p in folder.iterdir()) == [".done", ".zip"]
