@@ -57,6 +57,7 @@ CURSORS = [
     _cursor("2026-01-01T00:00:00+00:00", 9 * 10**19),
     _cursor("2026-01-01T00:00:00+00:00", -(2**63) - 1),
     _cursor("x", "y"), _cursor(1e308, None), _cursor(),
+    _cursor("a\x00b", "2026-01-01T00:00:00+00:00", str(uuid.UUID(int=0))),
 ]  # fmt: skip
 VALUES += [*CURSORS, "x", "a\r\nBcc: x@example.com", "Night\r\nDrive"]
 QUERY_NAMES = [
@@ -198,8 +199,13 @@ def crafted(ids: dict[str, list[str]]) -> list[tuple[str, str, str, dict]]:
     for cursor in CURSORS:
         for name in ("library", "workspace_activity"):
             for direction in ("after", "before"):
-                params = {direction: cursor}
-                requests.append(("viewer", "get", reverse(name), {"query_params": params}))
+                for sort in ("new", "title", "best"):  # each sort's key has its own columns
+                    params = {
+                        direction: cursor,
+                        "sort": sort,
+                        "q": "fuzz" if sort == "best" else "",
+                    }
+                    requests.append(("viewer", "get", reverse(name), {"query_params": params}))
     login = {"username": "fuzz-viewer", "password": "pw-fuzz-1234", "next": "x"}
     requests += [
         ("anonymous", "post", reverse("login"), {"data": login}),

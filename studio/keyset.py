@@ -101,6 +101,8 @@ def decode(text: str, queryset: QuerySet, order: Order) -> list:
     for name, value in zip(order.fields, key, strict=True):
         if value is None or isinstance(value, (dict, list, bool)):
             raise BadCursor(f"bad {name}")
+        if isinstance(value, str) and "\x00" in value:
+            raise BadCursor(f"bad {name}")  # PostgreSQL refuses NUL in text
         computed = order.annotations.get(name)
         checker = computed.output_field if computed is not None else opts.get_field(name)
         try:

@@ -110,6 +110,13 @@ def test_a_cursor_dated_past_the_calendar(viewer_client, cursor):
     assert viewer_client.get(reverse("library"), {"after": cursor}).status_code == 400
 
 
+def test_a_cursor_with_a_nul_byte(viewer_client):
+    when, key = "2026-01-01T00:00:00+00:00", "00000000-0000-0000-0000-000000000000"
+    cursor = _cursor("a\x00b", when, key)
+    response = viewer_client.get(reverse("library"), {"sort": "title", "after": cursor})
+    assert response.status_code == 400
+
+
 @pytest.mark.parametrize("key", [9 * 10**19, -(9 * 10**19), 2**63])
 def test_an_activity_cursor_with_a_huge_id(owner_client, key):
     cursor = _cursor("2026-01-01T00:00:00+00:00", key)
