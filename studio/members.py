@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from studio.library import uploads
+from studio.library import uploads, zips
 from studio.models import Asset, Invitation, Membership, Role, Song, Verb, Workspace
 from studio.models.activity import record
 from studio.workspaces import switch_workspace
@@ -138,7 +138,7 @@ def delete_workspace(workspace: Workspace) -> None:
         for name in Asset.objects.filter(workspace=workspace).values_list("file", flat=True)
         if name
     ]
-    names += uploads.paths_of(workspace)
+    names += uploads.paths_of(workspace) + zips.paths_of(workspace.pk)
     with transaction.atomic():
         workspace.delete()
         transaction.on_commit(lambda: _delete_files(names))

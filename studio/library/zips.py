@@ -72,6 +72,23 @@ def build_zip(project_id: str, song_ids: list[str], name: str) -> str:
     return name
 
 
+def paths_of(workspace_id) -> list[str]:
+    """Every zip file of the workspace's projects, to delete with the workspace."""
+    root = f"zips/{workspace_id}"
+    found = []
+    try:
+        projects_, _files = default_storage.listdir(root)
+    except (FileNotFoundError, OSError):
+        return []
+    for project in projects_:
+        try:
+            _dirs, files = default_storage.listdir(f"{root}/{project}")
+        except (FileNotFoundError, OSError):
+            continue
+        found += [f"{root}/{project}/{file}" for file in files]
+    return found
+
+
 def _drop_older(name: str) -> None:
     """The project's earlier zips (made before it changed) are never asked for again."""
     folder, _, current = name.rpartition("/")

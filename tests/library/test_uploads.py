@@ -91,13 +91,20 @@ def test_the_sweep_deletes_uploads_that_belong_to_nothing(team, editor_client, s
     assert not default_storage.exists(kept.path)
 
 
-def test_deleting_a_workspace_deletes_its_uploads(
+def test_deleting_a_workspace_deletes_its_uploads_and_zips(
     team, editor_client, owner_client, settings, django_capture_on_commit_callbacks
 ):
+    from studio.library import zips
+    from studio.models.projects import Project
+
     assert editor_client.post(UPLOAD, {"file": wav()}).status_code == 302
     assert len(stored_files(settings.MEDIA_ROOT)) == 1
+    project = Project.objects.create(workspace=team.workspace, name="EP", created_by=team.owner)
+    zips.build_zip.call(str(project.pk), [], zips.zip_name(project, []))
+    assert len(list((settings.MEDIA_ROOT / "zips").rglob("*.zip"))) == 1
     url = reverse("workspace_delete", args=[team.workspace.id])
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(url, {"confirm_name": team.workspace.name})
     assert response.status_code == 302
     assert stored_files(settings.MEDIA_ROOT) == []
+    assert list((settings.MEDIA_ROOT / "zips").rglob("*.zip")) == []
