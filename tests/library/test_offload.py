@@ -116,3 +116,17 @@ def test_a_project_zip_is_built_once_then_handed_off(team, song, viewer_client, 
     assert second != first
     folder = settings.MEDIA_ROOT / "zips" / str(team.workspace.id) / str(project.id)
     assert sorted(p.suffix for p in folder.iterdir()) == [".done", ".zip"]
+
+
+def test_the_waiting_page_polls_until_the_zip_is_built(team, song, viewer_client):
+    from studio import projects
+    from studio.models.projects import Project
+
+    project = Project.objects.create(workspace=team.workspace, name="EP", created_by=team.owner)
+    projects.add_song(project, song)
+    url = reverse("project_zip", args=[project.id])
+    page = viewer_client.get(url)  # the worker has not run: the build waits in its queue
+    assert page.status_code == 202 and "<html" in page.content.decode()
+    poll = viewer_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in poll and 'hx-trigger="every 2s"' in poll
+    assert "Preparing the zip" in poll
