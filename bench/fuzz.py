@@ -42,6 +42,24 @@ VALUES = [
     "[]", "{}", '{"a": 1}', "../../etc/passwd", "%00", "\ud800".encode("utf-8", "surrogatepass")
     .decode("latin-1"), "https://127.0.0.1:5432/", "http://169.254.169.254/", "file:///etc/passwd",
 ]  # fmt: skip
+
+
+def _cursor(*key: object) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+# Cursors no page made: dates past the calendar once in UTC, ids wider than 64 bits.
+CURSORS = [
+    _cursor("9999-12-31T23:59:59-14:00", str(uuid.UUID(int=0))),
+    _cursor("0001-01-01T00:00:00+14:00", str(uuid.UUID(int=0))),
+    _cursor("2026-01-01T00:00:00+00:00", 9 * 10**19),
+    _cursor("2026-01-01T00:00:00+00:00", -(2**63) - 1),
+    _cursor("x", "y"), _cursor(1e308, None), _cursor(),
+    _cursor("a\x00b", "2026-01-01T00:00:00+00:00", str(uuid.UUID(int=0))),
+]  # fmt: skip
+VALUES += [*CURSORS, "x", "a\r\nBcc: x@example.com", "Night\r\nDrive"]
 QUERY_NAMES = [
     "page", "member", "q", "status", "relation", "model", "sort", "fav", "verb", "period",
     "download", "next", "j", "cursor", "after", "before", "review", "engine", "take", "t",
@@ -137,7 +155,7 @@ def seed_data() -> tuple[dict, dict[str, list[str]]]:
         jobs.append(str(job.pk))
         if status == JobStatus.SUCCESS:
             song = Song.objects.create(
-                workspace=workspace, job=job, music_id=str(uuid.uuid4()), title=f"Fuzz {n}",
+                workspace=workspace, job=job, music_id=str(uuid.uuid4()), title=f"Fuzz\r\n{n}",
                 prompt="fuzz", duration=10.0, peaks=[0.5] * 200, created_by=owner,
             )  # fmt: skip
             Song.objects.filter(pk=song.pk).update(root=song)
@@ -146,6 +164,10 @@ def seed_data() -> tuple[dict, dict[str, list[str]]]:
             asset.file.save("drums.mp3", ContentFile(b"ID3" + b"\x00" * 500))
             songs.append(str(song.pk))
     from django.apps import apps
+
+    from studio.models import Project
+
+    Project.objects.create(workspace=workspace, name="Fuzz", created_by=owner)
 
     ids: dict[str, list[str]] = {
         "song_id": songs, "job_id": jobs, "workspace_id": [str(workspace.pk)],
@@ -159,6 +181,48 @@ def seed_data() -> tuple[dict, dict[str, list[str]]]:
     ids["any"] = [v for values in ids.values() for v in values] or [str(uuid.uuid4())]
     ids["token"] = ["x", "a" * 500]
     return users, ids
+
+
+def crafted(ids: dict[str, list[str]]) -> list[tuple[str, str, str, dict]]:
+    """Inputs that once answered 500, each sent as the role it needs: (role, method, path,
+    keyword arguments for the test client)."""
+    from django.urls import reverse
+
+    song, workspace = ids["song_id"][0], ids["workspace_id"][0]
+    project = ids.get("project_id", [""])[0]
+    requests = [
+        ("viewer", "get", reverse("library:library"), {"query_params": {name: "a\x00b"}})
+        for name in ("q", "model", "status", "relation", "review", "sort", "member")
+    ]
+    for cursor in CURSORS:
+        for name in ("library", "workspace_activity"):
+            for direction in ("after", "before"):
+                for sort in ("new", "title", "best"):  # each sort's key has its own columns
+                    params = {
+                        direction: cursor,
+                        "sort": sort,
+                        "q": "fuzz" if sort == "best" else "",
+                    }
+                    requests.append(("viewer", "get", reverse(name), {"query_params": params}))
+    login = {"username": "fuzz-viewer", "password": "pw-fuzz-1234", "next": "x"}
+    requests += [
+        ("anonymous", "post", reverse("login"), {"data": login}),
+        ("viewer", "post", reverse("workspaces:workspace_switch", args=[workspace]),
+         {"data": {"next": "x"}}),
+        ("viewer", "post", reverse("reviews:comment_post", args=[song]),
+         {"data": {"body": "@fuzz-owner"}}),
+        (
+            "anonymous", "post", reverse("login"),
+            {"data": "username=x&password=y", "csrf": True, "content_type":
+             "application/x-www-form-urlencoded; charset=utf-7"},
+        ),
+    ]  # fmt: skip
+    if project:
+        data = {"song": song, "next": "x"}
+        requests.append(
+            ("editor", "post", reverse("projects:project_add", args=[project]), {"data": data})
+        )
+    return requests
 
 
 def one_database(database_url: str) -> dict:
@@ -197,6 +261,20 @@ def one_database(database_url: str) -> dict:
 
     sent = 0
     per_db = REQUESTS // 2
+    # The login form as a browser sends it: with CSRF checked, which reads the body.
+    strict = Client(enforce_csrf_checks=True, raise_request_exception=False, HTTP_HOST="127.0.0.1")
+    strict.get("/accounts/login/")
+    token = strict.cookies["csrftoken"].value
+    for role, method, path, kwargs in crafted(ids):
+        client = clients[role]
+        if kwargs.pop("csrf", False):
+            client, kwargs["headers"] = strict, {"X-CSRFToken": token}
+        response = getattr(client, method)(path, **kwargs)
+        sent += 1
+        statuses[response.status_code] += 1
+        by_role[(role, method.upper(), response.status_code // 100)] += 1
+        if response.status_code >= 500:
+            errors[(method.upper(), path[:60], response.status_code)] += 1
     while sent < per_db:
         route, _converters = rng.choice(admin if rng.random() < 0.05 else site)
         role = rng.choice(list(clients))

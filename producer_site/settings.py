@@ -47,13 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before WhiteNoise's: its runserver command, on a server with a body limit.
+    "studio",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
     "ninja",  # the API's interactive docs, served from its own static files
-    "studio",
     # One app per concern (no models: those are the studio's), each with its own templates,
     # template tags and static files.
     "studio.api",
@@ -192,6 +193,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded audio files (bytes): bigger files are refused with a form error.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Room for uploaded files per workspace (all uploads kept for their jobs, together).
+WORKSPACE_UPLOAD_QUOTA_BYTES = env.int("WORKSPACE_UPLOAD_QUOTA_BYTES", default=1024 * 1024 * 1024)
 # Longest audio a user may upload (seconds); the file is decoded to tell.
 UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=20 * 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -204,9 +207,26 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"  # presigned URLs with their own expiry (X-Amz-Expires)
     MEDIA_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Who sends a stored file's bytes, so a long download never holds a request thread:
+# "presigned" (S3: a redirect to a short-lived signed URL), "x-accel-redirect" (nginx, or
+# Caddy's handle_response, reads MEDIA_OFFLOAD_PREFIX + the file's name), "x-sendfile" (the
+# front server reads the file's path on disk), or "none" (the studio streams it itself).
+MEDIA_OFFLOAD = env.str(
+    "MEDIA_OFFLOAD", default="presigned" if AWS_STORAGE_BUCKET_NAME else "none"
+).lower()
+if MEDIA_OFFLOAD not in ("none", "x-accel-redirect", "x-sendfile", "presigned"):
+    raise ImproperlyConfigured(
+        "MEDIA_OFFLOAD must be one of none, x-accel-redirect, x-sendfile, presigned."
+    )
+if MEDIA_OFFLOAD == "presigned" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("MEDIA_OFFLOAD=presigned needs media on S3 (a bucket name).")
+MEDIA_OFFLOAD_PREFIX = env.str("MEDIA_OFFLOAD_PREFIX", default="/protected-media/")
+# How long a presigned URL works: long enough to start playing, short enough not to share.
+MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=300)
 STORAGES = {
     "default": MEDIA_BACKEND,
     "staticfiles": {

@@ -31,8 +31,9 @@ def client_address(request: HttpRequest) -> str:
 
 
 def is_safe_url(request: HttpRequest, url: str) -> bool:
-    """A URL on this site, fit to redirect to."""
-    return bool(url) and url_has_allowed_host_and_scheme(
+    """A path on this site, fit to redirect to. Only paths: redirect() takes a bare word
+    for a view's name."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from studio.api.auth import actor, require_write, workspace_of
 from studio.api.problems import ApiProblem, Problem
@@ -22,11 +23,13 @@ from studio.api.schemas import (
     ReviewOut,
 )
 from studio.api.songs import live_song
+from studio.lib.filenames import file_name
+from studio.library import zips
+from studio.library.views.media import serve_file
 from studio.models import Comment, ReviewStatus
 from studio.models.projects import Project
 from studio.projects import contents as projects
 from studio.projects.forms import ProjectForm
-from studio.projects.views import zip_response
 from studio.reviews import comments as reviews
 from studio.reviews.forms import CommentForm
 
@@ -123,15 +126,41 @@ def reorder(request: HttpRequest, project_id: UUID, body: ProjectOrder):
     return _project_out(project, songs=True)
 
 
+class ZipPreparing(Schema):
+    status: str
+    retry_after: int
+
+
+ZIP_RETRY_SECONDS = 2
+
+
 @router.get(
     "/projects/{project_id}/zip",
-    response={200: None, **ERRORS},
+    response={200: None, 202: ZipPreparing, **ERRORS},
     tags=["projects"],
     summary="The project's audio, numbered in play order, as a zip",
+    description="The worker builds the zip: 202 with Retry-After until it is ready, then the file.",
 )
-def project_zip(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def project_zip(request: HttpRequest, project_id: UUID):
     project = _project(request, project_id)
-    return zip_response(project, projects.ordered_songs(project))
+    songs = projects.ordered_songs(project)
+    name = zips.zip_name(project, songs)
+    if zips.ready(name):
+        download = file_name(project.name, ".zip", fallback="project")
+        handle = default_storage.open(name, "rb")
+        return serve_file(
+            request,
+            None,
+            download,
+            handle=handle,
+            stored_name=name,
+            own_type="application/zip",
+            ascii_fallback="project",
+        )
+    zips.request_build(project, songs, name)
+    response = JsonResponse({"status": "preparing", "retry_after": ZIP_RETRY_SECONDS}, status=202)
+    response["Retry-After"] = str(ZIP_RETRY_SECONDS)
+    return response
 
 
 def _comment_out(comment: Comment) -> dict:

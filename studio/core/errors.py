@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views import defaults
 
 import outbound
 
@@ -17,4 +16,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             "upload_limit": outbound.size_text(settings.UPLOAD_MAX_BYTES),
         }
         return render(request, "413.html", context, status=413)
-    return defaults.bad_request(request, exception)
+    # Not defaults.bad_request: its CSRF check reads the form again, and a body that could
+    # not be read the first time (a charset other than UTF-8) raises the same error again.
+    return render(request, "400.html", status=400)

@@ -202,6 +202,13 @@ def _usable_parent(params: dict, workspace: Workspace, parent: Song | None, engi
     return parent
 
 
+def check_limits(workspace: Workspace, action: Action | str) -> None:
+    """SubmitRefused when the workspace could not take this job now: a first look, without
+    the lock (`submit` checks again under it), for work worth skipping when it would be
+    refused, such as storing an upload."""
+    _check_limits(workspace, action_of(action))
+
+
 def _check_limits(workspace: Workspace, action: Action) -> None:
     running = Job.objects.filter(workspace=workspace, status__in=RUNNING_STATUSES)
     cap = settings.WORKSPACE_MAX_RUNNING_JOBS

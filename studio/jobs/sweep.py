@@ -18,7 +18,7 @@ from django.utils import timezone
 from studio.api import batches, events
 from studio.jobs import archive, queueing
 from studio.jobs import lifecycle as jobs
-from studio.library import trash
+from studio.library import trash, uploads
 from studio.models import ArchiveStatus, Asset, Heartbeat, Job, JobStatus, Song
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     Heartbeat.beat("worker")
     done = {"sent": 0, "polled": 0, "archived": 0, "batched": 0, "events": 0, "delivered": 0}
     done["emptied"] = 0
+    done["uploads_deleted"] = 0
     due = Job.objects.filter(
         status__in=(JobStatus.SUBMITTING, JobStatus.ON_QUEUE, JobStatus.UNKNOWN),
         next_poll_at__lte=now,
@@ -76,6 +77,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         done["emptied"] = trash.empty(now)
     except Exception:
         logger.exception("Sweep could not empty the trash")
+    try:
+        done["uploads_deleted"] = uploads.sweep_orphans(now)
+    except Exception:
+        logger.exception("Sweep could not delete uploads that belong to nothing")
     return done
 
 

@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,7 @@ from django.http import QueryDict
 
 AFTER, BEFORE = "after", "before"  # the query parameters: the next page, the previous one
 MAX_CURSOR = 400  # characters; a key is a few short values
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class BadCursor(ValueError):
@@ -100,14 +101,23 @@ def decode(text: str, queryset: QuerySet, order: Order) -> list:
     for name, value in zip(order.fields, key, strict=True):
         if value is None or isinstance(value, (dict, list, bool)):
             raise BadCursor(f"bad {name}")
+        if isinstance(value, str) and "\x00" in value:
+            raise BadCursor(f"bad {name}")  # PostgreSQL refuses NUL in text
         computed = order.annotations.get(name)
         checker = computed.output_field if computed is not None else opts.get_field(name)
         try:
             values.append(checker.to_python(value))
         except (ValidationError, TypeError, ValueError, OverflowError) as exc:
             raise BadCursor(f"bad {name}") from exc
-        if isinstance(values[-1], datetime) and values[-1].tzinfo is None:
-            raise BadCursor(f"bad {name}")
+        if isinstance(values[-1], datetime):
+            try:  # stored in UTC: 9999-12-31 at -14:00 is past the calendar's end
+                values[-1].astimezone(UTC)
+            except (OverflowError, ValueError) as exc:
+                raise BadCursor(f"bad {name}") from exc
+            if values[-1].tzinfo is None:
+                raise BadCursor(f"bad {name}")
+        if isinstance(values[-1], int) and not INT64_MIN <= values[-1] <= INT64_MAX:
+            raise BadCursor(f"bad {name}")  # wider than any integer column
     return values
 
 

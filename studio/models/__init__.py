@@ -28,6 +28,7 @@ from studio.models.ops import Heartbeat
 from studio.models.projects import Project, ProjectSong
 from studio.models.reviews import Comment, Mention, ReviewStatus
 from studio.models.shares import ShareLink
+from studio.models.uploads import StoredUpload
 from studio.models.workspaces import Invitation, Membership, Profile, Role, Workspace
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "ShareLink",
     "Song",
     "SongQuerySet",
+    "StoredUpload",
     "TokenRole",
     "Verb",
     "WebhookDelivery",

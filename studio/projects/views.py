@@ -5,15 +5,18 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from studio.accounts.views import is_safe_url
-from studio.lib.filenames import content_disposition, file_name
-from studio.lib.zipstream import stream_zip
+from studio.lib.filenames import file_name
+from studio.library import zips
+from studio.library.views.media import serve_file
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.projects import contents as projects
@@ -175,15 +178,32 @@ def project_order(request: HttpRequest, project_id) -> HttpResponse:
 @login_required
 def project_zip(request: HttpRequest, project_id) -> HttpResponse:
     project, _role = project_for(request, project_id)
-    return zip_response(project, projects.ordered_songs(project))
+    return zip_response(request, project, projects.ordered_songs(project))
 
 
-def zip_response(project: Project, songs: list[Song]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        stream_zip(projects.zip_entries(project, songs)), content_type="application/zip"
-    )
-    name = file_name(project.name, ".zip", fallback="project")
-    response["Content-Disposition"] = content_disposition(name, "project")
+def zip_response(request: HttpRequest, project: Project, songs: list[Song]) -> HttpResponse:
+    """The project's zip once the worker has built it, served like any stored file; until
+    then a page that polls (htmx) and starts the download when it is ready."""
+    name = zips.zip_name(project, songs)
+    if zips.ready(name):
+        if request.htmx:  # the waiting page's poll: now download it
+            return HttpResponseClientRedirect(request.get_full_path())
+        handle = default_storage.open(name, "rb")
+        download = file_name(project.name, ".zip", fallback="project")
+        return serve_file(
+            request,
+            None,
+            download,
+            handle=handle,
+            stored_name=name,
+            own_type="application/zip",
+            ascii_fallback="project",
+        )
+    zips.request_build(project, songs, name)
+    context = {"project": project, "songs": len(songs), "url": request.get_full_path()}
+    template = "projects/zip_preparing.html"
+    response = render(request, template + "#preparing" if request.htmx else template, context)
+    response.status_code = 202
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -71,7 +71,9 @@ def post_comment(
 
 def _mail(comment: Comment, song: Song, users: Iterable[User], song_url: str) -> None:
     context = {"comment": comment, "song": song, "url": f"{song_url}#comment-{comment.id}"}
-    subject = f"{comment.who} mentioned you on “{song.title or 'Untitled'}”"
+    # A subject is one line: line breaks in a title would make the mail unsendable.
+    title = " ".join((song.title or "Untitled").split())
+    subject = f"{comment.who} mentioned you on “{title}”"
     body = render_to_string("reviews/mention_email.txt", context)
     for user in users:
         if not user.email:

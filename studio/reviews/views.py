@@ -81,10 +81,11 @@ def _comment_for(request: HttpRequest, comment_id) -> tuple[Comment, Song, Role]
 @login_required
 def comment_resolve(request: HttpRequest, comment_id) -> HttpResponse:
     comment, song, role = _comment_for(request, comment_id)
-    if not role.can_edit and comment.author_id != request.user.pk:
-        raise PermissionDenied("Editors resolve threads; you can resolve your own.")
+    # A reply resolves its thread: the check applies to the thread's author, not the reply's.
     if comment.parent_id:
         comment = comment.parent
+    if not role.can_edit and comment.author_id != request.user.pk:
+        raise PermissionDenied("Editors resolve threads; you can resolve your own.")
     reviews.resolve(comment, request.user, request.POST.get("resolved", "1") != "0")
     return redirect(reverse("library:song", args=[song.id]) + f"#comment-{comment.id}")
 

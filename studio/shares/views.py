@@ -160,7 +160,7 @@ def share_zip(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if not link.allow_downloads:
         raise PermissionDenied("This link plays the music; downloads are not part of it.")
-    return _private(zip_response(link.project, shares.shared_songs(link)))
+    return _private(zip_response(request, link.project, shares.shared_songs(link)))
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from studio.library import uploads, zips
 from studio.models import Asset, Invitation, Membership, Profile, Role, Song, Verb, Workspace
 from studio.models.activity import record
 from studio.workspaces.current import switch_workspace
@@ -146,6 +147,7 @@ def delete_workspace(workspace: Workspace) -> None:
         for name in Asset.objects.filter(workspace=workspace).values_list("file", flat=True)
         if name
     ]
+    names += uploads.paths_of(workspace) + zips.paths_of(workspace.pk)
     with transaction.atomic():
         workspace.delete()
         transaction.on_commit(lambda: _delete_files(names))

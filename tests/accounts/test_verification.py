@@ -48,7 +48,8 @@ def test_the_link_expires(client, db, mailoutbox, settings, monkeypatch):
     now = time.time()
     monkeypatch.setattr(signing.time, "time", lambda: now + 3 * 86400 + 60)
     r = client.get(link)
-    assert r.status_code == 400 and "expired" in r.content.decode()
+    assert r.status_code == 400
+    assert "expired" in r.content.decode()
     assert not confirmed("dora")
 
 
@@ -81,9 +82,11 @@ def test_sign_up_says_the_same_for_a_known_address_and_mails_its_owner(client, t
     assert User.objects.filter(username="mimic").exists()
     # Alice is told, with no link that would confirm the address for the newcomer.
     notice = mailoutbox[-1]
-    assert notice.to == ["alice@example.com"] and "/accounts/verify/" not in notice.body
+    assert notice.to == ["alice@example.com"]
+    assert "/accounts/verify/" not in notice.body
     assert "already belongs to your account" in notice.body
-    assert not confirmed("mimic") and confirmed("alice")
+    assert not confirmed("mimic")
+    assert confirmed("alice")
 
 
 def test_an_unconfirmed_account_never_blocks_the_owner_and_the_first_to_confirm_wins(
@@ -95,9 +98,11 @@ def test_an_unconfirmed_account_never_blocks_the_owner_and_the_first_to_confirm_
     r = sign_up(client, "dora", "dora@example.com")  # the real owner, same address
     assert r.status_code == 302
     dora_link = link_in(mailoutbox[-1])
-    assert client.get(dora_link).status_code == 302 and confirmed("dora")
+    assert client.get(dora_link).status_code == 302
+    assert confirmed("dora")
     r = client.get(squatter_link)
-    assert r.status_code == 400 and "already confirmed for another account" in r.content.decode()
+    assert r.status_code == 400
+    assert "already confirmed for another account" in r.content.decode()
     assert not confirmed("squatter")
     # Log-in is by username: each account is reached by its own name.
     client.logout()
@@ -128,7 +133,8 @@ def test_the_stranger_with_the_invitation_link_cannot_join(client, team, mailout
     r = sign_up(client, "stranger", "dora@example.com", next_url=url)
     assert r["Location"] == url
     r = client.post(url)
-    assert r.status_code == 403 and "Confirm your address" in r.content.decode()
+    assert r.status_code == 403
+    assert "Confirm your address" in r.content.decode()
     stranger = User.objects.get(username="stranger")
     assert not Membership.objects.filter(workspace=team.workspace, user=stranger).exists()
     assert Invitation.objects.usable().filter(pk=invitation.pk).exists()
@@ -154,9 +160,8 @@ def test_sign_up_by_invitation_only_or_closed(client, team, settings, policy):
         assert reverse("signup") + "?next=" not in client.get(url).content.decode()
     else:
         r = sign_up(client, "dora", "someone@example.com", next_url=url)
-        assert (
-            r.status_code == 200 and "the address the invitation was sent to" in r.content.decode()
-        )
+        assert r.status_code == 200
+        assert "the address the invitation was sent to" in r.content.decode()
         assert sign_up(client, "dora", "Dora@example.com", next_url=url).status_code == 302
     assert User.objects.filter(username="dora").exists() == (policy == "invitation")
 
@@ -185,4 +190,5 @@ def test_an_account_without_an_address_is_told_to_ask_staff(client, db, mailoutb
     user = User.objects.create_user("noaddress", "", PASSWORD)
     client.force_login(user)
     r = client.post(reverse("verify_resend"), follow=True)
-    assert "has no email address" in r.content.decode() and not mailoutbox
+    assert "has no email address" in r.content.decode()
+    assert not mailoutbox

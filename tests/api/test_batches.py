@@ -73,8 +73,10 @@ def test_every_item_is_checked_before_anything_starts(team, editor_api):
     assert response.status_code == 400
     body = response.json()
     assert "2 of the items" in body["detail"]
-    assert "items.1.seed" in body["errors"] and "items.2.sound_prompt" in body["errors"]
-    assert not Job.objects.exists() and not ApiBatch.objects.exists()
+    assert "items.1.seed" in body["errors"]
+    assert "items.2.sound_prompt" in body["errors"]
+    assert not Job.objects.exists()
+    assert not ApiBatch.objects.exists()
 
 
 def test_batch_size_limits(team, editor_api):
@@ -87,7 +89,8 @@ def test_a_budget_refusal_is_recorded_on_the_items(team, editor_api):
     team.workspace.monthly_budget = 7  # two songs' estimate (3 each), not three
     team.workspace.save()
     body = editor_api.post(BATCHES, {"items": items(3)}, content_type=JSON).json()
-    assert body["counts"]["running"] == 2 and body["counts"]["refused"] == 1
+    assert body["counts"]["running"] == 2
+    assert body["counts"]["refused"] == 1
     assert "monthly budget" in body["items"][2]["error"]
 
 
@@ -105,6 +108,7 @@ def test_the_zip_holds_the_finished_songs_in_item_order(team, editor_api):
     finish(jobs[2], "Last", team)
     finish(jobs[0], "First", team)
     response = editor_api.get(f"{BATCHES}/{body['id']}/zip")
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     assert [name.split("-")[0] for name in names] == ["001 first", "003 last"]

@@ -7,7 +7,8 @@ def test_openapi_document_lists_every_area_with_bearer_auth(client, db):
     paths = set(document["paths"])
     for path in ("/api/v1/songs", "/api/v1/jobs", "/api/v1/batches", "/api/v1/projects"):
         assert path in paths
-    assert "/api/v1/webhooks" in paths and "/api/v1/usage" in paths
+    assert "/api/v1/webhooks" in paths
+    assert "/api/v1/usage" in paths
     schemes = document["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
     errors = document["paths"]["/api/v1/jobs"]["post"]["responses"]["400"]["content"]

@@ -27,10 +27,14 @@ def test_music_job_is_made_as_the_create_page_makes_it(team, editor_api):
     response = post(editor_api, {**MUSIC, "fields": {**MUSIC["fields"], "weirdness": 0.2}})
     assert response.status_code == 201, response.content
     job = Job.objects.get()
-    assert response.json()["id"] == str(job.id) and response.json()["status"] == "SUBMITTING"
-    assert job.action == Action.MUSIC and job.engine == Engine.PRODUCER
-    assert job.workspace == team.workspace and job.user == team.owner  # the token's maker
-    assert job.params["sound_prompt"] == "8-bit boss battle" and job.params["weirdness"] == 0.2
+    assert response.json()["id"] == str(job.id)
+    assert response.json()["status"] == "SUBMITTING"
+    assert job.action == Action.MUSIC
+    assert job.engine == Engine.PRODUCER
+    assert job.workspace == team.workspace
+    assert job.user == team.owner
+    assert job.params["sound_prompt"] == "8-bit boss battle"
+    assert job.params["weirdness"] == 0.2
     assert job.params["mv"] == "FUZZ-2.0"  # the workspace's default model, as on the page
 
 
@@ -111,7 +115,8 @@ def test_every_producer_song_action(team, editor_api, action, fields):
     response = post(editor_api, {"action": action, "song_id": str(song.id), "fields": fields})
     assert response.status_code == 201, response.content
     job = Job.objects.get(action=action)
-    assert job.parent == song and job.params["music_id"] == song.music_id
+    assert job.parent == song
+    assert job.params["music_id"] == song.music_id
     assert response.json()["parent_id"] == str(song.id)
 
 
@@ -129,14 +134,16 @@ def test_every_flowmusic_song_action(team, editor_api, action, fields):
     response = post(editor_api, {"action": action, "song_id": str(song.id), "fields": fields})
     assert response.status_code == 201, response.content
     job = Job.objects.get(action=action)
-    assert job.engine == Engine.FLOWMUSIC and job.params["clip_id"] == song.music_id
+    assert job.engine == Engine.FLOWMUSIC
+    assert job.params["clip_id"] == song.music_id
 
 
 def test_song_actions_are_checked_against_the_song(team, editor_api):
     song = make_song(team.workspace, team.owner, duration=60.0)
     extend = {"action": "extend", "song_id": str(song.id), "fields": {"starts": 90}}
     body = problem_of(post(editor_api, extend), 400)
-    assert "starts" in body["errors"] and "long" in body["errors"]["starts"][0]
+    assert "starts" in body["errors"]
+    assert "long" in body["errors"]["starts"][0]
     flow = make_song(team.workspace, team.owner, engine=Engine.FLOWMUSIC)
     video = {"action": "generate-video", "song_id": str(flow.id), "fields": {"preset": "simple"}}
     assert "not offered" in problem_of(post(editor_api, video), 400)["detail"]
@@ -160,7 +167,8 @@ def test_idempotency_key_returns_the_same_job_and_spends_once(team, editor_api):
     assert first.json()["id"] == again.json()["id"]
     assert Job.objects.count() == 1
     other = post(editor_api, MUSIC, **{"Idempotency-Key": "level-2"})
-    assert other.status_code == 201 and Job.objects.count() == 2
+    assert other.status_code == 201
+    assert Job.objects.count() == 2
     changed = {**MUSIC, "fields": {"sound_prompt": "something else"}}
     body = problem_of(post(editor_api, changed, **{"Idempotency-Key": "level-1"}), 409)
     assert "another request body" in body["detail"]
@@ -174,7 +182,8 @@ def test_idempotency_keys_belong_to_their_token(team, keys, editor_api):
     _t, second = tokens.issue(team.workspace, "second", "editor", created_by=team.owner)
     a = post(editor_api, MUSIC, **{"Idempotency-Key": "k"})
     b = post(bearer(second), MUSIC, **{"Idempotency-Key": "k"})
-    assert a.json()["id"] != b.json()["id"] and Job.objects.count() == 2
+    assert a.json()["id"] != b.json()["id"]
+    assert Job.objects.count() == 2
 
 
 def test_a_refused_request_frees_its_key(team, editor_api, settings):
@@ -184,7 +193,8 @@ def test_a_refused_request_frees_its_key(team, editor_api, settings):
     assert not IdempotentRequest.objects.exists()
     Job.objects.filter(pk=busy.pk).update(status=JobStatus.SUCCESS)
     response = post(editor_api, MUSIC, **{"Idempotency-Key": "retry-me"})
-    assert response.status_code == 201 and Job.objects.count() == 2
+    assert response.status_code == 201
+    assert Job.objects.count() == 2
 
 
 def test_a_key_in_flight_answers_409(team, keys, editor_api):
@@ -218,5 +228,8 @@ def test_usage(team, reader_api, settings):
     team.workspace.save()
     make_job(team.workspace, team.owner)
     body = reader_api.get("/api/v1/usage").json()
-    assert body["budget"] == 100 and body["running"] == 1 and body["running_cap"] == 7
-    assert float(body["reserved"]) == 3.0 and float(body["left"]) == 97.0
+    assert body["budget"] == 100
+    assert body["running"] == 1
+    assert body["running_cap"] == 7
+    assert float(body["reserved"]) == 3.0
+    assert float(body["left"]) == 97.0

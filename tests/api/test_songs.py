@@ -20,7 +20,8 @@ def test_list_pages_by_cursor_newest_first(team, reader_api):
     songs = [make_song(team.workspace, team.owner, title=f"Theme {n}") for n in range(5)]
     first = reader_api.get("/api/v1/songs", {"limit": 2}).json()
     assert [s["title"] for s in first["items"]] == ["Theme 4", "Theme 3"]
-    assert first["previous_cursor"] == "" and first["next_cursor"]
+    assert first["previous_cursor"] == ""
+    assert first["next_cursor"]
     second = reader_api.get("/api/v1/songs", {"limit": 2, "after": first["next_cursor"]}).json()
     assert [s["title"] for s in second["items"]] == ["Theme 2", "Theme 1"]
     back = reader_api.get("/api/v1/songs", {"limit": 2, "before": second["previous_cursor"]})
@@ -85,11 +86,13 @@ def test_one_song_with_files_lineage_and_review(team, reader_api):
     body = reader_api.get(f"/api/v1/songs/{song.id}").json()
     assert body["parent"]["id"] == str(parent.id)
     assert [c["id"] for c in body["children"]] == [str(child.id)]
-    assert body["review_status"] == "draft" and body["relation"] == "extend"
+    assert body["review_status"] == "draft"
+    assert body["relation"] == "extend"
     files = {f["kind"]: f for f in body["files"]}
     assert files["audio"]["url"] == f"/api/v1/songs/{song.id}/files/audio"
     assert files["stem"]["url"] == f"/api/v1/files/{stem.id}"
-    assert files["video"]["url"] is None and files["video"]["archived"] is False
+    assert files["video"]["url"] is None
+    assert files["video"]["archived"] is False
 
 
 def test_files_stream_with_range(team, reader_api):
@@ -97,23 +100,27 @@ def test_files_stream_with_range(team, reader_api):
     song.audio_file.save("x.mp3", ContentFile(AUDIO))
     url = f"/api/v1/songs/{song.id}/files/audio"
     whole = reader_api.get(url)
-    assert whole.status_code == 200 and whole["Content-Type"] == "audio/mpeg"
+    assert whole.status_code == 200
+    assert whole["Content-Type"] == "audio/mpeg"
     assert b"".join(whole.streaming_content) == AUDIO
     part = reader_api.get(url, headers={"Range": "bytes=10-19"})
-    assert part.status_code == 206 and part["Content-Range"] == f"bytes 10-19/{len(AUDIO)}"
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-19/{len(AUDIO)}"
     assert b"".join(part.streaming_content) == AUDIO[10:20]
 
 
 def test_files_not_yet_copied_say_so(team, reader_api):
     song = make_song(team.workspace, team.owner, audio_url="https://cdn.example/a.mp3")
     response = reader_api.get(f"/api/v1/songs/{song.id}/files/audio")
-    assert response.status_code == 404 and "copied" in response.json()["detail"]
+    assert response.status_code == 404
+    assert "copied" in response.json()["detail"]
     assert reader_api.get(f"/api/v1/songs/{song.id}/files/bogus").status_code == 404
     pending = Asset.objects.create(
         song=song, workspace=team.workspace, kind=AssetKind.STEM, remote_url="https://x/s.mp3"
     )
     response = reader_api.get(f"/api/v1/files/{pending.id}")
-    assert response.status_code == 404 and "copied" in response.json()["detail"]
+    assert response.status_code == 404
+    assert "copied" in response.json()["detail"]
 
 
 def test_read_only_tokens_cannot_change_songs(team, reader_api):
@@ -129,21 +136,25 @@ def test_read_only_tokens_cannot_change_songs(team, reader_api):
         assert response.status_code == 403, url
         assert "read-only" in response.json()["detail"]
     song.refresh_from_db()
-    assert song.title == "Keep" and song.deleted_at is None
+    assert song.title == "Keep"
+    assert song.deleted_at is None
 
 
 def test_rename_trash_and_restore(team, editor_api):
     song = make_song(team.workspace, team.owner, title="Old")
     url = f"/api/v1/songs/{song.id}"
     renamed = editor_api.patch(url, {"title": "New name"}, content_type="application/json")
-    assert renamed.status_code == 200 and renamed.json()["title"] == "New name"
+    assert renamed.status_code == 200
+    assert renamed.json()["title"] == "New name"
     bad = editor_api.patch(url, {"title": ""}, content_type="application/json")
-    assert bad.status_code == 400 and "title" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "title" in bad.json()["errors"]
     assert editor_api.post(f"{url}/trash").status_code == 200
     assert Song.objects.get(pk=song.pk).deleted_at is not None
     assert editor_api.get(url).status_code == 404
     restored = editor_api.post(f"{url}/restore")
-    assert restored.status_code == 200 and restored.json()["title"] == "New name"
+    assert restored.status_code == 200
+    assert restored.json()["title"] == "New name"
     assert editor_api.post(f"{url}/restore").status_code == 404  # not in the trash any more
     verbs = set(ActivityEvent.objects.values_list("verb", flat=True))
     assert {"song_renamed", "song_deleted", "song_restored"} <= verbs

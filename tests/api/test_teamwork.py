@@ -18,12 +18,13 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def test_projects_create_add_reorder_remove_and_zip(team, editor_api):
+def test_projects_create_add_reorder_remove_and_zip(team, editor_api, settings):
     a = make_song(team.workspace, team.owner, title="Alpha")
     b = make_song(team.workspace, team.owner, title="Beta")
     a.audio_file.save("a.mp3", ContentFile(b"ID3" + b"a" * 100))
     created = editor_api.post("/api/v1/projects", {"name": "  Level 1  "}, content_type=JSON)
-    assert created.status_code == 201 and created.json()["name"] == "Level 1"
+    assert created.status_code == 201
+    assert created.json()["name"] == "Level 1"
     url = f"/api/v1/projects/{created.json()['id']}"
     for song in (a, b, a):  # adding twice keeps one
         added = editor_api.post(f"{url}/songs", {"song_id": str(song.id)}, content_type=JSON)
@@ -33,13 +34,21 @@ def test_projects_create_add_reorder_remove_and_zip(team, editor_api):
     moved = editor_api.put(f"{url}/order", order, content_type=JSON)
     assert [s["title"] for s in moved.json()["songs"]] == ["Beta", "Alpha"]
     stale = editor_api.put(f"{url}/order", {"song_ids": [str(a.id)]}, content_type=JSON)
-    assert stale.status_code == 409 and "each of the project's songs" in stale.json()["detail"]
+    assert stale.status_code == 409
+    assert "each of the project's songs" in stale.json()["detail"]
     twice = editor_api.put(f"{url}/order", {"song_ids": [str(a.id)] * 2}, content_type=JSON)
     assert twice.status_code == 409
     listed = editor_api.get("/api/v1/projects").json()
     assert [p["name"] for p in listed] == ["Level 1"]
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+    preparing = editor_api.get(f"{url}/zip")  # the worker builds it (here: at once)
+    assert preparing.status_code == 202
+    assert preparing["Retry-After"] == "2"
     archive = editor_api.get(f"{url}/zip")
-    assert archive.status_code == 200 and archive["Content-Type"] == "application/zip"
+    assert archive.status_code == 200
+    assert archive["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
     assert names == ["02 Alpha.mp3", "MISSING.txt"]
     assert editor_api.delete(f"{url}/songs/{b.id}").status_code == 200
@@ -49,7 +58,8 @@ def test_projects_create_add_reorder_remove_and_zip(team, editor_api):
 
 def test_projects_refuse_bad_names_readers_and_strangers(team, editor_api, reader_api, other_api):
     blank = editor_api.post("/api/v1/projects", {"name": "   "}, content_type=JSON)
-    assert blank.status_code == 400 and "name" in blank.json()["errors"]
+    assert blank.status_code == 400
+    assert "name" in blank.json()["errors"]
     assert reader_api.post("/api/v1/projects", {"name": "x"}, content_type=JSON).status_code == 403
     project = Project.objects.create(workspace=team.workspace, name="Ours")
     song = make_song(team.workspace, team.owner)
@@ -70,7 +80,8 @@ def test_a_song_of_another_workspace_is_not_added(team, keys, other_api):
     response = other_api.post(
         f"/api/v1/projects/{theirs.id}/songs", {"song_id": str(ours.id)}, content_type=JSON
     )
-    assert response.status_code == 404 and not theirs.entries.exists()
+    assert response.status_code == 404
+    assert not theirs.entries.exists()
 
 
 def test_comments_and_review_status(team, editor_api, reader_api, other_api):
@@ -81,16 +92,19 @@ def test_comments_and_review_status(team, editor_api, reader_api, other_api):
     )
     assert posted.status_code == 201, posted.content
     comment = Comment.objects.get()
-    assert comment.author == team.owner and comment.at_seconds == 12.5
+    assert comment.author == team.owner
+    assert comment.at_seconds == 12.5
     assert Mention.objects.filter(user=team.editor).exists()
     reply = editor_api.post(
         f"{url}/comments",
         {"body": "Done", "parent_id": str(comment.id)},
         content_type=JSON,
     )
-    assert reply.status_code == 201 and reply.json()["parent_id"] == str(comment.id)
+    assert reply.status_code == 201
+    assert reply.json()["parent_id"] == str(comment.id)
     late = editor_api.post(f"{url}/comments", {"body": "x", "at": 500}, content_type=JSON)
-    assert late.status_code == 400 and "at" in late.json()["errors"]
+    assert late.status_code == 400
+    assert "at" in late.json()["errors"]
     listed = reader_api.get(f"{url}/comments").json()
     assert [c["body"] for c in listed] == ["Louder drums @bob", "Done"]
     assert reader_api.post(f"{url}/comments", {"body": "hi"}, content_type=JSON).status_code == 403
@@ -102,7 +116,8 @@ def test_comments_and_review_status(team, editor_api, reader_api, other_api):
     again = editor_api.put(f"{url}/review", {"status": "approved"}, content_type=JSON)
     assert again.json()["changed"] is False
     bad = editor_api.put(f"{url}/review", {"status": "great"}, content_type=JSON)
-    assert bad.status_code == 400 and "draft" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "draft" in bad.json()["detail"]
     assert (
         reader_api.put(f"{url}/review", {"status": "draft"}, content_type=JSON).status_code == 403
     )

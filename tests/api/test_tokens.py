@@ -19,11 +19,14 @@ USAGE = "/api/v1/usage"
 def test_only_the_digest_and_a_prefix_are_stored(team):
     token, secret = tokens.issue(team.workspace, "ci", TokenRole.EDITOR)
     row = ApiToken.objects.get(pk=token.pk)
-    assert secret.startswith("ps_") and len(secret) > 40
+    assert secret.startswith("ps_")
+    assert len(secret) > 40
     assert secret not in (row.digest, row.prefix)
-    assert row.digest == tokens.digest(secret) and secret.startswith(row.prefix)
+    assert row.digest == tokens.digest(secret)
+    assert secret.startswith(row.prefix)
     assert tokens.find(secret) == token
-    assert tokens.find(secret + "x") is None and tokens.find("") is None
+    assert tokens.find(secret + "x") is None
+    assert tokens.find("") is None
 
 
 def test_a_good_token_answers_and_records_its_use(keys):
@@ -42,7 +45,8 @@ def test_missing_or_unknown_tokens_get_a_401_problem(client, keys, header):
     assert response["Content-Type"] == "application/problem+json"
     assert response["WWW-Authenticate"].startswith("Bearer")
     body = response.json()
-    assert body["status"] == 401 and body["detail"]
+    assert body["status"] == 401
+    assert body["detail"]
 
 
 def test_a_revoked_token_gets_401(keys):
@@ -84,7 +88,8 @@ def test_the_command_prints_a_working_token(team):
     call_command("api_token", team.workspace.name, "nightly", "--role", "editor", stdout=out)
     secret = out.getvalue().strip()
     token = tokens.find(secret)
-    assert token.workspace == team.workspace and token.role == TokenRole.EDITOR
+    assert token.workspace == team.workspace
+    assert token.role == TokenRole.EDITOR
     assert bearer(secret).get(USAGE).status_code == 200
 
 
@@ -105,12 +110,15 @@ def test_owners_make_a_token_shown_once(team, owner_client):
     )
     html = response.content.decode()
     token = ApiToken.objects.get(name="build")
-    assert response.status_code == 200 and token.created_by == team.owner
+    assert response.status_code == 200
+    assert token.created_by == team.owner
     start = html.index('id="new-api-token"')
     secret = html[start:].split('value="', 1)[1].split('"', 1)[0]
-    assert tokens.find(secret) == token and 'data-copy="new-api-token"' in html
+    assert tokens.find(secret) == token
+    assert 'data-copy="new-api-token"' in html
     again = owner_client.get(url).content.decode()
-    assert secret not in again and f"{token.prefix}…" in again
+    assert secret not in again
+    assert f"{token.prefix}…" in again
 
 
 def test_owners_revoke_and_others_cannot_manage_tokens(team, owner_client, keys):
@@ -123,7 +131,8 @@ def test_owners_revoke_and_others_cannot_manage_tokens(team, owner_client, keys)
         assert client.post(url, revoke).status_code == 403
     assert not ApiToken.objects.filter(name="x").exists()
     page = team.client_for(team.editor).get(url).content.decode()
-    assert keys.editor_token.prefix not in page and "Owners make and revoke" in page
+    assert keys.editor_token.prefix not in page
+    assert "Owners make and revoke" in page
     response = owner_client.post(url, {"revoke_token": "1", "token": str(keys.editor_token.pk)})
     assert response.status_code == 302
     assert ApiToken.objects.get(pk=keys.editor_token.pk).revoked_at is not None
@@ -136,5 +145,7 @@ def test_a_bad_token_form_says_why(team, owner_client):
         url, {"create_token": "1", "token_name": "", "token_role": "admin", "expires_in_days": "0"}
     )
     html = response.content.decode()
-    assert response.status_code == 400 and not ApiToken.objects.exists()
-    assert "Name the token" in html and "field-error" in html
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+    assert "Name the token" in html
+    assert "field-error" in html

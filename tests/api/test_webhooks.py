@@ -121,7 +121,8 @@ def test_failures_are_retried_with_backoff_then_given_up(team, editor_api, recei
             assert delivery.next_attempt_at == now + events.retry_delay(attempt)
             assert events.deliver_due(now) == 0  # not due before its backoff
             now = delivery.next_attempt_at
-    assert delivery.state == DeliveryState.FAILED and len(seen) == events.MAX_ATTEMPTS
+    assert delivery.state == DeliveryState.FAILED
+    assert len(seen) == events.MAX_ATTEMPTS
     listed = editor_api.get(f"/api/v1/webhooks/{endpoint_id}/deliveries").json()
     assert len(listed[0]["attempts"]) == events.MAX_ATTEMPTS
     assert listed[0]["attempts"][0] == {
@@ -152,7 +153,8 @@ def test_a_host_that_turns_internal_is_not_posted_to(team, editor_api, receiver,
     monkeypatch.setattr(addresses, "RESOLVER", lambda host, port: ["10.1.2.3"])
     events.deliver_due(later())
     delivery = WebhookDelivery.objects.get()
-    assert seen == [] and delivery.attempts[0]["status"] is None
+    assert seen == []
+    assert delivery.attempts[0]["status"] is None
     assert "internal" in delivery.attempts[0]["answer"]
 
 

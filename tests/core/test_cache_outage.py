@@ -62,7 +62,8 @@ def test_pages_answer_normally_while_redis_is_down(redis_down, team, caplog):
     with caplog.at_level(logging.WARNING):
         # Login works, and its session outlives the cache (kept in the database).
         r = client.post(reverse("login"), {"username": "bob", "password": PASSWORD})
-        assert r.status_code == 302 and r["Location"] == reverse("library:library")
+        assert r.status_code == 302
+        assert r["Location"] == reverse("library:library")
         assert client.get(reverse("library:library")).status_code == 200
         assert client.get(reverse("library:library_poll")).status_code in (200, 286)
         r = client.post(
@@ -80,7 +81,8 @@ def test_pages_answer_normally_while_redis_is_down(redis_down, team, caplog):
         assert r.status_code == 302, r.content[:500]
         assert Job.objects.filter(params__title="Through the outage").exists()
         health = client.get(reverse("healthz"))
-        assert health.status_code == 200 and health.json()["cache"] == "down"
+        assert health.status_code == 200
+        assert health.json()["cache"] == "down"
     assert cache.get("anything", "missing") == "missing"
     outages = [r for r in caplog.records if "unreachable" in r.getMessage()]
     assert len(outages) == 1  # logged once, not once a call

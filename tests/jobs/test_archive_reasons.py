@@ -53,7 +53,8 @@ def test_a_full_disk_says_storage_is_full(song, monkeypatch, settings, staff_cli
     leftovers = [f for _d, _s, files in os.walk(settings.MEDIA_ROOT) for f in files]
     assert leftovers == []
     page = staff_client.get(reverse("staff:staff_dashboard")).content.decode()
-    assert 'id="storage-full"' in page and "Storage is full: 1 file waits" in page
+    assert 'id="storage-full"' in page
+    assert "Storage is full: 1 file waits" in page
 
 
 class ExpiredHost:
@@ -81,15 +82,19 @@ def test_an_expired_link_is_final_after_one_confirmation(song, monkeypatch, stat
     Song.objects.filter(pk=song.pk).update(archive_next_at=None)  # the retry is due
     assert not archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.FAILED and song.archive_attempts == 2
-    assert "expired" in song.archive_error and song.archive_next_at is None
-    assert not archive.archive_song(song.pk) and host.calls == 2  # never tried again
+    assert song.archive_status == ArchiveStatus.FAILED
+    assert song.archive_attempts == 2
+    assert "expired" in song.archive_error
+    assert song.archive_next_at is None
+    assert not archive.archive_song(song.pk)
+    assert host.calls == 2
 
     client = team.client_for(team.owner)
     page = client.get(reverse("library:song", args=[song.pk])).content.decode()
     assert "expired at the provider before it could be copied" in page
     assert "copying the files" not in page
-    assert 'id="play-toggle"' not in page and 'data-player="play"' not in page
+    assert 'id="play-toggle"' not in page
+    assert 'data-player="play"' not in page
     library = client.get(reverse("library:library")).content.decode()
     assert "Not playable: its file expired before it could be copied." in library
     assert f'aria-label="Play {song.title}"' not in library
@@ -102,4 +107,5 @@ def test_a_single_404_is_not_final(song, monkeypatch):
     Song.objects.filter(pk=song.pk).update(archive_next_at=None)
     assert archive.archive_song(song.pk)
     song.refresh_from_db()
-    assert song.archive_status == ArchiveStatus.DONE and not song.archive_problem
+    assert song.archive_status == ArchiveStatus.DONE
+    assert not song.archive_problem

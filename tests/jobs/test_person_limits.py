@@ -39,7 +39,8 @@ def test_a_new_account_spends_nothing_on_the_site_key(site_key, fake_api):
     newcomer = make_user("newcomer", verified=False)
     with pytest.raises(jobs.EmailUnconfirmed, match="Confirm your email address"):
         submit(newcomer, personal(newcomer))
-    assert not Job.objects.exists() and not fake_api.requests
+    assert not Job.objects.exists()
+    assert not fake_api.requests
 
 
 def test_an_address_confirmed_for_another_account_does_not_count(site_key, fake_api):
@@ -54,12 +55,14 @@ def test_an_unconfirmed_account_is_free_on_the_emulator_and_its_own_key(settings
     workspace = personal(newcomer)
     settings.TTAPI_API_KEY = ""
     job = submit(newcomer, workspace)
-    assert job.on_emulator and not job.on_site_key
+    assert job.on_emulator
+    assert not job.on_site_key
     settings.TTAPI_API_KEY = SITE_KEY
     workspace.set_api_key("tt-own-key-0123456789")
     workspace.save()
     job = submit(newcomer, workspace)
-    assert not job.on_emulator and not job.on_site_key
+    assert not job.on_emulator
+    assert not job.on_site_key
 
 
 def test_one_persons_spending_across_workspaces_stops_at_their_budget(site_key, fake_api):

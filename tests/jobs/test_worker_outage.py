@@ -65,7 +65,8 @@ def test_the_main_loop_rides_out_a_database_outage(quiet_worker, monkeypatch, ca
     assert quiet_worker == [0.5, 1.0, 2.0]  # capped backoff while it was down
     outage_lines = [r.getMessage() for r in caplog.records if r.name == "studio.outage"]
     assert len(outage_lines) == 2  # the outage once, its end once
-    assert "unreachable" in outage_lines[0] and "back after" in outage_lines[1]
+    assert "unreachable" in outage_lines[0]
+    assert "back after" in outage_lines[1]
 
 
 def test_backoff_is_capped():
@@ -73,7 +74,9 @@ def test_backoff_is_capped():
 
     outage = Outage("test", first=0.5, cap=15.0)
     waits = [outage.failed(OperationalError("down")) for _ in range(10)]
-    assert waits[:3] == [0.5, 1.0, 2.0] and max(waits) == 15.0 and waits[-1] == 15.0
+    assert waits[:3] == [0.5, 1.0, 2.0]
+    assert max(waits) == 15.0
+    assert waits[-1] == 15.0
     outage.recovered()
     assert outage.failed(OperationalError("down again")) == 0.5  # a new outage starts over
     outage.recovered()
@@ -91,13 +94,15 @@ def test_one_outage_is_logged_once_for_all_the_loops(caplog):
             loop.recovered()
     lines = [r.getMessage() for r in caplog.records if r.name == "studio.outage"]
     assert len(lines) == 2
-    assert "unreachable" in lines[0] and "back after" in lines[1]
+    assert "unreachable" in lines[0]
+    assert "back after" in lines[1]
 
 
 def test_healthz_reports_a_silent_worker_within_seconds(client, db):
     Heartbeat.objects.create(name="worker", seen_at=timezone.now() - timedelta(seconds=20))
     r = client.get(reverse("healthz"))
-    assert r.status_code == 503 and r.json()["worker"] == "stale"
+    assert r.status_code == 503
+    assert r.json()["worker"] == "stale"
     Heartbeat.beat("worker")
     assert client.get(reverse("healthz")).status_code == 200
 
@@ -133,7 +138,8 @@ def test_rows_left_running_by_a_killed_worker_are_pruned(db, settings):
     old_send = _row(jobs.send_job, "SUCCESSFUL", started_at=long_ago, finished_at=long_ago)
     queueing.prune(now)
     killed.refresh_from_db()
-    assert killed.status == "FAILED" and "stopped before the task finished" in killed.traceback
+    assert killed.status == "FAILED"
+    assert "stopped before the task finished" in killed.traceback
     assert DBTaskResult.objects.get(pk=working.pk).status == "RUNNING"  # still within bounds
     # Finished rows go from every queue, the archive one included.
     assert not DBTaskResult.objects.filter(pk__in=[old_copy.pk, old_send.pk]).exists()

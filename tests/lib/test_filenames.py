@@ -35,7 +35,8 @@ def test_file_name_keeps_the_title_less_what_file_systems_refuse(title, ext, exp
 
 def test_file_name_is_cut_to_whole_characters_within_the_byte_limit():
     name = file_name("夜" * 300, ".mp3")
-    assert name.endswith("夜.mp3") and len(name.encode()) <= MAX_BYTES
+    assert name.endswith("夜.mp3")
+    assert len(name.encode()) <= MAX_BYTES
     assert file_name("", ".zip", fallback="project") == "project.zip"
 
 
@@ -78,6 +79,7 @@ def test_zip_entries_with_chinese_names_are_marked_utf8():
     data = b"".join(stream_zip([("上海夜曲.mp3", b"ID3"), ("plain.txt", io.BytesIO(b"x"))]))
     archive = zipfile.ZipFile(io.BytesIO(data))
     chinese, plain = archive.infolist()
-    assert chinese.filename == "上海夜曲.mp3" and chinese.flag_bits & 0x800
+    assert chinese.filename == "上海夜曲.mp3"
+    assert chinese.flag_bits & 0x800
     assert plain.filename == "plain.txt"
     assert "上海夜曲.mp3".encode() in data  # the name itself, as UTF-8 bytes

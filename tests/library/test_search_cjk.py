@@ -72,15 +72,19 @@ def test_the_plain_filter_finds_the_same(library, text):
 
 def test_the_library_page_finds_a_chinese_word_inside_a_title(library, owner_client):
     page = owner_client.get(LIBRARY, {"q": "夜曲"}).content.decode()
-    assert ">上海夜曲</a>" in page and ">Neon Nights</a>" in page and "江边" not in page
+    assert ">上海夜曲</a>" in page
+    assert ">Neon Nights</a>" in page
+    assert "江边" not in page
     page = owner_client.get(LIBRARY, {"q": "黄浦江"}).content.decode()
-    assert ">江边</a>" in page and "上海夜曲" not in page
+    assert ">江边</a>" in page
+    assert "上海夜曲" not in page
 
 
 def test_search_follows_edits_of_chinese_text(library):
     way = search.chosen(connection.alias)
     Song.objects.filter(pk=library["Quiet"].pk).update(lyrics="外滩的月光")
-    assert found(way, "月光") == {"Quiet"} and found(way, "moon") == set()
+    assert found(way, "月光") == {"Quiet"}
+    assert found(way, "moon") == set()
     song = library["江边"]
     song.title = "外滩"
     song.save()

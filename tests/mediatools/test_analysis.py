@@ -155,8 +155,11 @@ def test_a_file_is_decoded_and_analysed():
     x = stereo(click_track(128, 6) + np.concatenate([chord(c, 1.5) for c in A_MINOR]))
     result = analysis.analyse_file(float_wav(x))
     assert result.seconds == pytest.approx(6.0)
-    assert abs(result.bpm - 128) <= 1 and result.key == "A minor"
-    assert result.lufs is not None and result.true_peak is not None and result.lra is not None
+    assert abs(result.bpm - 128) <= 1
+    assert result.key == "A minor"
+    assert result.lufs is not None
+    assert result.true_peak is not None
+    assert result.lra is not None
     with pytest.raises(mediatools.DecodeError):
         analysis.analyse_file(b"not audio")
 
@@ -174,7 +177,8 @@ def test_noise_has_loudness_but_no_tempo_or_key():
     noise = np.random.default_rng(7).standard_normal((RATE * 3, 2)).astype(np.float32) * 0.1
     result = analysis.analyse(noise, RATE)
     assert (result.bpm, result.key) == (None, None)
-    assert result.lufs is not None and result.true_peak is not None
+    assert result.lufs is not None
+    assert result.true_peak is not None
 
 
 def test_gain_to_a_target_respects_the_true_peak_ceiling():
@@ -187,7 +191,9 @@ def test_gain_to_a_target_respects_the_true_peak_ceiling():
 def test_normalised_copy_measures_the_target_by_ffmpeg():
     x = stereo(sine(440, 5, 10 ** (-23 / 20)) + sine(1000, 5, 0.02))
     out, gain = analysis.normalised(x, RATE, target=-14.0, ceiling=-1.0)
-    assert out.shape == x.shape and out.dtype == np.float32 and gain > 0
+    assert out.shape == x.shape
+    assert out.dtype == np.float32
+    assert gain > 0
     assert np.array_equal(x, stereo(sine(440, 5, 10 ** (-23 / 20)) + sine(1000, 5, 0.02)))
     reference = ffmpeg_ebur128(out)
     assert abs(reference["I"] - -14.0) <= 0.5

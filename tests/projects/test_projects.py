@@ -13,6 +13,10 @@ from studio.projects import contents as projects
 from tests.conftest import make_user
 from tests.factories import make_song
 
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+}
+
 
 @pytest.fixture
 def project(team):
@@ -61,7 +65,7 @@ def test_viewer_sees_but_may_not_change(team, project, viewer_client):
     assert "Play all" in html
     assert url("projects:project_move", project) not in html
     assert "draggable" not in html
-    assert viewer_client.get(url("projects:project_zip", project)).status_code == 200
+    assert viewer_client.get(url("projects:project_zip", project)).status_code == 202  # being built
     assert "Release" in viewer_client.get(reverse("projects:project_list")).content.decode()
     for name in CHANGES:
         data = {"song": str(a.id), "name": "Renamed", "direction": "down"}
@@ -170,6 +174,13 @@ def test_zip_holds_archived_files_in_order_and_names_the_missing(
     first, _pending, second = filled(team, project, "Intro", "Not yet", "Outro")
     first.audio_file.save("intro.mp3", ContentFile(b"ID3 intro audio"))
     second.audio_file.save("outro.wav", ContentFile(b"RIFF outro audio" * 10_000))
+    settings.TASKS = IMMEDIATE_TASKS
+    waiting = viewer_client.get(url("projects:project_zip", project))
+    assert waiting.status_code == 202
+    assert "Preparing the zip" in waiting.content.decode()
+    assert viewer_client.get(url("projects:project_zip", project), headers={"HX-Request": "true"})[
+        "HX-Redirect"
+    ] == url("projects:project_zip", project)  # the waiting page's poll, once the worker built it
     response = viewer_client.get(url("projects:project_zip", project))
     assert response.status_code == 200
     assert response.streaming
@@ -215,6 +226,8 @@ def test_zip_names_keep_chinese_titles_in_utf8_and_never_twice(
     Project.objects.filter(pk=project.pk).update(name="上海 专辑")
     for song in filled(team, project, "上海夜曲", "上海夜曲"):
         song.audio_file.save("take.mp3", ContentFile(b"ID3 audio"))
+    settings.TASKS = IMMEDIATE_TASKS
+    assert viewer_client.get(url("projects:project_zip", project)).status_code == 202  # built
     response = viewer_client.get(url("projects:project_zip", project))
     disposition = response["Content-Disposition"]
     assert 'filename="project.zip"' in disposition  # the ASCII name for old clients

@@ -107,6 +107,20 @@ def test_viewers_resolve_their_own_threads_only(team, song, owner_client, viewer
     assert viewers.resolved_by == team.viewer
 
 
+def test_a_viewer_cannot_resolve_a_thread_through_their_own_reply(
+    team, song, owner_client, viewer_client
+):
+    post(owner_client, song, body="Owner's note")
+    thread = Comment.objects.get()
+    post(viewer_client, song, body="A reply", parent=str(thread.id))
+    reply = Comment.objects.get(parent=thread)
+    assert (
+        viewer_client.post(reverse("reviews:comment_resolve", args=[reply.id])).status_code == 403
+    )
+    thread.refresh_from_db()
+    assert thread.resolved_at is None
+
+
 def test_editors_resolve_and_reopen_any_thread(team, song, viewer_client, editor_client):
     post(viewer_client, song, body="Note", at="10")
     comment = Comment.objects.get()

@@ -213,6 +213,10 @@ def test_a_project_link_plays_its_songs_in_order_and_nothing_else(team, song, se
         guest.get(reverse("shares:share_media", args=[token, outside.id, "audio"])).status_code
         == 404
     )
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+    assert guest.get(reverse("shares:share_zip", args=[token])).status_code == 202  # being built
     response = guest.get(reverse("shares:share_zip", args=[token]))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
@@ -274,3 +278,11 @@ def test_links_are_listed_in_settings_for_members(team, song, owner_client, view
     assert "listen, download" in html
     assert "Revoke" not in html
     assert "/s/" not in html
+
+
+def test_the_owner_is_told_that_guests_without_downloads_can_still_record(
+    team, song, editor_client
+):
+    html = editor_client.get(reverse("library:song", args=[song.id])).content.decode()
+    assert "Without downloads, guests still hear the full song in full quality" in html
+    assert "can also record it" in html

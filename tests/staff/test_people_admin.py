@@ -49,10 +49,14 @@ def test_the_list_shows_spending_budget_and_confirmation(staff_client, settings)
     spend(dora, 50, site_key=False)  # on a workspace's own key: not the person's
     Profile.objects.filter(user=newcomer).update(monthly_budget=20, max_workspaces=1)
     page = staff_client.get(LIST).content.decode()
-    assert "16.5" in row(page, "dora") and "100 (the default)" in row(page, "dora")
-    assert "1 / 3" in row(page, "dora") and 'alt="True"' in row(page, "dora")
+    assert "16.5" in row(page, "dora")
+    assert "100 (the default)" in row(page, "dora")
+    assert "1 / 3" in row(page, "dora")
+    assert 'alt="True"' in row(page, "dora")
     newcomer_row = row(page, "newcomer")
-    assert 'alt="False"' in newcomer_row and ">0<" in newcomer_row and ">20<" in newcomer_row
+    assert 'alt="False"' in newcomer_row
+    assert ">0<" in newcomer_row
+    assert ">20<" in newcomer_row
     assert "1 / 1" in newcomer_row
 
 

@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
@@ -244,6 +245,9 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     workspace, role = current_workspace(request)
+    # PostgreSQL refuses NUL in any text it is given; no filter or word holds one.
+    if any("\x00" in value for _name, values in request.GET.lists() for value in values):
+        return HttpResponseBadRequest(_("A filter cannot contain a NUL character."))
     try:
         context = _filtered(request, workspace)
     except BadCursor:

@@ -12,6 +12,7 @@ viewer's behalf); archiving runs on its own queue, so the wait is short.
 import os
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 from byteranges import ranged_response
 from studio.lib.filenames import content_disposition, file_name
 from studio.lib.mediatypes import INERT, sniff_file
+from studio.lib.offload import offloaded
 from studio.models import ArchiveStatus, Asset
 from studio.workspaces.access import song_for
 
@@ -34,28 +36,56 @@ def inert(response: HttpResponse) -> HttpResponse:
 
 
 def serve_file(
-    request: HttpRequest, file: FieldFile | None, download_name: str | None, *, handle=None
+    request: HttpRequest,
+    file: FieldFile | None,
+    download_name: str | None,
+    *,
+    handle=None,
+    stored_name: str = "",
+    cache_control: str = "private, no-store",
+    own_type: str = "",
+    ascii_fallback: str = "song",
 ) -> HttpResponse:
-    """A stored file (or an open `handle` of it) with its sniffed type; unknown types only
-    as a download. `download_name` is any script's: the header carries it in UTF-8 too."""
+    """A stored file (or an open `handle` of the default storage's `stored_name`) with its
+    sniffed type; unknown types only as a download. The front server or the object store
+    sends the bytes when MEDIA_OFFLOAD says so (studio/lib/offload.py). `own_type` is for
+    files the studio made itself (zips): their type is known, not sniffed. `download_name`
+    is any script's: the header carries it in UTF-8 too."""
     try:
         handle = handle or file.open("rb")
         size = handle.size
-        content_type = sniff_file(handle)
+        content_type = own_type or sniff_file(handle)
     except (FileNotFoundError, OSError):
         raise Http404("The archived file is missing.") from None
     name = os.path.basename(handle.name or "file")
+    filename = download_name or (name if content_type is None else None)
+    as_attachment = download_name is not None or content_type is None
+    storage = file.storage if file is not None else default_storage
+    handed_off = offloaded(
+        storage,
+        file.name if file is not None else stored_name,
+        content_type or INERT,
+        filename=filename,
+        as_attachment=as_attachment,
+        cache_control=cache_control,
+    )
+    if handed_off is not None:
+        handle.close()
+        if download_name and "Content-Disposition" in handed_off:
+            handed_off["Content-Disposition"] = content_disposition(download_name, ascii_fallback)
+        return inert(handed_off)
     response = ranged_response(
         request,
         handle,
         size,
         content_type or INERT,
-        filename=None if download_name else (name if content_type is None else None),
-        as_attachment=download_name is not None or content_type is None,
+        filename=filename,
+        as_attachment=as_attachment,
         etag=f'"{name}-{size}"',
     )
+    response["Cache-Control"] = cache_control
     if download_name and "Content-Disposition" in response:  # not on a 304 or a 416
-        response["Content-Disposition"] = content_disposition(download_name, "song")
+        response["Content-Disposition"] = content_disposition(download_name, ascii_fallback)
     return inert(response)
 
 
@@ -76,10 +106,8 @@ def _download_name(request: HttpRequest, title: str, stored_name: str) -> str | 
     return file_name(title, os.path.splitext(stored_name)[1] or ".bin", fallback="song")
 
 
-def _cached(response: HttpResponse) -> HttpResponse:
-    # Archived files never change under their name; only members may cache them.
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+# Archived files never change under their name; only members may cache them.
+MEMBERS_CACHE = "private, max-age=86400"
 
 
 @require_safe
@@ -91,7 +119,7 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
     file: FieldFile = getattr(song, f"{kind}_file")
     if file:
         name = _download_name(request, song.title, file.name)
-        return _cached(serve_file(request, file, name))
+        return serve_file(request, file, name, cache_control=MEMBERS_CACHE)
     if getattr(song, f"{kind}_url"):
         return not_archived(f"song's {kind}", song.archive_status, song.archive_error)
     raise Http404(f"This song has no {kind}.")
@@ -108,7 +136,7 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
     if asset.file:
         title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
         name = _download_name(request, title, asset.file.name)
-        return _cached(serve_file(request, asset.file, name))
+        return serve_file(request, asset.file, name, cache_control=MEMBERS_CACHE)
     if asset.remote_url:
         return not_archived("file", asset.archive_status, asset.archive_error)
     raise Http404("This file is not ready yet.")

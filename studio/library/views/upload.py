@@ -2,7 +2,6 @@
 unguessable, expiring signed link. The result becomes a root song."""
 
 import os
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -21,6 +19,7 @@ import outbound
 from contract.producer import Action
 from studio.jobs.ttapi import switches
 from studio.lib.numbers import strict_int
+from studio.library import uploads
 from studio.library.forms import UploadForm, submit
 from studio.library.views.media import serve_file
 from studio.workspaces.access import current_workspace, require_editor
@@ -28,11 +27,6 @@ from studio.workspaces.access import current_workspace, require_editor
 LINK_SALT = "studio.upload-link"
 # The provider fetches an upload within minutes; a few days leaves room for retries.
 LINK_MAX_AGE = 3 * 24 * 3600
-
-
-def store_upload(workspace_id, upload) -> str:
-    name = get_valid_filename(os.path.basename(upload.name))[-80:] or "audio"
-    return default_storage.save(f"uploads/{workspace_id}/{uuid.uuid4().hex}/{name}", upload)
 
 
 def signed_link(request: HttpRequest, path: str, name: str = "") -> str:
@@ -107,17 +101,26 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
             )
         elif form.is_valid():
             audio_url = form.cleaned_data["audio_url"]
-            if form.cleaned_data["file"]:
-                upload = form.cleaned_data["file"]
-                audio_url = signed_link(request, store_upload(workspace.id, upload), upload.name)
-            params = {"audio_url": audio_url}
-            if submit(form, Action.UPLOAD, params, workspace=workspace, user=request.user):
-                messages.success(
-                    request,
-                    "Uploading: the song appears below once it is in.",
-                    extra_tags="until-done",
-                )
-                return redirect("library:library")
+            upload = form.cleaned_data["file"]
+            # A file is written only for a job that will be taken: quota and limits first.
+            refused = uploads.refusal(workspace, upload.size) if upload else ""
+            if refused:
+                form.add_error("file", refused)
+            else:
+                stored = uploads.store(workspace, upload) if upload else None
+                if stored is not None:
+                    audio_url = signed_link(request, stored.path, upload.name)
+                params = {"audio_url": audio_url}
+                job = submit(form, Action.UPLOAD, params, workspace=workspace, user=request.user)
+                if stored is not None:
+                    uploads.settle(stored, job)  # refused after all: the file goes
+                if job is not None:
+                    messages.success(
+                        request,
+                        "Uploading: the song appears below once it is in.",
+                        extra_tags="until-done",
+                    )
+                    return redirect("library:library")
     context = {
         "form": form,
         "off": switches.disabled_reason(Action.UPLOAD),
@@ -140,4 +143,4 @@ def upload_file(request: HttpRequest, token: str, name: str = "") -> HttpRespons
         handle = default_storage.open(path, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    return serve_file(request, None, None, handle=handle)
+    return serve_file(request, None, None, handle=handle, stored_name=path)

@@ -2,12 +2,15 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+import outbound
 from studio.jobs.providers import uses_emulator
+from studio.library import uploads
 from studio.staff import charts
 from studio.workspaces.access import require_editor, workspace_from_url
 from studio.workspaces.usage import job_summary, workspace_usage
@@ -26,6 +29,7 @@ def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpRe
     for job in usage.top_jobs:
         job.summary = job_summary(job)
     share = usage.share
+    used, limit = uploads.used_bytes(workspace), settings.WORKSPACE_UPLOAD_QUOTA_BYTES
     return render(
         request,
         "workspaces/usage.html",
@@ -36,6 +40,14 @@ def usage_page(request: HttpRequest, workspace_id: UUID | None = None) -> HttpRe
             "usage": usage,
             # The emulator's credits are counted, but no money is spent.
             "on_emulator": uses_emulator(workspace),
+            "storage": {
+                "used": outbound.size_text(used),
+                "limit": outbound.size_text(limit),
+                "used_bytes": used,
+                "limit_bytes": limit,
+                "percent": round(100 * used / limit) if limit else 100,
+                "full": used >= limit,
+            },
             "percent": None if share is None else round(share * 100),
             "over": share is not None and share >= 1,
             "near": share is not None and WARN_AT <= share < 1,

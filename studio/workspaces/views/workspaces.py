@@ -6,6 +6,7 @@ naming its workspace, so a page left open after switching elsewhere changes the 
 
 import logging
 import smtplib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -39,11 +41,7 @@ from studio.workspaces.access import (
     workspace_for,
     workspace_from_url,
 )
-from studio.workspaces.current import (
-    WorkspaceLimit,
-    create_own_workspace,
-    switch_workspace,
-)
+from studio.workspaces.current import WorkspaceLimit, create_own_workspace, switch_workspace
 from studio.workspaces.forms import (
     ApiKeyForm,
     BudgetForm,
@@ -100,12 +98,23 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     return render(request, "workspaces/create.html", {"form": form})
 
 
+def _referer_path(request: HttpRequest) -> str:
+    """The page the switch was made on, as a path, when it is a page of this site."""
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 @login_required
 @require_POST
 def workspace_switch(request: HttpRequest, workspace_id) -> HttpResponse:
     workspace, _ = workspace_for(request, workspace_id)
     switch_workspace(request.user, workspace)
-    back = request.POST.get("next") or request.headers.get("Referer", "")
+    back = request.POST.get("next") or _referer_path(request)
     return redirect(back if is_safe_url(request, back) else settings.LOGIN_REDIRECT_URL)
 
 
