@@ -17,32 +17,19 @@ from django.views.decorators.http import require_POST
 from contract.errors import MalformedResult
 from studio import jobs
 from studio.db import rows
-from studio.keyedlock import KeyedLock
 from studio.models import Job
 
 logger = logging.getLogger(__name__)
 
-# Deliveries of one job that reach this process at once are applied one after the other: a
-# provider's duplicate then reads the job already finished and is answered without writing
-# (instead of both building the result and one losing at the database). Bounded, so a stuck
-# delivery never holds up the next.
-# Measured with bench/webhook_throughput.py (2,000 jobs, each result sent twice at once; the
-# webhook's rate as a share of a bare view's, median of 3 on a 2-core machine): 41-46 % with
-# this lock, 35-36 % without. The read below is `db.rows.get`, the job and its workspace's
-# key in one SELECT: 37 % against 30 % for the ORM's `defer("raw").filter(pk=…).first()`
-# when it read the job alone. Answering a duplicate from `answered` (below) instead of
-# reading the job: 38.6 % before, 45.6 % after (medians of five runs).
-one_at_a_time = KeyedLock()
 WORKSPACE_KEY = (("workspace", ("api_key_encrypted",)),)
-WAIT_SECONDS = 10.0
 
 
 class Answered:
     """Per job, the delivery this process last answered 200 (a digest of its token and body).
 
     Applying a result is idempotent and a job's status only moves forward, so the same body
-    for the same job, applied once, changes nothing again: a provider's duplicate (the one
-    that waited on the lock above) is answered without reading the job. Bounded, oldest out.
+    for the same job, applied once, changes nothing again: a provider's duplicate
+    is answered without reading the job. Bounded, oldest out.
     """
 
     def __init__(self, size: int = 4096) -> None:
@@ -96,11 +83,6 @@ def _answer(status: int, message: str, **extra) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
-    with one_at_a_time.hold(job_id, timeout=WAIT_SECONDS):
-        return _apply(request, job_id, token)
-
-
-def _apply(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
     body = _read_body(request)  # None when over the limit: refused below, once the job is known
     if body is not None and answered.matches(job_id, token, body):
         return _answer(200, "Already known.", changed=False)
