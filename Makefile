@@ -1,11 +1,18 @@
 # Producer Studio. `make run` serves the studio on the built-in emulator; `make test` runs
-# the whole suite. Both set up .venv first when it is missing or out of date.
+# the whole suite. Both set up .venv first when it is missing or out of date, from the locks
+# in requirements/: run.txt (what the studio needs to run) and dev.txt (that, and the test
+# and lint tools). `make lock` resolves them again from pyproject.toml.
 
 SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
+RUN_LOCK := requirements/run.txt
+DEV_LOCK := requirements/dev.txt
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+# Exact versions with their hashes, nothing else; bytecode is written on first import.
+PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes --no-compile
 
 # The first Python >= 3.12 found: $PYTHON, python3.13, python3.12, python3, then pyenv's.
 FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 python3 \
@@ -14,21 +21,36 @@ FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test test-fast lint format bench worker serve migrate demo check-deploy clean
+.PHONY: run test test-fast lint format bench worker serve migrate demo check-deploy clean lock
 
-$(STAMP): pyproject.toml
+$(PY):
 	@py=$$($(FIND_PYTHON)) || { \
 	  echo "Producer Studio needs Python 3.12 or newer, and none was found."; \
 	  echo "Install one (Debian/Ubuntu: apt-get install python3.12 python3.12-venv; macOS: brew install python@3.12;"; \
 	  echo "or pyenv install 3.12), or point PYTHON at it: make run PYTHON=/path/to/python3.12"; \
 	  exit 1; }; \
 	echo "Using $$py ($$($$py --version))"; \
-	[ -x $(PY) ] || $$py -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	$$py -m venv $(VENV)
 
-migrate: $(STAMP)
+# What running needs (make run, worker, serve).
+$(RUN_STAMP): $(RUN_LOCK) | $(PY)
+	$(PIP_INSTALL) -r $(RUN_LOCK)
+	@touch $@
+
+# That and the test and lint tools (make test, lint, format, bench, lock).
+$(STAMP): $(DEV_LOCK) $(RUN_STAMP)
+	$(PIP_INSTALL) -r $(DEV_LOCK)
+	@touch $@
+
+# Resolve both locks again from pyproject.toml, keeping the versions it still allows
+# (LOCK_ARGS=--upgrade for the newest); dev.txt holds run.txt's versions.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file $(RUN_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint $(RUN_LOCK) --output-file $(DEV_LOCK) pyproject.toml
+
+migrate: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -48,7 +70,7 @@ worker: migrate
 	$(PY) manage.py worker
 
 # Production-style server (see README: Deployment).
-serve: $(STAMP)
+serve: $(RUN_STAMP)
 	$(VENV)/bin/gunicorn producer_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 # The suite runs in one process per core (pytest-xdist), the browser tests all in one of them;
@@ -71,7 +93,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run_all.py
 
-check-deploy: $(STAMP)
+check-deploy: $(RUN_STAMP)
 	set -a; . ./deploy/example.env; set +a; $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

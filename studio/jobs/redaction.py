@@ -20,14 +20,7 @@ def secrets_for(job: Job) -> list[str]:
     the job went to the emulator (whose key is no secret)."""
     keys = [settings.TTAPI_API_KEY]
     if job.on_emulator is not True:
-        loaded = job._state.fields_cache.get("workspace")  # select_related by the poller
-        encrypted = (
-            loaded.api_key_encrypted
-            if loaded is not None
-            else Workspace.objects.filter(pk=job.workspace_id)
-            .values_list("api_key_encrypted", flat=True)
-            .first()
-        )
+        encrypted = job.workspace.api_key_encrypted  # no query where read with select_related
         if encrypted:
             keys.append(Workspace(api_key_encrypted=encrypted).get_api_key())
     return [key.strip() for key in keys if key and len(key.strip()) >= SHORTEST]

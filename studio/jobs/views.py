@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
-import threading
-from collections import OrderedDict
 from uuid import UUID
 
 from django.conf import settings
@@ -15,61 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contract.errors import MalformedResult
-from studio.db import rows
 from studio.jobs import lifecycle as jobs
-from studio.lib.keyedlock import KeyedLock
 from studio.models import Job
 
 logger = logging.getLogger(__name__)
-
-# Deliveries of one job that reach this process at once are applied one after the other: a
-# provider's duplicate then reads the job already finished and is answered without writing
-# (instead of both building the result and one losing at the database). Bounded, so a stuck
-# delivery never holds up the next.
-# Measured with bench/webhook_throughput.py (2,000 jobs, each result sent twice at once; the
-# webhook's rate as a share of a bare view's, median of 3 on a 2-core machine): 41-46 % with
-# this lock, 35-36 % without. The read below is `db.rows.get`, the job and its workspace's
-# key in one SELECT: 37 % against 30 % for the ORM's `defer("raw").filter(pk=…).first()`
-# when it read the job alone. Answering a duplicate from `answered` (below) instead of
-# reading the job: 38.6 % before, 45.6 % after (medians of five runs).
-one_at_a_time = KeyedLock()
-WORKSPACE_KEY = (("workspace", ("api_key_encrypted",)),)
-WAIT_SECONDS = 10.0
-
-
-class Answered:
-    """Per job, the delivery this process last answered 200 (a digest of its token and body).
-
-    Applying a result is idempotent and a job's status only moves forward, so the same body
-    for the same job, applied once, changes nothing again: a provider's duplicate (the one
-    that waited on the lock above) is answered without reading the job. Bounded, oldest out.
-    """
-
-    def __init__(self, size: int = 4096) -> None:
-        self._guard = threading.Lock()
-        self._digests: OrderedDict[UUID, bytes] = OrderedDict()
-        self._size = size
-
-    @staticmethod
-    def digest(token: str, body: bytes) -> bytes:
-        key = token.encode()
-        return hashlib.blake2b(len(key).to_bytes(4, "big") + key + body, digest_size=32).digest()
-
-    def matches(self, job_id: UUID, token: str, body: bytes) -> bool:
-        with self._guard:
-            known = self._digests.get(job_id)
-        return known is not None and hmac.compare_digest(known, self.digest(token, body))
-
-    def remember(self, job_id: UUID, token: str, body: bytes) -> None:
-        digest = self.digest(token, body)
-        with self._guard:
-            self._digests[job_id] = digest
-            self._digests.move_to_end(job_id)
-            if len(self._digests) > self._size:
-                self._digests.popitem(last=False)
-
-
-answered = Answered()
 
 
 def max_body() -> int:
@@ -96,17 +42,10 @@ def _answer(status: int, message: str, **extra) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def job_hook(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
-    with one_at_a_time.hold(job_id, timeout=WAIT_SECONDS):
-        return _apply(request, job_id, token)
-
-
-def _apply(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
     body = _read_body(request)  # None when over the limit: refused below, once the job is known
-    if body is not None and answered.matches(job_id, token, body):
-        return _answer(200, "Already known.", changed=False)
     # The one read of the job: applying the result works from it (`raw`, the last payload,
-    # is only ever written here), with its workspace's key for redaction beside it.
-    job = rows.get(Job, job_id, skip=("raw",), related=WORKSPACE_KEY)
+    # is only ever written here), with its workspace, whose key redaction needs.
+    job = Job.objects.select_related("workspace").defer("raw").filter(pk=job_id).first()
     # Same answer for an unknown job and a wrong token; the comparison takes constant time.
     expected = job.hook_token if job else "x" * 43
     if not hmac.compare_digest(expected.encode(), token.encode()) or job is None:
@@ -129,5 +68,4 @@ def _apply(request: HttpRequest, job_id: UUID, token: str) -> JsonResponse:
         return _answer(400, str(exc))
     except RecursionError:
         return _answer(400, "The body is nested too deeply.")
-    answered.remember(job_id, token, body)
     return _answer(200, "Applied." if changed else "Already known.", changed=changed)

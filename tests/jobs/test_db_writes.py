@@ -124,40 +124,6 @@ def test_a_lost_race_writes_nothing(db, team, queue_in_db, writer):
     assert DBTaskResult.objects.count() == 1
 
 
-def test_rows_get_reads_what_the_orm_reads(db, team):
-    parent = Song.objects.create(workspace=team.workspace, music_id="p")
-    job = remix_job(team, parent, "prov-1")
-    Job.objects.filter(pk=job.pk).update(quota="2.50", raw={"a": [1, "ü"]}, failed_locally=True)
-    expected = Job.objects.defer("raw").get(pk=job.pk)
-    got = rows.get(Job, job.pk, skip=("raw",))
-    assert type(got) is Job
-    assert got.get_deferred_fields() == {"raw"}
-    assert model_to_dict(got, exclude=["raw"]) == model_to_dict(expected, exclude=["raw"])
-    assert (got.created_at, got.quota, got.params) == (
-        expected.created_at,
-        expected.quota,
-        {"music_id": "p", "sound_prompt": "more piano", "starts": 30},
-    )
-    assert got.raw == {"a": [1, "ü"]}  # loaded on first use, like a deferred ORM field
-    assert rows.get(Job, "0" * 32) is None
-
-
-def test_rows_get_reads_a_related_row_in_the_same_select(db, team, django_assert_num_queries):
-    team.workspace.set_api_key("ws-key-1234")
-    team.workspace.save()
-    job = remix_job(team, Song.objects.create(workspace=team.workspace, music_id="p"), "prov-1")
-    with django_assert_num_queries(1):
-        got = rows.get(Job, job.pk, related=(("workspace", ("api_key_encrypted",)),))
-        workspace = got.workspace
-        assert workspace.pk == team.workspace.pk
-        assert workspace.get_api_key() == "ws-key-1234"
-    assert workspace.get_deferred_fields() >= {"name"}
-    assert workspace.name == team.workspace.name  # the rest loads on first use
-    # A job without the related row (a nullable key left empty) gets None, not a blank row.
-    Job.objects.filter(pk=job.pk).update(parent=None)
-    assert rows.get(Job, job.pk, related=(("parent", ("title",)),)).parent is None
-
-
 def test_archive_row_is_the_row_enqueue_writes(db, queue_in_db):
     enqueued = archive.archive_files.enqueue(["s1", "s2"], ["a1"])
     ours = archive.archive_row(["s1", "s2"], ["a1"])
