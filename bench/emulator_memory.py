@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     Processes,
     bench_env,
     free_port,
@@ -142,7 +142,7 @@ def main() -> None:
         paths = make_songs(port, options.songs)
         sampler = Sampler(workers)
         sampler.start()
-        elapsed, statuses, latencies = send_all(
+        elapsed, statuses, _latencies = send_all(
             port, [http_request("GET", p) for p in paths], concurrency=options.concurrency
         )
         time.sleep(1.0)
