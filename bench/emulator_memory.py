@@ -152,7 +152,7 @@ def main() -> None:
         peak = max(sampler.peak.values())
         note(f"statuses {dict(statuses)}; {len(paths)} files in {elapsed:.1f} s")
         report(f"emulator_memory.{label}.web_idle_rss", idle, "MB", "per web process")
-        report(f"emulator_memory.{label}.web_peak_rss", peak, "MB", "near idle")
+        report(f"emulator_memory.{label}.web_peak_rss", peak, "MB", "<= 400 MB")
         report(f"emulator_memory.{label}.web_after_rss", after, "MB", "near idle")
         report(f"emulator_memory.{label}.render_peak_rss", sampler.render_peak, "MB", "bounded")
         report(f"emulator_memory.{label}.files_per_s", len(paths) / elapsed, "files/s", "info")
