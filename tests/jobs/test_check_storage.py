@@ -16,7 +16,7 @@ from django.utils import timezone
 from emulator.models import Job as EmulatorJob
 from studio.jobs import archive
 from studio.jobs import lifecycle as jobs
-from studio.models import ArchiveProblem, ArchiveStatus, JobStatus, Song
+from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, JobStatus, Song
 
 
 def check(*args) -> str:
@@ -202,3 +202,30 @@ def test_a_restore_check(song):
         check("--restore-check")
     with pytest.raises(CommandError, match="only reads"):
         check("--restore-check", "--repair")
+
+
+def test_a_stems_file_is_repaired_or_said_to_be_gone(song, team):
+    stem = Asset.objects.create(
+        song=song,
+        workspace=team.workspace,
+        kind=AssetKind.STEM,
+        label="Vocals",
+        remote_url=song.audio_url,  # the emulator serves it
+    )
+    assert archive.archive_asset(stem.pk)
+    stem.refresh_from_db()
+    default_storage.delete(stem.file.name)
+    assert f"asset {stem.pk} file missing" in check("--no-orphans")
+    assert "Repaired 1" in check("--repair", "--no-orphans")
+    stem.refresh_from_db()
+    assert default_storage.exists(stem.file.name) and stem.size == stem.file.size
+
+    default_storage.delete(stem.file.name)
+    expire_the_providers_links()
+    assert "marked gone 1" in check("--repair", "--no-orphans")
+    stem.refresh_from_db()
+    assert stem.gone and not stem.file
+    page = team.client_for(team.viewer).get(reverse("library:song", args=[song.pk]))
+    html = page.content.decode()
+    assert 'Vocals</span> <span class="error">its file is gone' in html
+    assert 'aria-label="Play the Vocals stem"' not in html
