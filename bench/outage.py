@@ -109,16 +109,17 @@ class Load(threading.Thread):
         self.creates: Counter = Counter()
         self.done = threading.Event()
 
-    def note(self, status: int) -> None:
-        self.answers.setdefault(self.phase, Counter())[status] += 1
+    def note(self, status: int, what: str = "page") -> None:
+        self.answers.setdefault(self.phase, Counter())[what, status] += 1
 
     def get(self, path: str) -> httpx.Response | None:
+        what = "healthz" if path == "/healthz" else "page"
         try:
             response = self.client.get(path, timeout=10)
         except httpx.HTTPError:
-            self.note(0)
+            self.note(0, what)
             return None
-        self.note(response.status_code)
+        self.note(response.status_code, what)
         return response
 
     def run(self) -> None:
@@ -139,7 +140,7 @@ class Load(threading.Thread):
             if n % 8 == 0:
                 status = submit(self.client, n)
                 self.creates[status] += 1
-                self.note(status)
+                self.note(status, "create")
             self.done.wait(0.25)
 
 
@@ -171,8 +172,17 @@ def wait_until_settled() -> Counter:
         time.sleep(1)
 
 
-def files_left(env: dict[str, str]) -> tuple[int, int, int]:
-    """(partial copies, orphans, files missing) in the media storage."""
+def files_left(env: dict[str, str]) -> tuple[int, int, int, int]:
+    """(copies still pending, partial copies, orphans, files missing) in the media storage,
+    once the copies under way have finished (or the settling time is up)."""
+    from studio.models import ArchiveStatus, Song
+
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while time.monotonic() < deadline:
+        pending = Song.objects.filter(archive_status=ArchiveStatus.PENDING).count()
+        if not pending:
+            break
+        time.sleep(1)
     partial = Path(env["MEDIA_ROOT"]) / ".partial"
     partials = sum(1 for p in partial.iterdir() if p.is_file()) if partial.is_dir() else 0
     out = subprocess.run(
@@ -181,7 +191,7 @@ def files_left(env: dict[str, str]) -> tuple[int, int, int]:
     ).stdout  # fmt: skip
     summary = re.search(r"(\d+) missing, (\d+) damaged; (\d+) files in storage, (\d+) named", out)
     missing, _damaged, _stored, orphans = (int(g) for g in summary.groups())
-    return partials, orphans, missing
+    return pending, partials, orphans, missing
 
 
 def main() -> int:
@@ -253,17 +263,21 @@ def main() -> int:
             jobs = Job.objects.count()
             made, lost_songs, doubled = songs_checked()
             running = counts["SUBMITTING"] + counts["ON_QUEUE"]
-            partials, orphans, missing = files_left(env)
+            pending, partials, orphans, missing = files_left(env)
             rss = max((rss_mb(pid) for pid in children(web.pid)), default=0.0)
 
             for phase, answers in load.answers.items():
-                fives = sum(n for status, n in answers.items() if status >= 500)
-                lost = answers[0]
+                fives = sum(n for (what, s), n in answers.items() if s >= 500 and what != "healthz")
+                unwell = sum(
+                    n for (what, s), n in answers.items() if s >= 500 and what == "healthz"
+                )
+                lost = sum(n for (_what, status), n in answers.items() if status == 0)
                 note(f"{phase}: {dict(answers)}")
                 key = phase.replace(" ", "_")
                 report(f"outage.{key}.answered", sum(answers.values()) - lost, "requests", "info")
                 target = "only while PostgreSQL is down" if phase == "postgres down" else "0"
                 report(f"outage.{key}.5xx", fives, "requests", target)
+                report(f"outage.{key}.healthz_503", unwell, "answers", "info")
             note(f"jobs: {dict(counts)}; creates answered {dict(load.creates)}")
             report("outage.postgres.pages_back_after", pg_page, "s", "< 30")
             report("outage.postgres.healthz_well_after", pg_health, "s", "< 30")
@@ -274,6 +288,7 @@ def main() -> int:
             report("outage.songs_doubled", doubled, "songs", "0")
             report("outage.jobs_done", counts["SUCCESS"], "jobs", f"of {jobs}")
             report("outage.jobs_unknown", counts["UNKNOWN"], "jobs", "0 once reconciled")
+            report("outage.copies_pending", pending, "files", "0")
             report("outage.partial_files_left", partials, "files", "0")
             report("outage.orphan_files", orphans, "files", "0")
             report("outage.missing_files", missing, "files", "0")
