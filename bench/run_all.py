@@ -30,6 +30,7 @@ PYTHON = str(_venv_python if _venv_python.exists() else Path(sys.executable))
 SCRIPTS = (
     "synth_speed",
     "emulator_media",
+    "emulator_memory",
     "analysis_speed",
     "library_bench",
     "dashboard_bench",

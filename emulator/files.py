@@ -1,24 +1,24 @@
 """Media rendered on first request and kept on disk under EMULATOR_MEDIA_ROOT.
 
 Each musicId has a folder; a file is written once, atomically (temp file + rename), so
-concurrent first requests at worst render twice and never serve half a file.
+concurrent first requests at worst render twice and never serve half a file. Rendering runs
+in processes of its own (`emulator.rendering`), so the web process stays near its idle size.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import multiprocessing
 import os
-import tempfile
 import threading
-from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from django.conf import settings
 
-from emulator import media
+from emulator import rendering
 from emulator.models import Music
-from emulator.synth import Audio, render
 
 PRESETS = ("simple", "player", "modern")
 CONTENT_TYPES = {
@@ -28,11 +28,14 @@ CONTENT_TYPES = {
     ".mp4": "video/mp4",
 }
 NAMES = ("audio.mp3", "audio.wav", "cover.png", *(f"video-{p}.mp4" for p in PRESETS))
-RENDERED_KEPT = 4  # renders kept in memory: an MP3 and a WAV of one song share one
+# A render process is replaced after this many files: whatever its allocator kept goes.
+RENDERS_PER_PROCESS = 20
+RENDER_TIMEOUT = 600.0  # seconds a request waits for its file
 
-_renders: OrderedDict[str, Audio] = OrderedDict()
-_renders_lock = threading.Lock()
+_lock = threading.Lock()
 _path_locks: dict[Path, threading.Lock] = {}
+_pool: ProcessPoolExecutor | None = None
+_pool_key: tuple[int, int] | None = None  # (process id, size) the pool was made for
 
 
 def root() -> Path:
@@ -43,45 +46,42 @@ def content_type(name: str) -> str:
     return CONTENT_TYPES[os.path.splitext(name)[1]]
 
 
-def _audio(recipe: dict) -> Audio:
-    key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
-    with _renders_lock:
-        if key in _renders:
-            _renders.move_to_end(key)
-            return _renders[key]
-    audio = render(recipe)
-    with _renders_lock:
-        _renders[key] = audio
-        while len(_renders) > RENDERED_KEPT:
-            _renders.popitem(last=False)
-    return audio
+def _render_pool(size: int) -> ProcessPoolExecutor:
+    """This process's render processes, started on first use ("spawn": nothing of the web
+    process, its threads or its connections, is copied into them)."""
+    global _pool, _pool_key
+    key = (os.getpid(), size)
+    with _lock:
+        if _pool is None or _pool_key != key:
+            if _pool is not None and _pool_key[0] == key[0]:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = ProcessPoolExecutor(
+                max_workers=size,
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=RENDERS_PER_PROCESS,
+            )
+            _pool_key = key
+        return _pool
 
 
-def _make(music: Music, name: str) -> bytes:
-    stem = music.stem or None
-    if name == "cover.png":
-        return media.cover_png(music.recipe)
-    audio = _audio(music.recipe)
-    if name == "audio.mp3":
-        return media.mp3_bytes(audio, stem)
-    if name == "audio.wav":
-        return media.wav_bytes(audio, stem)
-    preset = name.removeprefix("video-").removesuffix(".mp4")
-    if stem:
-        # A stem's video plays the stem alone.
-        audio = Audio({stem: audio.stems[stem]}, audio.sample_rate)
-    return media.video_mp4(audio, media.cover_png(music.recipe), preset, music.title)
+def _forget_pool(broken: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is broken:
+            _pool = None
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+def _render(music: Music, name: str, path: Path) -> None:
+    args = (music.recipe, music.stem or None, music.title, name, str(path))
+    size = settings.EMULATOR_RENDER_PROCESSES
+    if size <= 0:
+        rendering.render_into(*args)
+        return
+    pool = _render_pool(size)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        pool.submit(rendering.render_into, *args).result(timeout=RENDER_TIMEOUT)
+    except BrokenProcessPool:
+        _forget_pool(pool)  # a render process died (killed, out of memory): start afresh
         raise
 
 
@@ -92,11 +92,11 @@ def path_for(music: Music, name: str) -> Path:
     path = root() / str(music.music_id) / name
     if path.exists():
         return path
-    with _renders_lock:
+    with _lock:
         lock = _path_locks.setdefault(path, threading.Lock())
     with lock:
         if not path.exists():
-            _write(path, _make(music, name))
+            _render(music, name, path)
     return path
 
 
@@ -105,5 +105,5 @@ def store_upload(data: bytes, suffix: str) -> Path:
     digest = hashlib.sha256(data).hexdigest()
     path = root() / "uploads" / f"{digest}{suffix}"
     if not path.exists():
-        _write(path, data)
+        rendering.write_atomically(path, data)
     return path

@@ -332,6 +332,9 @@ EMULATOR_FAULT_SEED = env.str("EMULATOR_FAULT_SEED", default="")
 # How long the `slow` fault holds an answer (seconds).
 EMULATOR_SLOW_SECONDS = env.float("EMULATOR_SLOW_SECONDS", default=3.0)
 EMULATOR_MEDIA_ROOT = Path(env.str("EMULATOR_MEDIA_ROOT", default=str(MEDIA_ROOT / "emulator")))
+# Processes of each web process that render the emulator's media (0: in the web process
+# itself, which then grows by the size of a song's stems).
+EMULATOR_RENDER_PROCESSES = env.int("EMULATOR_RENDER_PROCESSES", default=1)
 # Result files answer 404 this many seconds after their job ended, as the provider's CDN
 # links expire (0: kept).
 EMULATOR_FILES_EXPIRE_SECONDS = env.float("EMULATOR_FILES_EXPIRE_SECONDS", default=0.0)

@@ -48,5 +48,6 @@ def mark_failed(job: Job, by) -> Outcome:
 def retry_archiving(item: Song | Asset) -> Outcome:
     from studio.jobs import archive
 
-    archive.retry_archiving(item)
-    return True, f"Copying {item} into our storage again."
+    if archive.retry_archiving(item):
+        return True, f"Copying {item} into our storage again."
+    return False, f"{item} is archived and its files are in storage: nothing to copy."

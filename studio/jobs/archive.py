@@ -13,7 +13,7 @@ import os
 import posixpath
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
@@ -193,7 +194,8 @@ def _filename(url: str, content_type: str, stem: str, family: str) -> str:
 
 
 def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) -> str:
-    """Download `url` into the instance's FileField; returns the content type."""
+    """Download `url` into the instance's FileField and note its size in bytes (a file of
+    another size found later is damaged); returns the content type."""
     file = getattr(instance, field)
     with _receiving(file.storage) as (handle, path):
         content_type = _download(url, handle)
@@ -205,8 +207,44 @@ def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) 
             handle.flush()
             os.fsync(handle.fileno())  # all on disk before it gets its real name
             file.save(name, _Complete(handle, path), save=False)
-    type(instance).objects.filter(pk=instance.pk).update(**{field: file.name})
+    size = file.storage.size(file.name)
+    setattr(instance, size_field(field), size)
+    type(instance).objects.filter(pk=instance.pk).update(
+        **{field: file.name, size_field(field): size}
+    )
     return content_type
+
+
+def is_missing(file: FieldFile) -> bool:
+    """Whether a file the row names is absent from its storage."""
+    return bool(file) and not file.storage.exists(file.name)
+
+
+def size_field(file_field: str) -> str:
+    """The field that holds a file field's size as copied."""
+    return "size" if file_field == "file" else file_field.replace("_file", "_size")
+
+
+SONG_FILES = (  # URL field, file field, size field, family
+    ("audio_url", "audio_file", "audio_size", "audio"),
+    ("image_url", "image_file", "image_size", "image"),
+    ("video_url", "video_file", "video_size", "video"),
+)
+
+
+def missing_files(row: Song | Asset) -> list[str]:
+    """The file fields of a row whose files are named but not in storage."""
+    fields = [f for _u, f, _s, _fam in SONG_FILES] if isinstance(row, Song) else ["file"]
+    return [field for field in fields if is_missing(getattr(row, field))]
+
+
+def _forget(names: Iterable[str], storage: Storage) -> None:
+    """Remove damaged files a fresh copy has replaced (their rows name the new ones)."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove the damaged file %s", name, exc_info=True)
 
 
 def remove_stale_partials(now: float | None = None) -> int:
@@ -250,8 +288,13 @@ def _claim(model: type[models.Model], obj: models.Model) -> bool:
     )
 
 
-def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> None:
-    """Record a failed copy: retried later with backoff, or given up with the reason."""
+def _failed(
+    model: type[models.Model], obj: models.Model, exc: Exception, *, lost: str = ""
+) -> None:
+    """Record a failed copy: retried later with backoff, or given up with the reason.
+    `lost`: the file field whose archived file (missing from storage, or damaged) the copy
+    was to replace. Given up for good, the field no longer names it: the page says the
+    file is gone instead of offering a dead player."""
     attempts = obj.archive_attempts + 1
     problem = ArchiveProblem.NONE
     gave_up = attempts >= max_attempts() or getattr(exc, "final", False)
@@ -262,14 +305,19 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
     elif isinstance(exc, ArchiveError):
         message = str(exc)
         if exc.gone:
-            problem = ArchiveProblem.EXPIRED
+            problem = ArchiveProblem.MISSING if lost else ArchiveProblem.EXPIRED
             # One 404 may be a hiccup of the file host; the same answer on the next attempt
             # is taken as final: the link has expired, and no retry can bring the file back.
-            gave_up = gave_up or obj.archive_problem == ArchiveProblem.EXPIRED
+            gave_up = gave_up or obj.archive_problem == problem
     else:
         logger.exception("Archiving %s %s failed", model._meta.model_name, obj.pk)
         message = _("The copy failed unexpectedly.")
-    if gave_up and problem == ArchiveProblem.EXPIRED:
+    if gave_up and problem == ArchiveProblem.MISSING:
+        error = _(
+            "The archived file is missing from storage and the provider no longer serves it "
+            "(%(reason)s): it cannot be copied again."
+        ) % {"reason": message.rstrip(".")}
+    elif gave_up and problem == ArchiveProblem.EXPIRED:
         error = _(
             "The file expired at the provider before it could be copied (%(reason)s, twice)."
         ) % {"reason": message.rstrip(".")}
@@ -279,7 +327,7 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
             "%(message)s Gave up after %(count)d attempts; the provider's link is kept.",
             attempts,
         ) % {"message": message, "count": attempts}
-    elif problem == ArchiveProblem.EXPIRED:
+    elif problem in (ArchiveProblem.EXPIRED, ArchiveProblem.MISSING):
         error = _(
             "%(message)s Checking once more whether the link has expired (attempt %(next)d "
             "of %(most)d)."
@@ -290,7 +338,13 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
             "next": attempts + 1,
             "most": max_attempts(),
         }
+    forget = {}
+    if gave_up and problem == ArchiveProblem.MISSING:
+        name = getattr(obj, lost).name
+        forget = {lost: "", size_field(lost): None}
+        logger.warning("%s %s: %s is gone for good", model._meta.model_name, obj.pk, name)
     model.objects.filter(pk=obj.pk).update(
+        **forget,
         archive_attempts=attempts,
         archive_status=ArchiveStatus.FAILED if gave_up else ArchiveStatus.PENDING,
         archive_problem=problem,
@@ -299,21 +353,41 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
     )
 
 
-def archive_song(song_id) -> bool:
-    """Copy the song's audio, cover and video, then compute its peaks. True when done."""
+NO_SOURCE = "there is no provider link to copy it from"
+
+
+def _needs_copy(file: FieldFile, url: str, again: Collection[str], field: str) -> bool:
+    """Whether a file is to be copied (again): never copied, named but missing from
+    storage, or damaged (`again`). Raises when it is lost and there is no link to copy."""
+    if not file:
+        return bool(url)
+    if field not in again and not is_missing(file):
+        return False
+    if not url:
+        raise ArchiveError(NO_SOURCE, final=True, gone=True)
+    return True
+
+
+def archive_song(song_id, *, again: Collection[str] = ()) -> bool:
+    """Copy the song's audio, cover and video, then compute its peaks. True when done.
+
+    A file the row names but storage lacks is copied again from the provider's link, and
+    so is each file field named in `again` (found damaged); a replaced file is removed."""
     song = Song.objects.filter(pk=song_id).first()
     if song is None or song.archive_status != ArchiveStatus.PENDING or not _claim(Song, song):
         return False
     stem = song.title or song.music_id
+    lost = ""  # the field whose archived file the copy under way replaces
+    damaged: list[str] = []
     try:
-        for url_field, file_field, family in (
-            ("audio_url", "audio_file", "audio"),
-            ("image_url", "image_file", "image"),
-            ("video_url", "video_file", "video"),
-        ):
-            url = getattr(song, url_field)
-            if url and not getattr(song, file_field):
+        for url_field, file_field, _size, family in SONG_FILES:
+            url, file = getattr(song, url_field), getattr(song, file_field)
+            old, lost = file.name, file_field if file else ""
+            if _needs_copy(file, url, again, file_field):
                 _copy(song, file_field, url, stem, family)
+                if old and file_field in again:
+                    damaged.append(old)
+        lost = ""
         extra = {}
         if song.audio_file and not song.peaks:
             with song.audio_file.open("rb") as handle:
@@ -322,7 +396,7 @@ def archive_song(song_id) -> bool:
             if not song.duration:
                 extra["duration"] = round(duration, 3)
     except Exception as exc:
-        _failed(Song, song, exc)
+        _failed(Song, song, exc, lost=lost)
         return False
     Song.objects.filter(pk=song.pk).update(
         archive_status=ArchiveStatus.DONE,
@@ -331,23 +405,26 @@ def archive_song(song_id) -> bool:
         archive_next_at=None,
         **extra,
     )
+    _forget(damaged, default_storage)
     return True
 
 
-def archive_asset(asset_id) -> bool:
-    """Copy one stem, download or video. True when done."""
+def archive_asset(asset_id, *, again: Collection[str] = ()) -> bool:
+    """Copy one stem, download or video (again when its file is missing from storage, or
+    damaged: `again` names "file"). True when done."""
     asset = Asset.objects.select_related("song").filter(pk=asset_id).first()
     if asset is None or asset.archive_status != ArchiveStatus.PENDING or not _claim(Asset, asset):
         return False
     family = "video" if asset.kind == AssetKind.VIDEO else "audio"
     stem = f"{asset.song.title or asset.song.music_id} {asset.label}".strip()
+    old = asset.file.name
     try:
-        if not asset.file:
+        if _needs_copy(asset.file, asset.remote_url, again, "file"):
             content_type = _copy(asset, "file", asset.remote_url, stem, family)
             asset.content_type = content_type[:100]
         size = asset.file.size
     except Exception as exc:
-        _failed(Asset, asset, exc)
+        _failed(Asset, asset, exc, lost="file" if old else "")
         return False
     Asset.objects.filter(pk=asset.pk).update(
         archive_status=ArchiveStatus.DONE,
@@ -359,22 +436,38 @@ def archive_asset(asset_id) -> bool:
     )
     if asset.kind == AssetKind.VIDEO:
         # The song's video is this file: no second copy.
-        Song.objects.filter(pk=asset.song_id, video_file="").update(video_file=asset.file.name)
+        Song.objects.filter(pk=asset.song_id, video_file__in=("", old)).update(
+            video_file=asset.file.name
+        )
+    if old and old != asset.file.name and "file" in again:
+        _forget([old], default_storage)
     return True
 
 
-def retry_archiving(song_or_asset: Song | Asset) -> None:
-    """Start copying again from the first attempt (staff action, management command)."""
+def retry_archiving(song_or_asset: Song | Asset) -> bool:
+    """Start copying again from the first attempt (staff action, management commands, a
+    request for an archived file found missing): a copy that failed or waits, or an
+    archived row whose files are missing from storage. False when there is nothing to do."""
     model = type(song_or_asset)
-    model.objects.filter(pk=song_or_asset.pk).exclude(archive_status=ArchiveStatus.DONE).update(
+    rows = model.objects.filter(pk=song_or_asset.pk)
+    if song_or_asset.archive_status == ArchiveStatus.DONE:
+        if not missing_files(song_or_asset):
+            return False
+        rows = rows.filter(archive_status=ArchiveStatus.DONE)
+    else:
+        rows = rows.exclude(archive_status=ArchiveStatus.DONE)
+    changed = rows.update(
         archive_status=ArchiveStatus.PENDING,
         archive_attempts=0,
         archive_error="",
         archive_problem=ArchiveProblem.NONE,
         archive_next_at=timezone.now() + LEASE,
     )
+    if not changed:
+        return False
     ids = ([str(song_or_asset.pk)], []) if model is Song else ([], [str(song_or_asset.pk)])
     transaction.on_commit(partial(queueing.enqueue_quietly, archive_files, *ids))
+    return True
 
 
 # Queueing.

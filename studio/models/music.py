@@ -165,6 +165,9 @@ class ArchiveProblem(models.TextChoices):
     STORAGE_FULL = "storage_full", _("Storage is full")
     # The provider's file host answered 404 or 410: once while confirming, twice for good.
     EXPIRED = "expired", _("The file expired before it could be copied")
+    # An archived file found missing from storage (or damaged) whose provider link no longer
+    # serves it: nothing can copy it again.
+    MISSING = "missing", _("The archived file is missing")
 
 
 def media_path(instance: models.Model, filename: str) -> str:
@@ -228,6 +231,10 @@ class Song(models.Model):
     audio_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
     image_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
     video_file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    # Bytes of each archived file as copied: a file of another size in storage is damaged.
+    audio_size = models.PositiveBigIntegerField(null=True, blank=True)
+    image_size = models.PositiveBigIntegerField(null=True, blank=True)
+    video_size = models.PositiveBigIntegerField(null=True, blank=True)
     peaks = models.JSONField(default=list, blank=True)
     archive_status = models.CharField(
         max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
@@ -291,7 +298,8 @@ class Song(models.Model):
     @property
     def playable(self) -> bool:
         """Whether a play button can play it: its audio is here, or still on its way (the
-        page says "copying"). A copy given up for good leaves nothing to play."""
+        page says "copying"). A copy given up for good, or an archived file found missing
+        that could not be copied again (its name is cleared), leaves nothing to play."""
         return bool(self.audio_file) or self.archive_status != ArchiveStatus.FAILED
 
 
@@ -333,6 +341,11 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} of {self.song}"
+
+    @property
+    def gone(self) -> bool:
+        """Its archived file went missing and the provider's link could not give it back."""
+        return self.archive_problem == ArchiveProblem.MISSING
 
 
 class LyricsDraft(models.Model):

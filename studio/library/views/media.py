@@ -15,18 +15,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from byteranges import ranged_response
+from studio.jobs import archive
 from studio.lib.filenames import content_disposition, file_name
 from studio.lib.mediatypes import INERT, sniff_file
 from studio.lib.offload import offloaded
-from studio.models import ArchiveStatus, Asset
+from studio.models import ArchiveProblem, ArchiveStatus, Asset, Song
 from studio.workspaces.access import song_for
 
 KINDS = ("audio", "image", "video")
 # Media files never need to run anything, even when opened on their own.
 FILE_CSP = "default-src 'none'; sandbox"
+
+
+class FileMissing(Http404):
+    """The row names an archived file that storage does not hold."""
 
 
 def inert(response: HttpResponse) -> HttpResponse:
@@ -56,7 +62,7 @@ def serve_file(
         size = handle.size
         content_type = own_type or sniff_file(handle)
     except (FileNotFoundError, OSError):
-        raise Http404("The archived file is missing.") from None
+        raise FileMissing("The archived file is missing.") from None
     name = os.path.basename(handle.name or "file")
     filename = download_name or (name if content_type is None else None)
     as_attachment = download_name is not None or content_type is None
@@ -98,6 +104,18 @@ def not_archived(what: str, status: str, error: str) -> HttpResponse:
     return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
 
 
+def file_missing(request: HttpRequest, row: Song | Asset, song: Song) -> HttpResponse:
+    """A readable 404 for an archived file storage has lost. While the provider's link may
+    still serve it, a copy is queued (once: `retry_archiving` moves the row only from
+    archived to copying); a file no link can give back is said to be gone."""
+    gone = row.archive_problem == ArchiveProblem.MISSING
+    copying = not gone and (
+        row.archive_status == ArchiveStatus.PENDING or archive.retry_archiving(row)
+    )
+    context = {"song": song, "gone": gone, "copying": copying}
+    return render(request, "library/file_missing.html", context, status=404)
+
+
 def _download_name(request: HttpRequest, title: str, stored_name: str) -> str | None:
     """The name a download is saved as: the song's title as written, the stored file's
     extension; None when the file is not asked for as a download."""
@@ -119,8 +137,13 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
     file: FieldFile = getattr(song, f"{kind}_file")
     if file:
         name = _download_name(request, song.title, file.name)
-        return serve_file(request, file, name, cache_control=MEMBERS_CACHE)
+        try:
+            return serve_file(request, file, name, cache_control=MEMBERS_CACHE)
+        except FileMissing:
+            return file_missing(request, song, song)
     if getattr(song, f"{kind}_url"):
+        if song.archive_problem == ArchiveProblem.MISSING:
+            return file_missing(request, song, song)
         return not_archived(f"song's {kind}", song.archive_status, song.archive_error)
     raise Http404(f"This song has no {kind}.")
 
@@ -136,7 +159,12 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
     if asset.file:
         title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
         name = _download_name(request, title, asset.file.name)
-        return serve_file(request, asset.file, name, cache_control=MEMBERS_CACHE)
+        try:
+            return serve_file(request, asset.file, name, cache_control=MEMBERS_CACHE)
+        except FileMissing:
+            return file_missing(request, asset, song)
     if asset.remote_url:
+        if asset.gone:
+            return file_missing(request, asset, song)
         return not_archived("file", asset.archive_status, asset.archive_error)
     raise Http404("This file is not ready yet.")
