@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 import mediatools
 import outbound
 from mediatools import peaks
-from studio.jobs import providers, queueing
+from studio.jobs import analysis, providers, queueing
 from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
@@ -300,7 +300,8 @@ def _failed(model: type[models.Model], obj: models.Model, exc: Exception) -> Non
 
 
 def archive_song(song_id) -> bool:
-    """Copy the song's audio, cover and video, then compute its peaks. True when done."""
+    """Copy the song's audio, cover and video, then compute its peaks and measure it (tempo,
+    key, loudness). True when copied."""
     song = Song.objects.filter(pk=song_id).first()
     if song is None or song.archive_status != ArchiveStatus.PENDING or not _claim(Song, song):
         return False
@@ -331,6 +332,8 @@ def archive_song(song_id) -> bool:
         archive_next_at=None,
         **extra,
     )
+    if song.audio_file and song.analysed_at is None:
+        analysis.analyse_song(song.pk)  # never raises: the copy is done whatever it finds
     return True
 
 
