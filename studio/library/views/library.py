@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
@@ -22,6 +23,7 @@ from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
 from studio.lib.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.lib.numbers import strict_int
+from studio.library import figures
 from studio.models import (
     ArchiveStatus,
     Job,
@@ -33,7 +35,7 @@ from studio.models import (
     Song,
     Workspace,
 )
-from studio.models.music import RUNNING_STATUSES, LengthKey
+from studio.models.music import RUNNING_STATUSES, LengthKey, LoudnessKey, TempoKey
 from studio.reviews import comments as reviews
 from studio.workspaces.access import current_workspace
 
@@ -57,6 +59,25 @@ SORTS = {
         "Longest",
         ("Longer", "Shorter"),
     ),
+    # Unmeasured songs last (their keys are 0 BPM and -1000 LUFS).
+    "fast": (
+        Order(
+            ("tempo_key", "created_at", "id"),
+            descending=True,
+            annotations={"tempo_key": TempoKey("bpm")},
+        ),
+        gettext_lazy("Fastest"),
+        (gettext_lazy("Faster"), gettext_lazy("Slower")),
+    ),
+    "loud": (
+        Order(
+            ("loudness_key", "created_at", "id"),
+            descending=True,
+            annotations={"loudness_key": LoudnessKey("lufs")},
+        ),
+        gettext_lazy("Loudest"),
+        (gettext_lazy("Louder"), gettext_lazy("Quieter")),
+    ),
     # How well each of the newest matches of a search matches it (its Order is made per
     # search; search.RANK_WINDOW says how many are ranked). Newest first without a search.
     "best": (Order(("created_at", "id"), descending=True), "Best match", ("Better", "More")),
@@ -72,6 +93,10 @@ CARD_FIELDS = (
     "model",
     "duration",
     "peaks",
+    "bpm",
+    "key",
+    "lufs",
+    "true_peak",
     "favourite",
     "review_status",
     "created_at",
@@ -133,6 +158,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     favourites = params.get("fav") == "1"
     review = params.get("review", "")
     sort = params.get("sort", "new")
+    measured = figures.figure_filter(params)
     if sort not in SORTS:
         sort = "new"
 
@@ -155,6 +181,9 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
         jobs = jobs.none()
     if review in ReviewStatus.values:
         songs = songs.filter(review_status=review)
+        jobs = jobs.none()
+    if measured.active:
+        songs = songs.filter(measured.q())
         jobs = jobs.none()
     if status == "running":
         songs = songs.none()
@@ -182,7 +211,7 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     query = params.copy()
     for name in (AFTER, BEFORE, "page"):
         query.pop(name, None)
-    filtering = any((q, status, relation, model, member, favourites, review))
+    filtering = any((q, status, relation, model, member, favourites, review, measured.active))
     # Job cards belong to the top of the first page.
     job_list = list(jobs[:MAX_JOB_CARDS]) if page.is_first else []
     return {
@@ -206,6 +235,10 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
             "fav": favourites,
             "review": review,
             "sort": sort,
+            "bpm_min": measured.bpm_min,
+            "bpm_max": measured.bpm_max,
+            "key": measured.key,
+            "loudness": measured.loudness,
         },
     }
 
@@ -235,6 +268,8 @@ def library(request: HttpRequest) -> HttpResponse:
         sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
         statuses=STATUSES.items(),
         review_statuses=ReviewStatus.choices,
+        keys=[(key, figures.key_name(key)) for key in figures.KEYS],
+        loudness_bands=[(value, label) for value, label, _, _ in figures.LOUDNESS_BANDS],
     )
     return render(request, "library/library.html", context)
 
