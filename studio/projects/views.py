@@ -17,6 +17,7 @@ from studio.lib.zipstream import stream_zip
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.projects import contents as projects
+from studio.projects import release
 from studio.projects.forms import ProjectForm, song_ids
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
 
@@ -176,6 +177,21 @@ def project_order(request: HttpRequest, project_id) -> HttpResponse:
 def project_zip(request: HttpRequest, project_id) -> HttpResponse:
     project, _role = project_for(request, project_id)
     return zip_response(project, projects.ordered_songs(project))
+
+
+@require_safe
+@login_required
+def project_release(request: HttpRequest, project_id) -> HttpResponse:
+    """The project as a release package (studio.projects.release), streamed as a zip."""
+    project, _role = project_for(request, project_id)
+    songs = projects.ordered_songs(project)
+    response = StreamingHttpResponse(
+        stream_zip(release.release_entries(project, songs)), content_type="application/zip"
+    )
+    name = file_name(f"{project.name} release", ".zip", fallback="release")
+    response["Content-Disposition"] = content_disposition(name, "release")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def zip_response(project: Project, songs: list[Song]) -> StreamingHttpResponse:
