@@ -148,7 +148,7 @@ def test_ab_compare_shows_both_songs_figures(team, owner_client):
     parent = measured(team, "Parent", 96.0, "D minor", -12.0)
     child = measured(team, "Child", 128.0, "F major", -18.3, parent=parent)
     html = owner_client.get(reverse("library:song", args=[child.pk])).content.decode()
-    table = html[html.index('<table class="ab-figures">') : html.index("</table>")]
+    table = html[html.index('<table class="ab-figures figures">') : html.index("</table>")]
     assert re.search(r"Tempo</th><td>128.0 BPM</td><td>96.0 BPM</td>", table)
     assert re.search(r"Key</th><td>F major</td><td>D minor</td>", table)
     assert re.search(r"Loudness</th><td>-18.3 LUFS</td><td>-12.0 LUFS</td>", table)
