@@ -363,6 +363,33 @@ class Asset(models.Model):
         return f"{self.get_kind_display()} {self.label} of {self.song}"
 
 
+class LoudnessRender(models.Model):
+    """A song's copy at the delivery loudness (-14 LUFS, true peak at most -1 dBTP), rendered
+    by the worker for a project's release package, with what it measures once written."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Rendering")
+        DONE = "done", _("Rendered")
+        FAILED = "failed", _("Failed")
+
+    song = models.OneToOneField(Song, models.CASCADE, related_name="loudness_render")
+    source = models.CharField(max_length=300, blank=True, default="")  # the audio it was made of
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    gain = models.FloatField(null=True, blank=True)  # dB applied
+    lufs = models.FloatField(null=True, blank=True)  # measured on the file written
+    true_peak = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Loudness render of {self.song}"
+
+    @property
+    def workspace_id(self):  # media_path's folder: the song's workspace
+        return self.song.workspace_id
+
+
 class LyricsDraft(models.Model):
     """Lyrics written by the lyrics action, kept to reuse in a song."""
 

@@ -4,7 +4,8 @@ For every song in play order: a tagged WAV and MP3 (album = the project, track n
 stems where they were made, its cover, its lyrics as text; and for the whole a manifest,
 as CSV and as JSON, with title, duration, tempo, key, loudness, an ISRC column to fill in
 and the song's lineage. A WAV the provider made is delivered as it is; otherwise the WAV is
-the archived MP3 decoded (16-bit, 44.1 kHz), and the manifest says which.
+the archived MP3 decoded (16-bit, 44.1 kHz), and the manifest says which. Songs rendered
+at -14 LUFS (studio.projects.normalise) add that copy, and its measurement to the manifest.
 
 Entries are made as the zip streams, one song at a time, so memory holds one song's files.
 """
@@ -27,8 +28,9 @@ from mediatools.tags import image_mime
 from studio.lib import filenames
 from studio.lib.mediatypes import sniff
 from studio.library import delivery
-from studio.models import ArchiveStatus, Asset, AssetKind, Song
+from studio.models import ArchiveStatus, Asset, AssetKind, LoudnessRender, Song
 from studio.models.projects import Project
+from studio.projects.normalise import renders_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ MANIFEST_FIELDS = (
     "stems",
     "cover",
     "lyrics",
+    "normalised_wav",
+    "normalised_gain_db",
+    "normalised_lufs",
+    "normalised_true_peak_dbtp",
     "song_id",
     "relation",
     "parent_id",
@@ -66,6 +72,7 @@ class Row:
     files: dict[str, str] = field(default_factory=dict)
     stems: list[str] = field(default_factory=list)
     wav_source: str = ""
+    render: LoudnessRender | None = None
 
     def as_dict(self) -> dict:
         song = self.song
@@ -84,6 +91,11 @@ class Row:
             "stems": self.stems,
             "cover": self.files.get("cover", ""),
             "lyrics": self.files.get("lyrics", ""),
+            # The -14 LUFS copy (rendered on request), as measured once written.
+            "normalised_wav": self.files.get("normalised", ""),
+            "normalised_gain_db": self.render.gain if self.render else None,
+            "normalised_lufs": self.render.lufs if self.render else None,
+            "normalised_true_peak_dbtp": self.render.true_peak if self.render else None,
             "song_id": str(song.pk),
             "relation": song.relation,
             "parent_id": str(song.parent_id) if song.parent_id else "",
@@ -110,7 +122,8 @@ def _read(file) -> bytes:
 
 def _wav_from(data: bytes) -> bytes:
     """16-bit stereo PCM at 44.1 kHz of any audio ffmpeg decodes."""
-    samples, rate = mediatools.decode(data, channels=2, rate=WAV_RATE)
+    # A WAV is read at its own rate (numpy, sample for sample); the rest ffmpeg decodes.
+    samples, rate = mediatools.decode(data, channels=2, rate=WAV_RATE, any_wav_rate=True)
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
@@ -124,7 +137,8 @@ def _wav_from(data: bytes) -> bytes:
 def _mp3_from(data: bytes) -> bytes:
     import lameenc
 
-    samples, rate = mediatools.decode(data, channels=2, rate=WAV_RATE)
+    # A WAV is read at its own rate (numpy, sample for sample); the rest ffmpeg decodes.
+    samples, rate = mediatools.decode(data, channels=2, rate=WAV_RATE, any_wav_rate=True)
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(320)
@@ -150,6 +164,7 @@ def release_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, 
     """The release package's (name, bytes) entries, the manifests last."""
     names = filenames.UniqueNames()
     assets = _assets(songs)
+    renders = renders_of(songs)
     by_id = {song.pk: song for song in songs}
     parents = [s.parent_id for s in songs if s.parent_id and s.parent_id not in by_id]
     by_id.update({p.pk: p for p in Song.objects.filter(pk__in=parents)})
@@ -208,6 +223,16 @@ def release_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, 
                 continue
             row.stems.append(name)
             yield name, data
+        render = renders.get(song.pk)
+        if render is not None:
+            try:
+                data = _read(render.file)
+            except OSError:
+                data = None
+            if data is not None:
+                row.render = render
+                row.files["normalised"] = names.add(f"normalised/{stem} (-14 LUFS).wav")
+                yield row.files["normalised"], delivery.tagged_copy(data, tags)
         if cover:
             ext = ".png" if image_mime(cover) == "image/png" else ".jpg"
             row.files["cover"] = names.add(f"covers/{stem}{ext}")

@@ -6,16 +6,19 @@ import csv
 import hashlib
 import io
 import json
+import wave
 import zipfile
 
+import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 import mediatools
+from mediatools.analysis import loudness, true_peak
 from mediatools.tags import SONG_ID_FRAME
-from studio.models import ArchiveStatus, Asset, AssetKind
+from studio.models import ArchiveStatus, Asset, AssetKind, LoudnessRender
 from studio.models.projects import Project, ProjectSong
 from tests.factories import make_song
 from tests.mediatools.test_tags import (
@@ -189,3 +192,83 @@ def test_release_package_is_for_members_only(team, outsider_client):
     project = Project.objects.create(workspace=team.workspace, name="EP")
     url = reverse("projects:project_release", args=[project.pk])
     assert outsider_client.get(url).status_code == 404
+
+
+def tone(amplitude: float, seconds: float = 4.0, spike: float = 0.0) -> bytes:
+    """A stereo 1 kHz tone at 48 kHz, 16-bit; with `spike`, one sample that loud."""
+    rate = 48000
+    t = np.arange(int(seconds * rate)) / rate
+    x = amplitude * np.sin(2 * np.pi * 1000 * t)
+    if spike:
+        x[rate] = spike
+    pcm = (np.repeat(x[:, None], 2, axis=1) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+
+
+def test_normalised_export_is_rendered_and_measured_in_the_manifest(
+    team, owner_client, viewer_client, immediate_tasks, django_capture_on_commit_callbacks
+):
+    loud = song_with(team, tone(0.7), "loud.wav", title="Loud")
+    # A quiet tone with one spike: the -1 dBTP ceiling stops the gain short of -14 LUFS.
+    spiky = song_with(team, tone(0.02, spike=0.9), "spiky.wav", title="Spiky")
+    project = Project.objects.create(workspace=team.workspace, name="EP")
+    ProjectSong.objects.create(project=project, song=loud, position=0)
+    ProjectSong.objects.create(project=project, song=spiky, position=1)
+    url = reverse("projects:project_normalise", args=[project.pk])
+    assert viewer_client.post(url).status_code == 403
+    before = digest(loud.audio_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url)
+    assert response.status_code == 302
+    page = owner_client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "for the release package: 2 of 2." in page
+
+    archive = zip_of(owner_client, project)
+    tracks = {t["title"]: t for t in json.loads(archive.read("manifest.json"))["tracks"]}
+    for title, track in tracks.items():
+        data = archive.read(track["normalised_wav"])
+        samples, rate = mediatools.read_wav(data)
+        lufs, _lra = loudness(samples, rate)
+        peak = true_peak(samples)
+        # The manifest holds what the delivered file measures, within rounding.
+        assert abs(lufs - track["normalised_lufs"]) < 0.05, title
+        assert abs(peak - track["normalised_true_peak_dbtp"]) < 0.05, title
+        assert peak <= -1.0 + 0.05, title
+        assert riff_info(data)["IPRD"] == "EP"
+    assert abs(tracks["Loud"]["normalised_lufs"] - -14.0) < 0.5
+    assert tracks["Loud"]["normalised_gain_db"] < 0
+    assert tracks["Spiky"]["normalised_lufs"] < -15  # held back by its peak, and says so
+    assert abs(tracks["Spiky"]["normalised_true_peak_dbtp"] - -1.0) < 0.1
+    assert digest(loud.audio_file) == before
+
+    # Asked again: nothing to render.
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(url)
+    assert LoudnessRender.objects.filter(status="done").count() == 2
+
+
+def test_a_song_that_cannot_be_decoded_is_a_failed_render(
+    team, owner_client, immediate_tasks, django_capture_on_commit_callbacks
+):
+    broken = song_with(team, b"RIFF....WAVEnot really", "broken.wav", title="Broken")
+    project = Project.objects.create(workspace=team.workspace, name="EP")
+    ProjectSong.objects.create(project=project, song=broken, position=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("projects:project_normalise", args=[project.pk]))
+    render = LoudnessRender.objects.get(song=broken)
+    assert render.status == "failed" and "could not be decoded" in render.error
+    page = owner_client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "1 could not be rendered." in page
