@@ -272,3 +272,24 @@ def test_a_song_that_cannot_be_decoded_is_a_failed_render(
     assert render.status == "failed" and "could not be decoded" in render.error
     page = owner_client.get(reverse("projects:project", args=[project.pk])).content.decode()
     assert "1 could not be rendered." in page
+
+
+def test_a_shared_projects_download_is_tagged_with_the_project(team, tmp_path):
+    from django.test import Client
+
+    from studio.models import ShareLink
+
+    song = song_with(team, mp3_file(), "song.mp3")
+    project = Project.objects.create(workspace=team.workspace, name="Client EP")
+    secret = Project.objects.create(workspace=team.workspace, name="Secret Plans")
+    ProjectSong.objects.create(project=project, song=song, position=0)
+    ProjectSong.objects.create(project=secret, song=song, position=0)
+    _link, token = ShareLink.issue(
+        workspace=team.workspace, project=project, expires_on="2999-12-31", allow_downloads=True
+    )
+    url = reverse("shares:share_media", args=[token, song.pk, "audio"])
+    # A guest cannot name another project of the workspace: the link's project is the album.
+    data = download(Client(), url, project=str(secret.pk))
+    meta = ffmetadata(data, "mp3", tmp_path)
+    assert meta["album"] == "Client EP" and meta["track"] == "1/1"
+    assert meta[SONG_ID_FRAME] == str(song.pk)

@@ -115,10 +115,16 @@ def _album(request: HttpRequest, song: Song) -> tuple[str, int | None, int | Non
     return project.name, order.index(song.pk) + 1, len(order)
 
 
-def _tagged_download(
-    request: HttpRequest, file: FieldFile, name: str, song: Song, title: str = ""
+def tagged_download(
+    request: HttpRequest,
+    file: FieldFile,
+    name: str,
+    song: Song,
+    title: str = "",
+    album: tuple[str, int | None, int | None] | None = None,
 ) -> HttpResponse:
-    """The file as a download, tagged when it is an MP3 or WAV (else as stored)."""
+    """The file as a download, tagged when it is an MP3 or WAV (else as stored). `album`:
+    the project, track and track count; None reads them from ?project= (members only)."""
     try:
         handle = file.open("rb")
         content_type = sniff_file(handle)
@@ -128,7 +134,7 @@ def _tagged_download(
         handle.close()
     except (FileNotFoundError, OSError):
         raise Http404("The archived file is missing.") from None
-    album, track, count = _album(request, song)
+    album, track, count = album if album is not None else _album(request, song)
     tags = delivery.tags_for(
         song, song.workspace, album=album, track=track, track_count=count, title=title
     )
@@ -148,7 +154,7 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
     if file:
         name = _download_name(request, song.title, file.name)
         if name is not None and kind == "audio":
-            return _tagged_download(request, file, name, song)
+            return tagged_download(request, file, name, song)
         return _cached(serve_file(request, file, name))
     if getattr(song, f"{kind}_url"):
         return not_archived(f"song's {kind}", song.archive_status, song.archive_error)
@@ -169,7 +175,7 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
         if name is not None and asset.kind != "video":
             label = asset.label or asset.get_kind_display()
             tag_title = f"{song.title or _('Untitled')} ({label})" if asset.kind == "stem" else ""
-            return _tagged_download(request, asset.file, name, song, tag_title)
+            return tagged_download(request, asset.file, name, song, tag_title)
         return _cached(serve_file(request, asset.file, name))
     if asset.remote_url:
         return not_archived("file", asset.archive_status, asset.archive_error)
