@@ -142,10 +142,11 @@ def request_renders(project: Project) -> int:
 
 def renders_of(songs: list[Song]) -> dict:
     """The finished renders of these songs whose source is their current audio, by song id."""
+    sources = {song.pk: song.audio_file.name for song in songs}
     return {
         r.song_id: r
         for r in LoudnessRender.objects.filter(song__in=songs, status=LoudnessRender.Status.DONE)
-        if r.file and any(s.pk == r.song_id and s.audio_file.name == r.source for s in songs)
+        if r.file and sources.get(r.song_id) == r.source
     }
 
 
