@@ -293,3 +293,13 @@ def test_a_shared_projects_download_is_tagged_with_the_project(team, tmp_path):
     meta = ffmetadata(data, "mp3", tmp_path)
     assert meta["album"] == "Client EP" and meta["track"] == "1/1"
     assert meta[SONG_ID_FRAME] == str(song.pk)
+
+
+def test_the_project_page_links_each_song_to_its_tagged_download(team, owner_client):
+    song = song_with(team, mp3_file(), "song.mp3", bpm=120.0, key="C major", lufs=-9.04)
+    project = Project.objects.create(workspace=team.workspace, name="EP")
+    ProjectSong.objects.create(project=project, song=song, position=0)
+    html = owner_client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    url = reverse("library:song_media", args=[song.pk, "audio"])
+    assert f"{url}?download=1&amp;project={project.pk}" in html
+    assert "120 BPM · C major · -9.0 LUFS" in html
