@@ -43,6 +43,26 @@ def test_an_archived_song_is_measured(emulator, team, django_capture_on_commit_c
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_upload_is_measured_too(emulator, team, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    made = finished_song(emulator, team, cap)
+    audio_url = f"{emulator.base_url}/files/{made.music_id}/audio.mp3"
+    with cap(execute=True):
+        job = jobs.submit(
+            "upload", {"audio_url": audio_url}, workspace=team.workspace, user=team.editor
+        )
+    emulator.finish_all()
+    with cap(execute=True):
+        job = jobs.poll(job.pk)
+    assert job.status == JobStatus.SUCCESS, job.error
+    uploaded = Song.objects.get(job=job)
+    assert uploaded.relation == "upload"
+    assert uploaded.archive_status == ArchiveStatus.DONE, uploaded.archive_error
+    assert uploaded.analysed_at is not None
+    assert uploaded.lufs is not None and uploaded.true_peak is not None
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_measurement_leaves_archiving_done(
     emulator, team, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
