@@ -8,12 +8,19 @@
 // data-player="play" | "next" | "queue" play it, play it next, or add it to the queue.
 // Other scripts use window.studioPlayer (playQueue, play, cue, playNext, enqueue, toggle, seek,
 // next, previous, current, isCurrent) and listen to "studio:player" events on document.
+//
+// Equal loudness (a setting kept in localStorage, on unless turned off): a track's data-gain
+// is the dB that brings it to the studio's reference loudness (-14 LUFS, never past a true
+// peak of -1 dBTP; studio/library/figures.py). Turning down is audio.volume; turning up
+// needs a GainNode, set up on the first play that needs one (an AudioContext may only start
+// on a click). The setting's changes are sent as "studio:loudness" events.
 "use strict";
 
 (function () {
   const STORE = "studio-player";
   const SEEK_STEP = 5; // seconds per arrow key
   const RESTART_AFTER = 3; // "previous" restarts the song when it played longer than this
+  const LOUDNESS_STORE = "studio-equal-loudness";
 
   let queue = [];
   let index = -1;
@@ -36,18 +43,70 @@
     return pattern ? pattern.replace("{id}", id) : "";
   }
 
+  function gainOf(data) {
+    const gain = data.gain !== undefined && data.gain !== "" ? Number(data.gain) : NaN;
+    return isFinite(gain) ? gain : null;
+  }
+
   function trackOf(node) {
     const holder = node && node.closest("[data-song]");
     if (!holder) return null;
     const data = holder.dataset;
     const title = data.title || "Untitled";
+    const gain = gainOf(data);
     if (data.src) {
-      return { id: data.song, src: data.src, title: title, href: data.href || data.url || "", cover: data.cover || "" };
+      return { id: data.song, src: data.src, title: title, href: data.href || data.url || "", cover: data.cover || "", gain: gain };
     }
     const src = songUrl("Audio", data.song);
     if (!src) return null;
     const cover = data.cover !== undefined ? data.cover : songUrl("Cover", data.song);
-    return { id: data.song, src: src, title: title, href: songUrl("Page", data.song), cover: cover };
+    return { id: data.song, src: src, title: title, href: songUrl("Page", data.song), cover: cover, gain: gain };
+  }
+
+  // Equal loudness.
+  function equalLoudness() {
+    try { return localStorage.getItem(LOUDNESS_STORE) !== "0"; } catch (e) { return true; }
+  }
+
+  let graph = null; // {context, gain} once the bar's audio plays through Web Audio
+
+  function boost(media) {
+    if (graph) return graph;
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return null;
+    try {
+      const context = new Context();
+      const gain = context.createGain();
+      context.createMediaElementSource(media).connect(gain).connect(context.destination);
+      graph = { context: context, gain: gain };
+    } catch (e) { graph = null; }
+    return graph;
+  }
+
+  // Set the bar's level for the current track; `playing`: called from a play, when a
+  // GainNode may be set up and its context started.
+  function level(playing) {
+    const media = audio();
+    if (!media) return;
+    const track = current();
+    const db = equalLoudness() && track && typeof track.gain === "number" ? track.gain : 0;
+    const factor = Math.pow(10, db / 20);
+    if (factor > 1 && playing) boost(media);
+    if (graph) {
+      media.volume = 1;
+      graph.gain.gain.value = factor;
+      if (playing && graph.context.state === "suspended") graph.context.resume();
+    } else {
+      media.volume = Math.min(1, factor);
+    }
+  }
+
+  function setEqualLoudness(on) {
+    try { localStorage.setItem(LOUDNESS_STORE, on ? "1" : "0"); } catch (e) { /* kept for this page */ }
+    level(false);
+    const box = part("loudness");
+    if (box) box.checked = on;
+    document.dispatchEvent(new CustomEvent("studio:loudness", { detail: { on: on } }));
   }
 
   function valid(track) {
@@ -185,6 +244,7 @@
       if (media.readyState >= 1) jump();
       else media.addEventListener("loadedmetadata", jump, { once: true });
     }
+    level(false);
     if (play) {
       const started = media.play();
       if (started && started.catch) started.catch(() => render());
@@ -358,6 +418,12 @@
     ["play", "pause", "loadedmetadata", "durationchange"].forEach((name) => {
       media.addEventListener(name, () => { render(); announce(); });
     });
+    media.addEventListener("play", () => level(true));
+    const box = part("loudness");
+    if (box) {
+      box.checked = equalLoudness();
+      box.addEventListener("change", () => setEqualLoudness(box.checked));
+    }
     media.addEventListener("timeupdate", () => {
       progress();
       announce();
@@ -425,6 +491,8 @@
     previous: previous,
     current: current,
     isCurrent: isCurrent,
+    equalLoudness: equalLoudness,
+    setEqualLoudness: setEqualLoudness,
     trackOf: trackOf,
     audio: audio,
     queue: () => queue.slice(),

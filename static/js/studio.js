@@ -341,6 +341,24 @@
     if (!a || !b || !play) return;
     let active = a;
     const time = $("#ab-time");
+    // Equal loudness (the player bar's setting): the louder one is turned down to the
+    // other's loudness, so A and B differ by their music, not their level.
+    const levels = () => {
+      const player = window.studioPlayer;
+      const on = !player || !player.equalLoudness || player.equalLoudness();
+      const ga = Number(a.dataset.gain);
+      const gb = Number(b.dataset.gain);
+      if (!on || a.dataset.gain === undefined || b.dataset.gain === undefined || !isFinite(ga) || !isFinite(gb)) {
+        a.volume = 1;
+        b.volume = 1;
+        return;
+      }
+      const top = Math.max(ga, gb);
+      a.volume = Math.min(1, Math.pow(10, (ga - top) / 20));
+      b.volume = Math.min(1, Math.pow(10, (gb - top) / 20));
+    };
+    levels();
+    document.addEventListener("studio:loudness", levels);
     const sync = () => { play.textContent = active.paused ? "▶" : "❚❚"; };
     [a, b].forEach((media) => {
       media.addEventListener("timeupdate", () => { if (media === active && time) time.textContent = clock(media.currentTime); });

@@ -37,7 +37,7 @@ from django.utils.translation import ngettext
 import mediatools
 import outbound
 from mediatools import peaks
-from studio.jobs import providers, queueing
+from studio.jobs import analysis, providers, queueing
 from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Song
 
 logger = logging.getLogger(__name__)
@@ -369,7 +369,8 @@ def _needs_copy(file: FieldFile, url: str, again: Collection[str], field: str) -
 
 
 def archive_song(song_id, *, again: Collection[str] = ()) -> bool:
-    """Copy the song's audio, cover and video, then compute its peaks. True when done.
+    """Copy the song's audio, cover and video, then compute its peaks and measure it (tempo,
+    key, loudness). True when copied.
 
     A file the row names but storage lacks is copied again from the provider's link, and
     so is each file field named in `again` (found damaged); a replaced file is removed."""
@@ -406,6 +407,8 @@ def archive_song(song_id, *, again: Collection[str] = ()) -> bool:
         **extra,
     )
     _forget(damaged, default_storage)
+    if song.audio_file and song.analysed_at is None:
+        analysis.analyse_song(song.pk)  # never raises: the copy is done whatever it finds
     return True
 
 

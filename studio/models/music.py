@@ -187,6 +187,20 @@ class LengthKey(Func):
     output_field = FloatField()
 
 
+class TempoKey(Func):
+    """The "Fastest" sort's key: the tempo, 0 when not measured (last), as LengthKey."""
+
+    template = "COALESCE(%(expressions)s, 0.0)"
+    output_field = FloatField()
+
+
+class LoudnessKey(Func):
+    """The "Loudest" sort's key: the integrated loudness, -1000 LUFS when not measured."""
+
+    template = "COALESCE(%(expressions)s, -1000.0)"
+    output_field = FloatField()
+
+
 class SongQuerySet(models.QuerySet):
     """Songs out of the trash (`live`) or in it (`in_trash`); a trashed song keeps its row,
     files and lineage until the sweep empties the trash."""
@@ -236,6 +250,14 @@ class Song(models.Model):
     image_size = models.PositiveBigIntegerField(null=True, blank=True)
     video_size = models.PositiveBigIntegerField(null=True, blank=True)
     peaks = models.JSONField(default=list, blank=True)
+    # Measured from the archived audio by the worker (mediatools.analysis); None until then,
+    # and for what has none (no beat, no pitch, silence).
+    bpm = models.FloatField(null=True, blank=True)
+    key = models.CharField(max_length=12, blank=True, default="")  # "A minor", "Eb major"
+    lufs = models.FloatField(null=True, blank=True)  # integrated loudness
+    lra = models.FloatField(null=True, blank=True)  # loudness range, LU
+    true_peak = models.FloatField(null=True, blank=True)  # dBTP
+    analysed_at = models.DateTimeField(null=True, blank=True)
     archive_status = models.CharField(
         max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING
     )
@@ -289,6 +311,21 @@ class Song(models.Model):
                 F("id").desc(),
                 name="song_ws_length",
             ),
+            models.Index(
+                F("workspace"),
+                TempoKey("bpm").desc(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="song_ws_tempo",
+            ),
+            models.Index(
+                F("workspace"),
+                LoudnessKey("lufs").desc(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="song_ws_loudness",
+            ),
+            models.Index(fields=["workspace", "key", "-created_at", "-id"], name="song_ws_key"),
             models.Index(fields=["archive_status"], name="song_archive_status"),
         ]
 
@@ -346,6 +383,33 @@ class Asset(models.Model):
     def gone(self) -> bool:
         """Its archived file went missing and the provider's link could not give it back."""
         return self.archive_problem == ArchiveProblem.MISSING
+
+
+class LoudnessRender(models.Model):
+    """A song's copy at the delivery loudness (-14 LUFS, true peak at most -1 dBTP), rendered
+    by the worker for a project's release package, with what it measures once written."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Rendering")
+        DONE = "done", _("Rendered")
+        FAILED = "failed", _("Failed")
+
+    song = models.OneToOneField(Song, models.CASCADE, related_name="loudness_render")
+    source = models.CharField(max_length=300, blank=True, default="")  # the audio it was made of
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=media_path, max_length=300, blank=True)
+    gain = models.FloatField(null=True, blank=True)  # dB applied
+    lufs = models.FloatField(null=True, blank=True)  # measured on the file written
+    true_peak = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Loudness render of {self.song}"
+
+    @property
+    def workspace_id(self):  # media_path's folder: the song's workspace
+        return self.song.workspace_id
 
 
 class LyricsDraft(models.Model):

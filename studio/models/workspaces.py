@@ -35,6 +35,8 @@ class Role(models.TextChoices):
 class Workspace(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100)
+    # The artist written into delivered files' tags; the workspace's name when empty.
+    artist_name = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     # The workspace's own TTAPI key, Fernet-encrypted; never rendered back.
     api_key_encrypted = models.TextField(blank=True, default="")

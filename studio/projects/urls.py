@@ -14,5 +14,11 @@ urlpatterns = [
     path("projects/<uuid:project_id>/move/", projects.project_move, name="project_move"),
     path("projects/<uuid:project_id>/order/", projects.project_order, name="project_order"),
     path("projects/<uuid:project_id>/download/", projects.project_zip, name="project_zip"),
+    path("projects/<uuid:project_id>/release/", projects.project_release, name="project_release"),
+    path(
+        "projects/<uuid:project_id>/normalise/",
+        projects.project_normalise,
+        name="project_normalise",
+    ),
     path("songs/<uuid:song_id>/projects/", projects.song_projects, name="song_projects"),
 ]

@@ -7,19 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from studio.accounts.views import is_safe_url
-from studio.lib.filenames import file_name
+from studio.lib.filenames import content_disposition, file_name
+from studio.lib.zipstream import stream_zip
 from studio.library import zips
 from studio.library.views.media import serve_file
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.projects import contents as projects
+from studio.projects import normalise, release
 from studio.projects.forms import ProjectForm, song_ids
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
 
@@ -81,9 +85,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_page(request: HttpRequest, project_id) -> HttpResponse:
     project, role = project_for(request, project_id)
+    songs = projects.ordered_songs(project)
     context = {
         "project": project,
-        "songs": projects.ordered_songs(project),
+        "songs": songs,
+        "normalised": normalise.state(songs),
         "role": role,
         "rename_form": ProjectForm(initial={"name": project.name}),
         "nav": "projects",
@@ -179,6 +185,44 @@ def project_order(request: HttpRequest, project_id) -> HttpResponse:
 def project_zip(request: HttpRequest, project_id) -> HttpResponse:
     project, _role = project_for(request, project_id)
     return zip_response(request, project, projects.ordered_songs(project))
+
+
+@require_POST
+@login_required
+def project_normalise(request: HttpRequest, project_id) -> HttpResponse:
+    """Ask the worker for the songs' loudness-normalised copies (for the release package)."""
+    project, role = project_for(request, project_id)
+    require_editor(role)
+    queued = normalise.request_renders(project)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "Rendering %(count)d song at -14 LUFS; the release package includes it once done.",
+                "Rendering %(count)d songs at -14 LUFS; the release package includes them once "
+                "done.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    else:
+        messages.info(request, _("Every song already has its -14 LUFS copy."))
+    return redirect("projects:project", project.pk)
+
+
+@require_safe
+@login_required
+def project_release(request: HttpRequest, project_id) -> HttpResponse:
+    """The project as a release package (studio.projects.release), streamed as a zip."""
+    project, _role = project_for(request, project_id)
+    songs = projects.ordered_songs(project)
+    response = StreamingHttpResponse(
+        stream_zip(release.release_entries(project, songs)), content_type="application/zip"
+    )
+    name = file_name(f"{project.name} release", ".zip", fallback="release")
+    response["Content-Disposition"] = content_disposition(name, "release")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def zip_response(request: HttpRequest, project: Project, songs: list[Song]) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from studio.accounts import ratelimit
-from studio.library.views.media import _download_name, not_archived, serve_file
+from studio.library.views.media import _download_name, not_archived, serve_file, tagged_download
 from studio.models import Role, Workspace
 from studio.models.shares import ShareLink
 from studio.projects.views import zip_response
@@ -147,6 +147,13 @@ def share_media(request: HttpRequest, token: str, song_id: uuid.UUID, kind: str)
     file = getattr(song, f"{kind}_file")
     if file:
         name = _download_name(request, song.title, file.name)
+        if name is not None and kind == "audio":
+            album: tuple[str, int | None, int | None] = ("", None, None)
+            if link.project_id:
+                order = [s.pk for s in shares.shared_songs(link)]
+                if song.pk in order:
+                    album = (link.project.name, order.index(song.pk) + 1, len(order))
+            return _private(tagged_download(request, file, name, song, album=album))
         return _private(serve_file(request, file, name))
     if getattr(song, f"{kind}_url"):
         return _private(not_archived(f"song's {kind}", song.archive_status, song.archive_error))

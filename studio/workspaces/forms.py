@@ -1,6 +1,7 @@
 """Forms for workspaces: name, API key, budget, invitations, roles and deletion."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from studio.models import Role, Workspace
 
@@ -13,6 +14,22 @@ class NameForm(forms.Form):
         if not name:
             raise forms.ValidationError("Give the workspace a name.")
         return name
+
+
+class ArtistForm(forms.Form):
+    artist_name = forms.CharField(
+        max_length=100,
+        required=False,
+        strip=True,
+        label=_("Artist name"),
+        help_text=_(
+            "Written as the artist into every downloaded MP3 and WAV. Leave empty to use the "
+            "workspace's name."
+        ),
+    )
+
+    def clean_artist_name(self) -> str:
+        return " ".join(self.cleaned_data["artist_name"].split())
 
 
 class ApiKeyForm(forms.Form):

@@ -45,7 +45,7 @@ def test_drag_reorders_and_play_all_plays_the_first(studio, login, shot):
     for title in ("Alpha", "Bravo", "Charlie"):
         projects.add_song(project, archived_song(workspace, owner, title))
     page = login(owner, f"/projects/{project.id}/")
-    titles = page.locator("#project-songs li .entry-title a")
+    titles = page.locator("#project-songs li .entry-title > a")
     expect(titles).to_have_text(["Alpha", "Bravo", "Charlie"])
     shot(page, "project")
 

@@ -89,7 +89,8 @@ def test_with_the_link_expired_the_song_says_its_file_is_gone(song, team):
     song.refresh_from_db()
     assert song.archive_status == ArchiveStatus.FAILED
     assert song.archive_problem == ArchiveProblem.MISSING
-    assert not song.audio_file and not song.playable
+    assert not song.audio_file
+    assert not song.playable
     assert song.image_file  # the cover was not lost
 
     client = team.client_for(team.viewer)
@@ -129,7 +130,8 @@ def test_a_truncated_file_is_damaged_and_replaced(song):
         handle.truncate(os.path.getsize(path) // 2)
 
     report = check()
-    assert f"song {song.pk} audio_file damaged" in report and "when copied" in report
+    assert f"song {song.pk} audio_file damaged" in report
+    assert "when copied" in report
 
     assert "Repaired 1" in check("--repair")
     song.refresh_from_db()
@@ -151,7 +153,8 @@ def test_a_file_from_before_sizes_were_kept_is_decoded(song):
     with open(path, "r+b") as handle:
         handle.truncate(size // 3)
     report = check("--no-orphans")
-    assert f"song {song.pk} audio_file damaged" in report and f"of {song.duration:.1f} s" in report
+    assert f"song {song.pk} audio_file damaged" in report
+    assert f"of {song.duration:.1f} s" in report
 
 
 def test_retry_archiving_copies_a_missing_file_again(song):
@@ -172,12 +175,15 @@ def test_orphans_are_found_and_removed_after_the_grace_period(song):
     os.utime(default_storage.path(old), (a_day_ago, a_day_ago))
 
     report = check()
-    assert f"orphan: {young}" in report and f"orphan: {old}" in report
+    assert f"orphan: {young}" in report
+    assert f"orphan: {old}" in report
     assert default_storage.exists(old)  # found, not deleted
 
     report = check("--delete-orphans")
-    assert f"orphan deleted: {old}" in report and f"orphan: {young}" in report
-    assert not default_storage.exists(old) and default_storage.exists(young)
+    assert f"orphan deleted: {old}" in report
+    assert f"orphan: {young}" in report
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young)
     assert default_storage.exists(song.audio_file.name)  # named files are never orphans
 
 
@@ -218,13 +224,15 @@ def test_a_stems_file_is_repaired_or_said_to_be_gone(song, team):
     assert f"asset {stem.pk} file missing" in check("--no-orphans")
     assert "Repaired 1" in check("--repair", "--no-orphans")
     stem.refresh_from_db()
-    assert default_storage.exists(stem.file.name) and stem.size == stem.file.size
+    assert default_storage.exists(stem.file.name)
+    assert stem.size == stem.file.size
 
     default_storage.delete(stem.file.name)
     expire_the_providers_links()
     assert "marked gone 1" in check("--repair", "--no-orphans")
     stem.refresh_from_db()
-    assert stem.gone and not stem.file
+    assert stem.gone
+    assert not stem.file
     page = team.client_for(team.viewer).get(reverse("library:song", args=[song.pk]))
     html = page.content.decode()
     assert 'Vocals</span> <span class="error">its file is gone' in html

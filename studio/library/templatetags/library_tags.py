@@ -6,7 +6,7 @@ from django import template
 
 from studio.jobs import ledger
 from studio.lib.reversing import url_of
-from studio.library import display
+from studio.library import display, figures
 
 register = template.Library()
 
@@ -25,5 +25,7 @@ register.filter("job_state", display.job_state)
 register.filter("ago", display.ago)
 register.filter("hue", display.hue)
 register.filter("wave", display.wave)
+register.filter("key_name", figures.key_name)
+register.filter("playback_gain", figures.playback_gain)
 # {% url_of "library:song" song.id %}: a card's links, reversed once per name.
 register.simple_tag(url_of, name="url_of")

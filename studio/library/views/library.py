@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
@@ -24,6 +25,7 @@ from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
 from studio.lib.keyset import AFTER, BEFORE, BadCursor, CursorPage, Order, paginate
 from studio.lib.numbers import strict_int
+from studio.library import figures
 from studio.models import (
     ArchiveStatus,
     Job,
@@ -35,7 +37,7 @@ from studio.models import (
     Song,
     Workspace,
 )
-from studio.models.music import RUNNING_STATUSES, LengthKey
+from studio.models.music import RUNNING_STATUSES, LengthKey, LoudnessKey, TempoKey
 from studio.reviews import comments as reviews
 from studio.workspaces.access import current_workspace
 
@@ -59,6 +61,25 @@ SORTS = {
         "Longest",
         ("Longer", "Shorter"),
     ),
+    # Unmeasured songs last (their keys are 0 BPM and -1000 LUFS).
+    "fast": (
+        Order(
+            ("tempo_key", "created_at", "id"),
+            descending=True,
+            annotations={"tempo_key": TempoKey("bpm")},
+        ),
+        gettext_lazy("Fastest"),
+        (gettext_lazy("Faster"), gettext_lazy("Slower")),
+    ),
+    "loud": (
+        Order(
+            ("loudness_key", "created_at", "id"),
+            descending=True,
+            annotations={"loudness_key": LoudnessKey("lufs")},
+        ),
+        gettext_lazy("Loudest"),
+        (gettext_lazy("Louder"), gettext_lazy("Quieter")),
+    ),
     # How well each of the newest matches of a search matches it (its Order is made per
     # search; search.RANK_WINDOW says how many are ranked). Newest first without a search.
     "best": (Order(("created_at", "id"), descending=True), "Best match", ("Better", "More")),
@@ -74,6 +95,10 @@ CARD_FIELDS = (
     "model",
     "duration",
     "peaks",
+    "bpm",
+    "key",
+    "lufs",
+    "true_peak",
     "favourite",
     "review_status",
     "created_at",
@@ -146,6 +171,7 @@ def song_query(workspace: Workspace, params) -> SongQuery:
     favourites = params.get("fav") == "1"
     review = params.get("review", "")
     sort = params.get("sort", "new")
+    measured = figures.figure_filter(params)
     if sort not in SORTS:
         sort = "new"
 
@@ -169,6 +195,9 @@ def song_query(workspace: Workspace, params) -> SongQuery:
     if review in ReviewStatus.values:
         songs = songs.filter(review_status=review)
         jobs = jobs.none()
+    if measured.active:
+        songs = songs.filter(measured.q())
+        jobs = jobs.none()
     if status == "running":
         songs = songs.none()
         jobs = jobs.filter(status__in=RUNNING_STATUSES)
@@ -186,11 +215,17 @@ def song_query(workspace: Workspace, params) -> SongQuery:
         "fav": favourites,
         "review": review,
         "sort": sort,
+        "bpm_min": measured.bpm_min,
+        "bpm_max": measured.bpm_max,
+        "key": measured.key,
+        "loudness": measured.loudness,
     }
     return SongQuery(songs, jobs, sort, filters)
 
 
-def song_page(workspace: Workspace, params, size: int = PAGE_SIZE) -> tuple[SongQuery, CursorPage]:
+def song_page(
+    workspace: Workspace, params, size: int | None = None
+) -> tuple[SongQuery, CursorPage]:
     """The page of the library `params` name (filters, sort and cursor), with each song's
     open comment count. Raises BadCursor for a mangled cursor."""
     found = song_query(workspace, params)
@@ -207,7 +242,7 @@ def song_page(workspace: Workspace, params, size: int = PAGE_SIZE) -> tuple[Song
             order = Order(("relevance", "id"), True, annotations={"relevance": relevance})
         elif q:
             songs = search.matching(songs, q)
-        page = paginate(songs, order, params, size)  # BadCursor for a mangled link
+        page = paginate(songs, order, params, size or PAGE_SIZE)  # BadCursor for a mangled link
         reviews.attach_counts(page.object_list)
     return found, page
 
@@ -269,6 +304,8 @@ def library(request: HttpRequest) -> HttpResponse:
         sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
         statuses=STATUSES.items(),
         review_statuses=ReviewStatus.choices,
+        keys=[(key, figures.key_name(key)) for key in figures.KEYS],
+        loudness_bands=[(value, label) for value, label, _, _ in figures.LOUDNESS_BANDS],
     )
     return render(request, "library/library.html", context)
 

@@ -7,15 +7,22 @@ sandboxing CSP; anything else is an attachment of type application/octet-stream.
 file is archived nothing is served: the provider's copy is never streamed or redirected to
 (its type and bytes are not ours to vouch for, and every play would be a fetch on the
 viewer's behalf); archiving runs on its own queue, so the wait is short.
+
+An MP3 or WAV asked for as a download (?download=1) is a tagged copy (studio.library.delivery):
+title, artist, cover, lyrics, tempo, key and the song's id, and with ?project=<id> the
+project as album and the song's place in it as track number. The archived file is only read.
 """
 
 import os
+import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from byteranges import ranged_response
@@ -23,7 +30,10 @@ from studio.jobs import archive
 from studio.lib.filenames import content_disposition, file_name
 from studio.lib.mediatypes import INERT, sniff_file
 from studio.lib.offload import offloaded
+from studio.library import delivery
 from studio.models import ArchiveProblem, ArchiveStatus, Asset, Song
+from studio.models.projects import Project
+from studio.projects import contents as projects
 from studio.workspaces.access import song_for
 
 KINDS = ("audio", "image", "video")
@@ -128,6 +138,58 @@ def _download_name(request: HttpRequest, title: str, stored_name: str) -> str | 
 MEMBERS_CACHE = "private, max-age=86400"
 
 
+TAGGED_TYPES = ("audio/mpeg", "audio/wav")  # what mediatools.tags writes into
+
+
+def _album(request: HttpRequest, song: Song) -> tuple[str, int | None, int | None]:
+    """The album, track number and track count of a download from a project (?project=),
+    ('', None, None) without one. 404 when the project is not one of the song's workspace
+    or does not hold the song."""
+    project_id = request.GET.get("project", "")
+    if not project_id:
+        return "", None, None
+    try:
+        project_id = uuid.UUID(project_id)
+    except ValueError:
+        raise Http404(_("There is no such project.")) from None
+    project = Project.objects.filter(pk=project_id, workspace_id=song.workspace_id).first()
+    if project is None:
+        raise Http404(_("There is no such project."))
+    order = [s.pk for s in projects.ordered_songs(project)]
+    if song.pk not in order:
+        raise Http404(_("This song is not in that project."))
+    return project.name, order.index(song.pk) + 1, len(order)
+
+
+def tagged_download(
+    request: HttpRequest,
+    file: FieldFile,
+    name: str,
+    song: Song,
+    title: str = "",
+    album: tuple[str, int | None, int | None] | None = None,
+) -> HttpResponse:
+    """The file as a download, tagged when it is an MP3 or WAV (else as stored). `album`:
+    the project, track and track count; None reads them from ?project= (members only)."""
+    try:
+        handle = file.open("rb")
+        content_type = sniff_file(handle)
+        if content_type not in TAGGED_TYPES:
+            return serve_file(request, file, name, handle=handle)
+        data = handle.read()
+        handle.close()
+    except (FileNotFoundError, OSError):
+        raise Http404("The archived file is missing.") from None
+    album, track, count = album if album is not None else _album(request, song)
+    tags = delivery.tags_for(
+        song, song.workspace, album=album, track=track, track_count=count, title=title
+    )
+    copy = ContentFile(delivery.tagged_copy(data, tags), name=os.path.basename(file.name))
+    response = serve_file(request, None, name, handle=copy)
+    response["Cache-Control"] = "private, no-cache"  # the tags follow the song's edits
+    return response
+
+
 @require_safe
 @login_required
 def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
@@ -138,6 +200,8 @@ def song_media(request: HttpRequest, song_id, kind: str) -> HttpResponse:
     if file:
         name = _download_name(request, song.title, file.name)
         try:
+            if name is not None and kind == "audio":
+                return tagged_download(request, file, name, song)
             return serve_file(request, file, name, cache_control=MEMBERS_CACHE)
         except FileMissing:
             return file_missing(request, song, song)
@@ -160,6 +224,12 @@ def asset_media(request: HttpRequest, asset_id) -> HttpResponse:
         title = f"{song.title or 'song'} {asset.label or asset.get_kind_display()}"
         name = _download_name(request, title, asset.file.name)
         try:
+            if name is not None and asset.kind != "video":
+                label = asset.label or asset.get_kind_display()
+                tag_title = (
+                    f"{song.title or _('Untitled')} ({label})" if asset.kind == "stem" else ""
+                )
+                return tagged_download(request, asset.file, name, song, tag_title)
             return serve_file(request, asset.file, name, cache_control=MEMBERS_CACHE)
         except FileMissing:
             return file_missing(request, asset, song)

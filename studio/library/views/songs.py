@@ -182,6 +182,7 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
     parent = Song.objects.live().filter(pk=song.parent_id).first()
     context.update(
         parent=parent,
+        ab_songs=(song, parent),
         creator=song.created_by,
         rename_form=RenameForm(initial={"title": song.title}),
         nav="library",

@@ -44,6 +44,7 @@ from studio.workspaces.access import (
 from studio.workspaces.current import WorkspaceLimit, create_own_workspace, switch_workspace
 from studio.workspaces.forms import (
     ApiKeyForm,
+    ArtistForm,
     BudgetForm,
     DeleteForm,
     InviteForm,
@@ -127,6 +128,8 @@ def _settings_page(request, workspace: Workspace, role: Role, status: int = 200,
         "role": role,
         "name_form": forms.get("name_form") or NameForm(initial={"name": workspace.name}),
         "key_form": forms.get("key_form") or ApiKeyForm(),
+        "artist_form": forms.get("artist_form")
+        or ArtistForm(initial={"artist_name": workspace.artist_name}),
         "budget_form": forms.get("budget_form")
         or BudgetForm(initial={"monthly_budget": workspace.monthly_budget}),
         "model_form": forms.get("model_form")
@@ -159,6 +162,13 @@ def workspace_settings(request: HttpRequest, workspace_id=None) -> HttpResponse:
             workspace.save(update_fields=["name"])
             record(workspace, request.user, Verb.WORKSPACE_RENAMED, f"{old} → {workspace.name}")
         messages.success(request, "Name saved.")
+    elif "set_artist" in request.POST:
+        form = ArtistForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, workspace, role, status=400, artist_form=form)
+        workspace.artist_name = form.cleaned_data["artist_name"]
+        workspace.save(update_fields=["artist_name"])
+        messages.success(request, _("Artist name saved; downloads carry it from now on."))
     elif "set_key" in request.POST:
         form = ApiKeyForm(request.POST)
         if not form.is_valid():
