@@ -29,6 +29,7 @@ import outbound
 from mediatools import peaks
 from studio.jobs import providers, queueing
 from studio.models import ArchiveStatus, Asset, AssetKind, Song
+from studio.models.workspaces import touch
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ def archive_song(song_id) -> bool:
     Song.objects.filter(pk=song.pk).update(
         archive_status=ArchiveStatus.DONE, archive_error="", archive_next_at=None, **extra
     )
+    touch(song.workspace_id)  # playable now: the team's pages show it
     return True
 
 
@@ -241,6 +243,7 @@ def archive_asset(asset_id) -> bool:
     if asset.kind == AssetKind.VIDEO:
         # The song's video is this file: no second copy.
         Song.objects.filter(pk=asset.song_id, video_file="").update(video_file=asset.file.name)
+    touch(asset.song.workspace_id)
     return True
 
 

@@ -40,6 +40,7 @@ from studio.jobs.ttapi import engines
 from studio.jobs.ttapi.switches import disabled_reason
 from studio.models import Job, JobStatus, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
+from studio.models.workspaces import touch
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ S = JobStatus
 ERROR_LIMIT = 1000
 # A result finished by the studio (gave up waiting) may still be replaced by the provider's.
 LATE_RESULT_OK = Q(status__in=RUNNING_STATUSES) | Q(status=S.FAILED, failed_locally=True)
+# The fields of a job its card shows: changing one tells the team's open pages.
+SHOWN_FIELDS = frozenset({"status", "progress", "error"})
 
 
 def poll_delay(poll_count: int) -> timedelta:
@@ -97,7 +100,10 @@ def _cas(job: Job | UUID | str, condition: Q | tuple, **fields: Any) -> bool:
     if isinstance(condition, tuple):
         condition = Q(status__in=condition)
     fields.setdefault("updated_at", timezone.now())
-    return Job.objects.filter(condition, pk=pk).update(**fields) > 0
+    moved = Job.objects.filter(condition, pk=pk).update(**fields) > 0
+    if moved and isinstance(job, Job) and SHOWN_FIELDS.intersection(fields):
+        touch(job.workspace_id)
+    return moved
 
 
 def _short(text: str) -> str:
@@ -158,6 +164,7 @@ def submit(
             next_poll_at=timezone.now() + timedelta(seconds=30),
         )
         transaction.on_commit(partial(queueing.enqueue_quietly, send_job, str(job.pk)))
+        touch(workspace.pk)
     return job
 
 
@@ -479,6 +486,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         if inserted is None:
             return False
         outputs.after_songs(job, new, inserted, queued=queue is not None)
+        touch(job.workspace_id)
         return True
     with transaction.atomic():
         if not _cas(job, LATE_RESULT_OK, **changes):
@@ -489,6 +497,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         if problem:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
             _cas(job, Q(status=S.SUCCESS), status=S.FAILED, error=_short(problem))
+        touch(job.workspace_id)
     return True
 
 

@@ -16,6 +16,7 @@ from studio.lib.filenames import content_disposition, file_name
 from studio.lib.zipstream import stream_zip
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
+from studio.models.workspaces import touch
 from studio.projects import contents as projects
 from studio.projects.forms import ProjectForm, song_ids
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
@@ -96,6 +97,7 @@ def project_rename(request: HttpRequest, project_id) -> HttpResponse:
     form = ProjectForm(request.POST)
     if form.is_valid():
         Project.objects.filter(pk=project.pk).update(name=form.cleaned_data["name"])
+        touch(project.workspace_id)
         messages.success(request, "Renamed.")
     else:
         messages.error(request, form.errors["name"][0])

@@ -35,6 +35,7 @@ from studio.models import (
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey
 from studio.reviews import comments as reviews
+from studio.workspaces import live
 from studio.workspaces.access import current_workspace
 
 PAGE_SIZE = 24
@@ -177,7 +178,11 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
             songs = search.matching(songs, q)
         page = paginate(songs, order, params, PAGE_SIZE)  # BadCursor for a mangled link
         reviews.attach_counts(page.object_list)
-    query = params.copy()
+    # The live poll asks for this very page again: filters and cursor, without its own keys.
+    live_query = params.copy()
+    for name in (live.VERSION_PARAM, "j"):
+        live_query.pop(name, None)
+    query = live_query.copy()
     for name in (AFTER, BEFORE, "page"):
         query.pop(name, None)
     filtering = any((q, status, relation, model, member, favourites, review))
@@ -194,6 +199,8 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
             for song in page.object_list
         ),
         "query": query.urlencode(),
+        "live_query": live_query.urlencode(),
+        "live_version": workspace.live_version,
         "filtering": filtering,
         "f": {
             "q": q,
@@ -269,6 +276,24 @@ def poll_answer(content: str = "", *, more: bool) -> HttpResponse:
 @require_GET
 @login_required
 def poll(request: HttpRequest) -> HttpResponse:
+    """The page's live poll: 204 while nothing changed in the workspace since the version
+    the page shows (one primary-key read), else this page of results again, as the team
+    left it. A poll without a version (a page loaded before live pages) gets `card_swaps`."""
+    seen = live.seen_version(request)
+    if seen is None:
+        return card_swaps(request)
+    workspace, role = current_workspace(request)
+    if workspace.live_version == seen:
+        return live.nothing_new()
+    try:
+        context = _filtered(request, workspace)
+    except BadCursor:
+        return live.nothing_new()  # the page's own pager link says what is wrong
+    context["role"] = role
+    return render(request, "library/library.html#results", context)
+
+
+def card_swaps(request: HttpRequest) -> HttpResponse:
     """Out-of-band swaps of the cards whose job moved on; "stop polling" once nothing runs.
 
     Called every few seconds by every open library, so it stays at a fixed handful of
