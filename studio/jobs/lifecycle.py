@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -217,12 +218,26 @@ def _check_limits(workspace: Workspace, action: Action) -> None:
         )
 
 
+def reachable_base_url(job: Job) -> str:
+    """Where the provider can reach the studio: PUBLIC_BASE_URL; else, for a job on the
+    built-in emulator, the emulator's own host (it runs inside the studio, as under
+    `make run`, and its hooks may reach that host); else nowhere."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL
+    if job.on_emulator and settings.EMULATOR_ENABLED:
+        parts = urlsplit(settings.EMULATOR_BASE_URL)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
 def hook_url(job: Job) -> str:
     """Where the provider posts the result; empty when the studio is not reachable."""
-    if not settings.PUBLIC_BASE_URL:
+    base = reachable_base_url(job)
+    if not base:
         return ""
     path = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
-    return settings.PUBLIC_BASE_URL + path
+    return base + path
 
 
 def send(job: Job | UUID | str) -> Job:
