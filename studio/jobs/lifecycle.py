@@ -224,7 +224,7 @@ def reachable_base_url(job: Job) -> str:
     `make run`, and its hooks may reach that host); else nowhere."""
     if settings.PUBLIC_BASE_URL:
         return settings.PUBLIC_BASE_URL
-    if job.on_emulator and settings.EMULATOR_ENABLED:
+    if job.on_emulator and settings.EMULATOR_ENABLED and settings.EMULATOR_WEBHOOKS:
         parts = urlsplit(settings.EMULATOR_BASE_URL)
         if parts.scheme in ("http", "https") and parts.netloc:
             return f"{parts.scheme}://{parts.netloc}"

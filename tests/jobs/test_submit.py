@@ -66,6 +66,9 @@ def test_the_built_in_emulator_posts_back_to_its_own_host(team, fake_api, settin
     assert job.on_emulator
     hook = fake_api.sent_body()["hook_url"]
     assert hook == f"http://127.0.0.1:8123/hooks/jobs/{job.pk}/{job.hook_token}/"
+    settings.EMULATOR_WEBHOOKS = False
+    submit(team)
+    assert "hook_url" not in fake_api.sent_body()
 
 
 def test_hook_url_only_with_a_public_base_url(team, fake_api, settings):
