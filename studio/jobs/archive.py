@@ -143,6 +143,8 @@ def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) 
             _filename(url, content_type, stem, family), File(spool), save=False
         )
     type(instance).objects.filter(pk=instance.pk).update(**{field: getattr(instance, field).name})
+    if field == "audio_file":
+        touch(instance.workspace_id)  # playable from now on: the team's pages offer play
     return content_type
 
 

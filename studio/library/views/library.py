@@ -78,6 +78,7 @@ CARD_FIELDS = (
     "created_at",
     "image_url",
     "image_file",
+    "audio_file",
     "workspace_id",
     "job_id",
     "archive_status",

@@ -14,6 +14,11 @@ from django.db import close_old_connections
 from studio.jobs import archive
 from studio.jobs.sweep import sweep
 
+# How often an idle archive thread asks its queue for work: a song is playable only once
+# its audio is copied in, so a copy starts within this of the result (one small indexed
+# query per thread each time).
+ARCHIVE_POLL_SECONDS = 0.2
+
 logger = logging.getLogger("studio.worker")
 
 
@@ -95,7 +100,7 @@ class Command(BaseCommand):
             target=sweep_forever, args=(max(0.2, interval), stop), name="sweep", daemon=True
         )
         thread.start()
-        archivers = archive_threads(settings.ARCHIVE_WORKERS, min(interval, 1.0))
+        archivers = archive_threads(settings.ARCHIVE_WORKERS, min(interval, ARCHIVE_POLL_SECONDS))
         self.stdout.write(
             f"Worker started: sweeping every {interval:g} s, {len(archivers)} archive threads."
         )
