@@ -40,6 +40,10 @@ def test_a_teammates_work_shows_without_a_reload(studio, login, browser, shot):
     song_card = watcher.locator("article.card:not(.job)", has_text="Team Song")
     expect(song_card).to_have_count(1, timeout=SOON + 10_000)  # the emulator's time too
     song = Song.objects.get(title="Team Song")
+    # The owner, back on the library after starting it, is told it is ready to play.
+    expect(maker.locator("#job-notices")).to_contain_text(
+        "“Team Song” is ready to play.", timeout=SOON
+    )
     # Playable once announced: the card offers play only when the files are the studio's.
     expect(song_card.locator("[data-player=play]")).to_be_visible(timeout=SOON)
 
