@@ -15,7 +15,7 @@
 
 // My jobs on the library page: when one finishes (its song card offers play) or fails, a
 // message on the page, a count in the tab's title until the tab is looked at, and the
-// browser's notification when allowed. The words come from #job-notices (translated).
+// browser's notification when allowed. The words come from #done-notices (translated).
 (function () {
   "use strict";
   const watched = new Map(); // job id -> title
@@ -23,7 +23,7 @@
   let baseTitle = document.title;
 
   function say(template, title, reason) {
-    const box = document.getElementById("job-notices");
+    const box = document.getElementById("done-notices");
     if (!box || !template) return;
     const text = template.replace("{title}", title).replace("{reason}", reason || "");
     // In a .messages box of its own: studio.js drops empty ones.
@@ -51,7 +51,7 @@
   }
 
   function check() {
-    const box = document.getElementById("job-notices");
+    const box = document.getElementById("done-notices");
     if (!box) return;
     for (const [id, title] of watched) {
       const card = document.getElementById("job-" + id);

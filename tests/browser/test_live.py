@@ -41,7 +41,7 @@ def test_a_teammates_work_shows_without_a_reload(studio, login, browser, shot):
     expect(song_card).to_have_count(1, timeout=SOON + 10_000)  # the emulator's time too
     song = Song.objects.get(title="Team Song")
     # The owner, back on the library after starting it, is told it is ready to play.
-    expect(maker.locator("#job-notices")).to_contain_text(
+    expect(maker.locator("#done-notices")).to_contain_text(
         "“Team Song” is ready to play.", timeout=SOON
     )
     # Playable once announced: the card offers play only when the files are the studio's.
