@@ -17,7 +17,7 @@ from django.utils import timezone
 
 import outbound
 from emulator import answers, clock, faults
-from emulator.models import HookState, Job
+from emulator.models import HookState, Job, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,37 @@ def bodies(job: Job) -> list[dict]:
     return [final]
 
 
+RENDERED = ("audio.mp3", "cover.png")
+
+
+def _render(musics: list) -> None:
+    from emulator import files  # the synthesiser: loaded only when rendering
+
+    for music in musics:
+        for name in RENDERED:
+            try:
+                files.path_for(music, name)
+            except Exception:  # the download renders it again, and says what is wrong
+                logger.exception("Emulator could not render %s of %s", name, music.pk)
+
+
+def render_files(job: Job) -> None:
+    """A provider reports a job done once its files exist: the hook waits for them (they
+    are usually ready, see `start_rendering`; else the first download would wait)."""
+    if job.outcome == Outcome.SUCCESS:
+        _render(list(job.musics.all()))
+
+
+def start_rendering(job: Job) -> None:
+    """Render the songs' audio and cover while the job runs, as a provider does: by the
+    time it finishes, its files are there to download."""
+    if not TIMERS or job.outcome != Outcome.SUCCESS:
+        return
+    musics = list(job.musics.all())
+    if musics:
+        threading.Thread(target=_render, args=(musics,), daemon=True).start()
+
+
 def deliver(job_id) -> bool | None:
     """Send one finished job's hook. None when it was not ours to send (not due, taken)."""
     now = timezone.now()
@@ -98,13 +129,15 @@ def deliver(job_id) -> bool | None:
     )
     if not claimed:
         return None
+    render_files(job)
+    sending_at = timezone.now()  # the provider's result is out from here on
     sent = 0
     with http_client() as client:
         for body in bodies(job):
             sent += _post(client, job.hook_url, body)
     state = HookState.SENT if sent else HookState.FAILED
     Job.objects.filter(pk=job_id).update(
-        hook_state=state, hook_deliveries=sent, hook_sent_at=timezone.now()
+        hook_state=state, hook_deliveries=sent, hook_sent_at=sending_at
     )
     return bool(sent)
 

@@ -192,6 +192,7 @@ def _submit(request: HttpRequest, api: str, action: str) -> HttpResponse:
     except jobs.Refused as exc:
         return _error(exc.status, exc.message)
     hooks.schedule(job)
+    hooks.start_rendering(job)
 
     kind = fault.kind if fault else ""
     body = answers.ok(job, spelling_flipped=kind == faults.JOB_ID)

@@ -324,6 +324,9 @@ EMULATOR_BASE_URL = env.str(
     "EMULATOR_BASE_URL", default=f"http://127.0.0.1:{PORT}/emulator"
 ).rstrip("/")
 EMULATOR_API_KEY = env.str("EMULATOR_API_KEY", default="emulator-key")
+# Jobs on the emulator get a webhook URL on EMULATOR_BASE_URL's host when PUBLIC_BASE_URL is
+# unset; off, they are polled (as a studio the provider cannot reach is).
+EMULATOR_WEBHOOKS = env.bool("EMULATOR_WEBHOOKS", default=True)
 EMULATOR_JOB_SECONDS = env.float("EMULATOR_JOB_SECONDS", default=6.0)
 EMULATOR_RUNNING_CAP = env.int("EMULATOR_RUNNING_CAP", default=20)
 EMULATOR_FAULT_RATE = env.float("EMULATOR_FAULT_RATE", default=0.0)

@@ -39,6 +39,7 @@ import outbound
 from mediatools import peaks
 from studio.jobs import analysis, providers, queueing
 from studio.models import ArchiveProblem, ArchiveStatus, Asset, AssetKind, Song
+from studio.models.workspaces import touch
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,8 @@ def _copy(instance: models.Model, field: str, url: str, stem: str, family: str) 
     type(instance).objects.filter(pk=instance.pk).update(
         **{field: file.name, size_field(field): size}
     )
+    if field == "audio_file":
+        touch(instance.workspace_id)  # playable from now on: the team's pages offer play
     return content_type
 
 
@@ -409,6 +412,7 @@ def archive_song(song_id, *, again: Collection[str] = ()) -> bool:
     _forget(damaged, default_storage)
     if song.audio_file and song.analysed_at is None:
         analysis.analyse_song(song.pk)  # never raises: the copy is done whatever it finds
+    touch(song.workspace_id)  # playable now: the team's pages show it
     return True
 
 
@@ -444,6 +448,7 @@ def archive_asset(asset_id, *, again: Collection[str] = ()) -> bool:
         )
     if old and old != asset.file.name and "file" in again:
         _forget([old], default_storage)
+    touch(asset.song.workspace_id)
     return True
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from studio.jobs.ttapi import engines
 from studio.jobs.ttapi.switches import disabled_reason
 from studio.models import Job, JobStatus, Profile, Song, Workspace
 from studio.models.music import FINAL_STATUSES, RUNNING_STATUSES
+from studio.models.workspaces import touch
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ S = JobStatus
 ERROR_LIMIT = 1000
 # A result finished by the studio (gave up waiting) may still be replaced by the provider's.
 LATE_RESULT_OK = Q(status__in=RUNNING_STATUSES) | Q(status=S.FAILED, failed_locally=True)
+# The fields of a job its card shows: changing one tells the team's open pages.
+SHOWN_FIELDS = frozenset({"status", "progress", "error"})
 
 
 def poll_delay(poll_count: int) -> timedelta:
@@ -107,7 +111,10 @@ def _cas(job: Job | UUID | str, condition: Q | tuple, **fields: Any) -> bool:
     if isinstance(condition, tuple):
         condition = Q(status__in=condition)
     fields.setdefault("updated_at", timezone.now())
-    return Job.objects.filter(condition, pk=pk).update(**fields) > 0
+    moved = Job.objects.filter(condition, pk=pk).update(**fields) > 0
+    if moved and isinstance(job, Job) and SHOWN_FIELDS.intersection(fields):
+        touch(job.workspace_id)
+    return moved
 
 
 def _short(text: str) -> str:
@@ -172,6 +179,7 @@ def submit(
             next_poll_at=timezone.now() + timedelta(seconds=30),
         )
         transaction.on_commit(partial(queueing.enqueue_quietly, send_job, str(job.pk)))
+        touch(workspace.pk)
     return job
 
 
@@ -268,12 +276,26 @@ def _check_person(user, action: Action) -> None:
         )
 
 
+def reachable_base_url(job: Job) -> str:
+    """Where the provider can reach the studio: PUBLIC_BASE_URL; else, for a job on the
+    built-in emulator, the emulator's own host (it runs inside the studio, as under
+    `make run`, and its hooks may reach that host); else nowhere."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL
+    if job.on_emulator and settings.EMULATOR_ENABLED and settings.EMULATOR_WEBHOOKS:
+        parts = urlsplit(settings.EMULATOR_BASE_URL)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
 def hook_url(job: Job) -> str:
     """Where the provider posts the result; empty when the studio is not reachable."""
-    if not settings.PUBLIC_BASE_URL:
+    base = reachable_base_url(job)
+    if not base:
         return ""
     path = reverse("jobs:job_hook", kwargs={"job_id": job.pk, "token": job.hook_token})
-    return settings.PUBLIC_BASE_URL + path
+    return base + path
 
 
 def send(job: Job | UUID | str) -> Job:
@@ -537,6 +559,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         if inserted is None:
             return False
         outputs.after_songs(job, new, inserted, queued=queue is not None)
+        touch(job.workspace_id)
         return True
     with transaction.atomic():
         if not _cas(job, LATE_RESULT_OK, **changes):
@@ -547,6 +570,7 @@ def _apply_success(job: Job, result: JobResult) -> bool:
         if problem:
             # Our own verdict in the same transaction: nobody saw the SUCCESS.
             _cas(job, Q(status=S.SUCCESS), status=S.FAILED, error=_short(problem))
+        touch(job.workspace_id)
     return True
 
 

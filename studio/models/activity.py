@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from studio.models.workspaces import Workspace
+from studio.models.workspaces import Workspace, touch
 
 
 class Verb(models.TextChoices):
@@ -55,3 +55,4 @@ def record(workspace: Workspace, actor, verb: Verb, subject: str = "", song=None
     ActivityEvent.objects.create(
         workspace=workspace, actor=actor, verb=verb, subject=subject[:200], song=song
     )
+    touch(workspace.pk)

@@ -5,9 +5,11 @@ import hashlib
 import hmac
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -48,6 +50,9 @@ class Workspace(models.Model):
         max_length=12, choices=Engine.choices, default=Engine.PRODUCER
     )
     default_model = models.CharField(max_length=40, blank=True, default="")
+    # Bumped after every write the team's open pages show (studio.workspaces.live): a page
+    # polls "changed since version N?" on this primary-key row, in any web process.
+    live_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +71,18 @@ class Workspace(models.Model):
     @property
     def has_api_key(self) -> bool:
         return bool(self.api_key_encrypted)
+
+
+def _bump_live_version(workspace_id) -> None:
+    Workspace.objects.filter(pk=workspace_id).update(live_version=F("live_version") + 1)
+
+
+def touch(workspace_id) -> None:
+    """Tell the workspace's open pages that something they show changed: bumps
+    `live_version` once the caller's transaction commits (at once outside one), so a page
+    that reads the new version also reads the new rows (studio.workspaces.live)."""
+    if workspace_id is not None:
+        transaction.on_commit(partial(_bump_live_version, workspace_id))
 
 
 class Membership(models.Model):

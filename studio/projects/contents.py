@@ -11,6 +11,7 @@ from django.db.models import Max
 from studio.lib import filenames
 from studio.models import Song, SongQuerySet
 from studio.models.projects import Project, ProjectSong
+from studio.models.workspaces import touch
 
 MAX_SONGS = 500  # per project: a release or a game level, not a second library
 
@@ -47,6 +48,7 @@ def add_song(project: Project, song: Song) -> bool:
                 )
         except IntegrityError:
             return False
+        touch(project.workspace_id)
     return True
 
 
@@ -56,6 +58,7 @@ def remove_song(project: Project, song_id) -> bool:
         deleted, _ = ProjectSong.objects.filter(project=project, song_id=song_id).delete()
         if deleted:
             _renumber(project, list(_order(project)))
+            touch(project.workspace_id)
     return bool(deleted)
 
 

@@ -22,6 +22,7 @@ from studio.library import zips
 from studio.library.views.media import serve_file
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
+from studio.models.workspaces import touch
 from studio.projects import contents as projects
 from studio.projects import normalise, release
 from studio.projects.forms import ProjectForm, song_ids
@@ -105,6 +106,7 @@ def project_rename(request: HttpRequest, project_id) -> HttpResponse:
     form = ProjectForm(request.POST)
     if form.is_valid():
         Project.objects.filter(pk=project.pk).update(name=form.cleaned_data["name"])
+        touch(project.workspace_id)
         messages.success(request, "Renamed.")
     else:
         messages.error(request, form.errors["name"][0])

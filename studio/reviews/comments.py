@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from studio.models import Comment, Membership, Mention, ReviewStatus, Song, SongQuerySet
 from studio.models.activity import Verb, record
+from studio.models.workspaces import touch
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
@@ -64,6 +65,7 @@ def post_comment(
             end_seconds=None if parent else end,
         )
         Mention.objects.bulk_create(Mention(comment=comment, user=user) for user in mentioned)
+        touch(song.workspace_id)
         if mentioned:
             transaction.on_commit(lambda: _mail(comment, song, mentioned, song_url))
     return comment
@@ -152,3 +154,4 @@ def resolve(comment: Comment, user: User, resolved: bool) -> None:
         )
     else:
         Comment.objects.filter(pk=comment.pk).update(resolved_at=None, resolved_by=None)
+    touch(comment.song.workspace_id)

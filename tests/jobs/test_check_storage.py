@@ -35,8 +35,8 @@ def song(emulator, team, django_capture_on_commit_callbacks) -> Song:
             workspace=team.workspace,
             user=team.editor,
         )
-    emulator.finish_all()
     with django_capture_on_commit_callbacks(execute=True):
+        emulator.finish_all()  # its webhook may bring the result: archiving runs on commit
         job = jobs.poll(job.pk)
     assert job.status == JobStatus.SUCCESS, job.error
     song = Song.objects.filter(job=job).first()

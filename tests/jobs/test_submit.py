@@ -50,6 +50,24 @@ def test_row_committed_before_the_call_and_id_saved_after(team, fake_api):
     assert job.submitted_at
     assert job.submit_attempts == 1
     assert job.next_poll_at
+
+
+def test_no_hook_url_when_the_studio_is_not_reachable(team, fake_api, settings):
+    team.workspace.set_api_key("tt-real-key")  # the real service: it cannot reach us
+    team.workspace.save()
+    job = submit(team)
+    assert not job.on_emulator
+    assert "hook_url" not in fake_api.sent_body()
+
+
+def test_the_built_in_emulator_posts_back_to_its_own_host(team, fake_api, settings):
+    settings.EMULATOR_BASE_URL = "http://127.0.0.1:8123/emulator"
+    job = submit(team)
+    assert job.on_emulator
+    hook = fake_api.sent_body()["hook_url"]
+    assert hook == f"http://127.0.0.1:8123/hooks/jobs/{job.pk}/{job.hook_token}/"
+    settings.EMULATOR_WEBHOOKS = False
+    submit(team)
     assert "hook_url" not in fake_api.sent_body()
 
 

@@ -34,7 +34,7 @@ def test_three_takes_are_three_jobs_of_one_batch(team, editor_client):
     assert {job.params["sound_prompt"] for job in jobs} == {GOOD["sound_prompt"]}
     page = editor_client.get(response["Location"]).content.decode()
     assert page.count('class="card take"') == 3
-    assert "every 3s" in page
+    assert 'hx-trigger="live-poll from:body"' in page
 
 
 def test_takes_without_a_seed_each_get_their_own(team, editor_client):

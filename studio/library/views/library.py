@@ -39,6 +39,7 @@ from studio.models import (
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey, LoudnessKey, TempoKey
 from studio.reviews import comments as reviews
+from studio.workspaces import live
 from studio.workspaces.access import current_workspace
 
 PAGE_SIZE = 24
@@ -104,6 +105,7 @@ CARD_FIELDS = (
     "created_at",
     "image_url",
     "image_file",
+    "audio_file",
     "workspace_id",
     "job_id",
     "archive_status",
@@ -253,7 +255,11 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
     f = found.filters
     pager_words = SORTS[found.sort][2]
     jobs = found.jobs
-    query = params.copy()
+    # The live poll asks for this very page again: filters and cursor, without its own keys.
+    live_query = params.copy()
+    for name in (live.VERSION_PARAM, "j"):
+        live_query.pop(name, None)
+    query = live_query.copy()
     for name in (AFTER, BEFORE, "page"):
         query.pop(name, None)
     filtering = any(value for name, value in f.items() if name != "sort")
@@ -271,6 +277,8 @@ def _filtered(request: HttpRequest, workspace: Workspace) -> dict:
             for song in page.object_list
         ),
         "query": query.urlencode(),
+        "live_query": live_query.urlencode(),
+        "live_version": workspace.live_version,
         "filtering": filtering,
         "f": f,
     }
@@ -342,6 +350,24 @@ def poll_answer(content: str = "", *, more: bool) -> HttpResponse:
 @require_GET
 @login_required
 def poll(request: HttpRequest) -> HttpResponse:
+    """The page's live poll: 204 while nothing changed in the workspace since the version
+    the page shows (one primary-key read), else this page of results again, as the team
+    left it. A poll without a version (a page loaded before live pages) gets `card_swaps`."""
+    seen = live.seen_version(request)
+    if seen is None:
+        return card_swaps(request)
+    workspace, role = current_workspace(request)
+    if workspace.live_version == seen:
+        return live.nothing_new()
+    try:
+        context = _filtered(request, workspace)
+    except BadCursor:
+        return live.nothing_new()  # the page's own pager link says what is wrong
+    context["role"] = role
+    return render(request, "library/library.html#results", context)
+
+
+def card_swaps(request: HttpRequest) -> HttpResponse:
     """Out-of-band swaps of the cards whose job moved on; "stop polling" once nothing runs.
 
     Called every few seconds by every open library, so it stays at a fixed handful of

@@ -25,10 +25,12 @@ from studio.library import lineage, submissions, trash
 from studio.library.forms import ApiForm, RenameForm
 from studio.library.submissions import action_forms, held_format, song_form
 from studio.library.views.library import card_state, known_states, poll_answer
-from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Role, Song
+from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Membership, Role, Song
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
+from studio.models.workspaces import touch
 from studio.reviews.views import review_context
+from studio.workspaces import live
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
 
 FAILED_SHOWN_FOR = timedelta(hours=24)
@@ -170,6 +172,7 @@ def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
         "copying": song.archive_status == ArchiveStatus.PENDING,
         "files": _files(song),
         "tree": family_tree(song),
+        "live_version": song.workspace.live_version,
         "remixes": remixes,
         "file_panels": file_panels,
     }
@@ -257,6 +260,31 @@ def song_action(request: HttpRequest, song_id, action: str) -> HttpResponse:
 @require_GET
 @login_required
 def song_poll(request: HttpRequest, song_id) -> HttpResponse:
+    """The page's live poll: 204 while nothing changed in the workspace since the version
+    the page shows, else what a teammate may have changed (title, jobs, files, family,
+    review status, comments) swapped in place. A poll without a version (a page loaded
+    before live pages) gets `song_job_swaps`."""
+    seen = live.seen_version(request)
+    if seen is None:
+        return song_job_swaps(request, song_id)
+    try:
+        song, role = song_for(request, song_id)
+    except Http404:
+        trashed = Song.objects.filter(pk=song_id, deleted_at__isnull=False).first()
+        member = Membership.objects.filter(
+            workspace_id=getattr(trashed, "workspace_id", None), user=request.user
+        )
+        if trashed is None or not member.exists():
+            raise
+        return render(request, "library/song.html#gone", {"song": trashed})
+    if song.workspace.live_version == seen:
+        return live.nothing_new()
+    context = _live(song, role)
+    context.update(review_context(request, song, role), oob=True)
+    return render(request, "library/song.html#team_changes", context)
+
+
+def song_job_swaps(request: HttpRequest, song_id) -> HttpResponse:
     """One request for all the page's running jobs: fresh panels once one moves on."""
     song, role = song_for(request, song_id)
     known = known_states(request)
@@ -280,6 +308,7 @@ def song_favourite(request: HttpRequest, song_id) -> HttpResponse:
     wanted = request.POST.get("on")
     song.favourite = wanted == "1" if wanted in ("0", "1") else not song.favourite
     Song.objects.filter(pk=song.pk).update(favourite=song.favourite)
+    touch(song.workspace_id)
     if request.htmx:
         return render(request, "library/library.html#fav", {"song": song, "role": role})
     return redirect("library:song", song.id)
@@ -365,6 +394,7 @@ def job_dismiss(request: HttpRequest, job_id) -> HttpResponse:
     Job.objects.filter(pk=job.pk, status=JobStatus.FAILED, dismissed_at__isnull=True).update(
         dismissed_at=timezone.now()
     )
+    touch(job.workspace_id)
     if request.htmx:
         return HttpResponse("")  # the card or row is swapped for nothing
     return _after_job(job)
@@ -378,6 +408,7 @@ def jobs_dismiss_failed(request: HttpRequest) -> HttpResponse:
     count = Job.objects.filter(
         workspace=workspace, status=JobStatus.FAILED, dismissed_at__isnull=True
     ).update(dismissed_at=timezone.now())
+    touch(workspace.pk)
     noun = "failed job" if count == 1 else "failed jobs"
     messages.success(request, f"Dismissed {count} {noun}. The “Failed” filter still lists them.")
     return redirect("library:library")

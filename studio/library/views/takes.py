@@ -14,6 +14,7 @@ from studio.library import takes, trash
 from studio.library.views.library import poll_answer
 from studio.models import Job, Role, Song, Workspace
 from studio.models.activity import Verb, record
+from studio.workspaces import live
 from studio.workspaces.access import job_for, require_editor
 
 
@@ -29,6 +30,10 @@ def _batch_for(request: HttpRequest, batch: uuid.UUID) -> tuple[Workspace, Role]
 @login_required
 def takes_page(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
     workspace, role = _batch_for(request, batch)
+    polled = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    seen = live.seen_version(request)
+    if polled and seen is not None and seen == workspace.live_version:
+        return live.nothing_new()  # the page's live poll, and nothing changed
     batch_takes = takes.takes_of(workspace, batch)
     running = any(take.job.is_running for take in batch_takes)
     context = {
@@ -37,10 +42,13 @@ def takes_page(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
         "running": running,
         "role": role,
         "nav": "create",
+        "live_version": workspace.live_version,
     }
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        # The page's one poll: fresh takes, and "stop polling" once none is running.
+    if polled:
         html = render_to_string("library/takes.html#takes", context, request=request)
+        if seen is not None:
+            return HttpResponse(html)
+        # A page loaded before live pages: fresh takes, "stop polling" once none runs.
         return poll_answer(html, more=bool(running))
     return render(request, "library/takes.html", context)
 

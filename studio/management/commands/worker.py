@@ -16,6 +16,11 @@ from studio.jobs.sweep import sweep
 from studio.lib.outage import DATABASE_DOWN, Outage, run_through_outages
 from studio.models.ops import HEARTBEAT_SECONDS, Heartbeat
 
+# How often an idle archive thread asks its queue for work: a song is playable only once
+# its audio is copied in, so a copy starts within this of the result (one small indexed
+# query per thread each time).
+ARCHIVE_POLL_SECONDS = 0.2
+
 logger = logging.getLogger("studio.worker")
 
 
@@ -159,7 +164,7 @@ class Command(BaseCommand):
             (beat_forever, (stop, progress), "heartbeat"),
         ):
             threading.Thread(target=target, args=args, name=name, daemon=True).start()
-        archivers = archive_threads(settings.ARCHIVE_WORKERS, min(interval, 1.0))
+        archivers = archive_threads(settings.ARCHIVE_WORKERS, min(interval, ARCHIVE_POLL_SECONDS))
         self.stdout.write(
             f"Worker started: sweeping every {interval:g} s, {len(archivers)} archive threads."
         )
