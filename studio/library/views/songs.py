@@ -25,9 +25,19 @@ from studio.library import lineage, trash
 from studio.library.flow_forms import FLOW_ACTION_FORMS, FlowForm
 from studio.library.forms import SONG_ACTION_FORMS, ApiForm, RenameForm, submit
 from studio.library.views.library import card_state, known_states, poll_answer
-from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Role, Song
+from studio.models import (
+    ArchiveStatus,
+    Asset,
+    AssetKind,
+    Comment,
+    Job,
+    JobStatus,
+    Role,
+    Song,
+)
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
+from studio.reviews.forms import CommentForm
 from studio.reviews.views import review_context
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
 
@@ -196,7 +206,27 @@ def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
     }
 
 
-def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = None, status=200):
+def render_song_page(
+    request: HttpRequest,
+    song: Song,
+    role: Role,
+    *,
+    comment_form: CommentForm | None = None,
+    comment_parent: Comment | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The song page with a refused comment in its review panel (errors shown)."""
+    return _page(request, song, role, status=status, review=(comment_form, comment_parent))
+
+
+def _page(
+    request: HttpRequest,
+    song: Song,
+    role: Role,
+    bound: ApiForm | None = None,
+    status=200,
+    review: tuple = (None, None),
+):
     context = _live(song, role, bound)
     if role.can_edit:
         context["budget"] = ledger.budget_left(song.workspace)
@@ -207,7 +237,7 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
         rename_form=RenameForm(initial={"title": song.title}),
         nav="library",
     )
-    context.update(review_context(request, song, role))
+    context.update(review_context(request, song, role, *review))
     return render(request, "library/song.html", context, status=status)
 
 
