@@ -22,6 +22,7 @@ from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
 from studio.lib.keyset import AFTER, BEFORE, BadCursor, Order, paginate
 from studio.lib.numbers import strict_int
+from studio.library import bulk
 from studio.models import (
     ArchiveStatus,
     Job,
@@ -34,6 +35,7 @@ from studio.models import (
     Workspace,
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey
+from studio.models.projects import Project
 from studio.reviews import comments as reviews
 from studio.workspaces.access import current_workspace
 
@@ -233,6 +235,11 @@ def library(request: HttpRequest) -> HttpResponse:
         sorts=[(key, label) for key, (_, label, _) in SORTS.items()],
         statuses=STATUSES.items(),
         review_statuses=ReviewStatus.choices,
+        # The selection bar: projects to add to, and the Undo of the last bulk trash.
+        projects=Project.objects.filter(workspace=workspace).order_by("name").only("id", "name")
+        if role.can_edit
+        else [],
+        undo=request.session.pop(bulk.UNDO_SESSION_KEY, None) if role.can_edit else None,
     )
     return render(request, "library/library.html", context)
 
