@@ -40,6 +40,21 @@
     $$('[aria-busy="true"]').forEach((node) => node.removeAttribute("aria-busy"));
   });
 
+  // Copy buttons: data-copy names the input whose value is copied; the button says so.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch (error) {
+      document.execCommand("copy"); // without the clipboard API (plain http): the selection
+    }
+    button.textContent = button.dataset.copied || button.textContent;
+  });
+
   // Sliders show their value next to the label.
   document.addEventListener("input", (event) => {
     const input = event.target;

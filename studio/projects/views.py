@@ -18,6 +18,7 @@ from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.projects import contents as projects
 from studio.projects.forms import ProjectForm, song_ids
+from studio.shares import links as share_links
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
 
 
@@ -83,6 +84,7 @@ def project_page(request: HttpRequest, project_id) -> HttpResponse:
         "songs": projects.ordered_songs(project),
         "role": role,
         "rename_form": ProjectForm(initial={"name": project.name}),
+        "new_share": share_links.take_new_link(request.session, project.id),
         "nav": "projects",
     }
     return render(request, "projects/project.html", context)

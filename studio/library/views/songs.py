@@ -39,6 +39,7 @@ from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.reviews.forms import CommentForm
 from studio.reviews.views import review_context
+from studio.shares import links as share_links
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
 
 FAILED_SHOWN_FOR = timedelta(hours=24)
@@ -235,6 +236,7 @@ def _page(
         parent=parent,
         creator=song.created_by,
         rename_form=RenameForm(initial={"title": song.title}),
+        new_share=share_links.take_new_link(request.session, song.id),
         nav="library",
     )
     context.update(review_context(request, song, role, *review))
