@@ -82,6 +82,7 @@ def project_page(request: HttpRequest, project_id) -> HttpResponse:
     context = {
         "project": project,
         "songs": projects.ordered_songs(project),
+        "trashed": projects.trashed_songs(project),
         "role": role,
         "rename_form": ProjectForm(initial={"name": project.name}),
         "new_share": share_links.take_new_link(request.session, project.id),
@@ -181,8 +182,10 @@ def project_zip(request: HttpRequest, project_id) -> HttpResponse:
 
 
 def zip_response(project: Project, songs: list[Song]) -> StreamingHttpResponse:
+    withdrawn = projects.withdrawn_count(project)
     response = StreamingHttpResponse(
-        stream_zip(projects.zip_entries(project, songs)), content_type="application/zip"
+        stream_zip(projects.zip_entries(project, songs, withdrawn)),
+        content_type="application/zip",
     )
     name = file_name(project.name, ".zip", fallback="project")
     response["Content-Disposition"] = content_disposition(name, "project")

@@ -19,6 +19,7 @@ from studio.accounts import ratelimit
 from studio.library.views.media import _download_name, not_archived, serve_file
 from studio.models import Role, Workspace
 from studio.models.shares import ShareLink
+from studio.projects import contents as projects
 from studio.projects.views import zip_response
 from studio.reviews import comments as reviews
 from studio.reviews.forms import GuestCommentForm
@@ -154,6 +155,7 @@ def _page(request: HttpRequest, token: str, link: ShareLink, form=None, status=2
         "token": token,
         "songs": songs,
         "title": link.song.title if link.song_id else link.project.name,
+        "withdrawn": projects.withdrawn_count(link.project) if link.project_id else 0,
         "form": form or GuestCommentForm(),
     }
     return _private(render(request, "shares/page.html", context, status=status))
