@@ -10,7 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from studio.models import Comment, Mention, ReviewStatus, Role, Song, SongQuerySet
+from studio.models import (
+    Comment,
+    Membership,
+    Mention,
+    ReviewStatus,
+    Role,
+    Song,
+    SongQuerySet,
+)
 from studio.reviews import comments as reviews
 from studio.reviews.forms import CommentForm, StatusForm
 from studio.workspaces.access import require_editor, song_for
@@ -33,6 +41,12 @@ def review_context(
         "timed_comments": [c for c in heads if c.is_timed and not c.resolved_at],
         "comment_form": comment_form or CommentForm(duration=song.duration),
         "comment_parent": comment_parent,
+        # Who an @mention can name: the workspace's members, offered as one types.
+        "mentionable": list(
+            Membership.objects.filter(workspace_id=song.workspace_id)
+            .order_by("user__username")
+            .values_list("user__username", flat=True)
+        ),
         "review_statuses": ReviewStatus.choices,
     }
 

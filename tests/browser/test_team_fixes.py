@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from studio.models import Asset, AssetKind, JobStatus, Song, Workspace
+from studio.models import Asset, AssetKind, JobStatus, Membership, Role, Song, Workspace
 from tests.browser.test_projects import archived_song
 from tests.factories import make_job, make_song
 
@@ -143,3 +143,29 @@ def test_stems_tree_footer_and_usage_fit(studio, login, shot):
     for table in tables:
         assert table.evaluate(reach)
     both_widths(page, shot, "usage", "main table")
+
+
+def test_mentions_offer_the_workspace_members(studio, login, shot):
+    owner, workspace = owner_and_workspace()
+    for name in ("bob", "bea", "zed"):
+        member = User.objects.create_user(name, f"{name}@example.com", "pw")
+        Membership.objects.create(workspace=workspace, user=member, role=Role.EDITOR)
+    User.objects.create_user("bill", "bill@example.com", "pw")  # not a member: never offered
+    song = make_song(workspace, owner, title="Mention me")
+    page = login(owner, f"/songs/{song.id}/")
+    body = page.locator("#comment-form textarea[name=body]")
+    body.click()
+    body.press_sequentially("Nice bridge @b")
+    options = page.locator(".mention-options [role=option]")
+    expect(options).to_have_text(["@bea", "@bob"])
+    expect(body).to_have_attribute("aria-activedescendant", "mention-option-0")
+    both_widths(page, shot, "mentions", "#comment-form")
+    body.press("ArrowDown")
+    body.press("Enter")
+    expect(body).to_have_value("Nice bridge @bob ")
+    expect(options).to_have_count(0)
+    body.press_sequentially("and @z")
+    expect(options).to_have_text(["@zed"])
+    body.press("Escape")
+    expect(options).to_have_count(0)
+    expect(body).to_have_value("Nice bridge @bob and @z")
