@@ -2,13 +2,19 @@
 several songs, an upload over the limit, stem buttons, full titles in the family tree, the
 footer above the player bar and the usage tables on a phone."""
 
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from studio.models import Asset, AssetKind, JobStatus, Membership, Role, Song, Workspace
+from studio.models.projects import Project
+from studio.models.shares import ShareLink
+from studio.projects import contents as projects
 from tests.browser.test_projects import archived_song
 from tests.factories import make_job, make_song
 
@@ -169,3 +175,55 @@ def test_mentions_offer_the_workspace_members(studio, login, shot):
     body.press("Escape")
     expect(options).to_have_count(0)
     expect(body).to_have_value("Nice bridge @bob and @z")
+
+
+def test_keep_asks_first_removed_songs_and_comment_errors(studio, login, shot, browser):
+    owner, workspace = owner_and_workspace()
+    batch = uuid.uuid4()
+    takes = []
+    for n in range(3):
+        job = make_job(workspace, owner, status=JobStatus.SUCCESS, take_batch=batch)
+        takes.append(make_song(workspace, owner, job=job, title=f"Take {n}"))
+    page = login(owner, f"/takes/{batch}/")
+    page.locator("details.confirm summary").first.click()
+    expect(page.locator("details.confirm[open] p")).to_contain_text(
+        "the other 2 takes go to the trash, where they can be restored"
+    )
+    assert Song.objects.in_trash().count() == 0  # opening it changed nothing
+    both_widths(page, shot, "takes-keep-confirm", "details.confirm[open]")
+    page.click("details.confirm[open] button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Take 0")
+    assert Song.objects.in_trash().count() == 2
+
+    # The project keeps a "removed" line for a trashed song; its share page says one was
+    # withdrawn.
+    project = Project.objects.create(workspace=workspace, name="Demo EP")
+    for song in takes:
+        projects.add_song(project, song)
+    page.goto(f"{studio.url}/projects/{project.id}/")
+    expect(page.locator(".removed-song")).to_have_count(2)
+    both_widths(page, shot, "project-removed", ".removed-song")
+    _link, token = ShareLink.issue(
+        workspace=workspace,
+        project=project,
+        created_by=owner,
+        expires_on=timezone.localdate() + timedelta(days=7),
+    )
+    guest = browser.new_context()
+    visit = guest.new_page()
+    visit.goto(f"{studio.url}/s/{token}/")
+    expect(visit.locator(".notice.withdrawn")).to_have_text(
+        "2 songs were withdrawn from this project by their owners."
+    )
+    both_widths(visit, shot, "share-withdrawn", ".notice.withdrawn")
+    guest.close()
+
+    # A comment at an impossible time comes back on the song page with the reason.
+    page.goto(f"{studio.url}/songs/{takes[0].id}/")
+    page.fill("#comment-form textarea[name=body]", "Love this part")
+    page.fill("#comment-form input[name=at]", "soon")
+    page.click("#comment-form button[type=submit]")
+    expect(page.locator("#comment-form .field-error")).to_contain_text("minutes:seconds")
+    expect(page.locator("#waveform")).to_be_visible()
+    expect(page.locator("#comment-form textarea[name=body]")).to_have_value("Love this part")
+    both_widths(page, shot, "comment-error", "#comment-form")
