@@ -19,7 +19,7 @@ from studio.models.activity import ActivityEvent, Verb
 from studio.models.projects import Project, ProjectSong
 from studio.projects.contents import MAX_SONGS, ProjectFull
 
-MAX_CHOSEN = 100  # a library page holds at most this many cards
+MAX_CHOSEN = 200  # the trash page lists at most this many songs (a library page, 24)
 UNDO_SESSION_KEY = "library-undo"  # the songs the last bulk trash moved, for its Undo
 
 

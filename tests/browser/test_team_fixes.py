@@ -74,6 +74,20 @@ def test_choose_a_range_trash_it_and_undo(studio, login, shot):
     expect(page.locator("[data-pick]")).to_have_count(4)
     assert Song.objects.in_trash().count() == 0
 
+    # Restoring several from the trash page.
+    page.locator("[data-pick]").nth(0).click()
+    page.locator("[data-pick]").nth(1).click()
+    page.click("details.bulk-trash summary")
+    page.click("details.bulk-trash button[type=submit]")
+    expect(page.locator("[data-pick]")).to_have_count(2)
+    page.goto(f"{studio.url}/trash/")
+    page.check("[data-select-all]")
+    expect(page.locator("[data-count]")).to_have_text("2 selected")
+    both_widths(page, shot, "trash-restore", "#bulk-form")
+    page.click("#bulk-form button[type=submit]")
+    expect(page.locator(".empty")).to_have_text("The trash is empty.")
+    assert Song.objects.in_trash().count() == 0
+
 
 def test_an_upload_over_the_limit_is_refused_before_sending(studio, login, shot, settings):
     settings.UPLOAD_MAX_BYTES = 1024 * 1024

@@ -130,3 +130,15 @@ def test_query_count_does_not_grow_with_the_selection(team, editor_client):
             _queries(editor_client, ADD, {"song": chosen, "project": str(project.id)}),
         ]
     assert counts[2] == counts[12]
+
+
+def test_restore_many_from_the_trash_page(team, songs, editor_client):
+    editor_client.post(TRASH, {"song": ids(songs)})
+    page = editor_client.get(reverse("library:trash")).content.decode()
+    assert f'action="{RESTORE}" data-selection' in page
+    for song in songs:
+        assert f'name="song" value="{song.id}" form="bulk-form" data-pick' in page
+    trash_page = reverse("library:trash")
+    response = editor_client.post(RESTORE, {"song": ids(songs[:2]), "next": trash_page})
+    assert response["Location"] == trash_page
+    assert Song.objects.in_trash().get() == songs[2]
