@@ -40,6 +40,57 @@
     $$('[aria-busy="true"]').forEach((node) => node.removeAttribute("aria-busy"));
   });
 
+  // An upload over the limit is refused here, before a byte is sent, with the reason next
+  // to the file (window capture: ahead of the double-submit guard above).
+  window.addEventListener("submit", (event) => {
+    const zone = event.target.querySelector && event.target.querySelector("#dropzone[data-max-bytes]");
+    const input = zone && $("input[type=file]", zone);
+    if (!input || !input.files.length) return;
+    const limit = Number(zone.dataset.maxBytes);
+    let note = $("#file-too-big", zone);
+    if (input.files[0].size <= limit) {
+      if (note) note.remove();
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!note) {
+      note = document.createElement("small");
+      note.id = "file-too-big";
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      zone.appendChild(note);
+    }
+    note.textContent = zone.dataset.tooBig;
+    zone.classList.add("has-error");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "file-too-big");
+    input.focus();
+  }, true);
+
+  // A request that never got an answer (the connection dropped) leaves no button spinning.
+  ["htmx:sendError", "htmx:responseError"].forEach((type) => document.addEventListener(type, (event) => {
+    const form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form) delete form.dataset.sent;
+    $$('[aria-busy="true"]').forEach((node) => node.removeAttribute("aria-busy"));
+  }));
+
+  // Copy buttons: data-copy names the input whose value is copied; the button says so.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch (error) {
+      document.execCommand("copy"); // without the clipboard API (plain http): the selection
+    }
+    button.textContent = button.dataset.copied || button.textContent;
+  });
+
   // Sliders show their value next to the label.
   document.addEventListener("input", (event) => {
     const input = event.target;

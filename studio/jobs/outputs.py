@@ -72,9 +72,34 @@ def _clip(text: str, length: int) -> str:
     return (text or "")[:length]
 
 
+# The short word a remix's title ends with ("Aurora · extend 2"): stored with the song,
+# so a title reads the same for everyone whatever language their pages are in.
+REMIX_WORDS = {
+    Relation.EXTEND: "extend",
+    Relation.COVER: "cover",
+    Relation.VARIATION: "variation",
+    Relation.REPLACE: "replace",
+    Relation.VOCALS_SWAP: "vocals swap",
+    Relation.INSTRUMENTALS_SWAP: "instrumentals swap",
+}
+
+
 def remix_title(title: str, relation: Relation) -> str:
-    """ "Aurora (variation)": the parent's title and what was done to it."""
-    return _clip(f"{title} ({relation.label.lower()})", 200)
+    """ "Aurora · extend", then "Aurora · extend 2", "Aurora · extend 3" down a chain of
+    the same remix: the parent's title and what was done to it, counted rather than
+    repeated. Titles of the older form ("Aurora (extension) (extension)") count too."""
+    word = REMIX_WORDS.get(relation, relation.label.lower())
+    counted = re.fullmatch(rf"(.+?) · {re.escape(word)}(?: (\d+))?", title)
+    if counted:
+        base, times = counted[1], int(counted[2] or 1)
+    else:
+        legacy = f" ({relation.label.lower()})"
+        base, times = title, 0
+        while base.endswith(legacy) and len(base) > len(legacy):
+            base, times = base[: -len(legacy)], times + 1
+    times += 1
+    suffix = f" · {word}" + (f" {times}" if times > 1 else "")
+    return _clip(base, 200 - len(suffix)) + suffix
 
 
 def _wanted_songs(job: Job, result: JobResult, action: Action) -> tuple[list[Song], Song | None]:

@@ -17,7 +17,7 @@ from contract.producer import Action
 from studio.jobs import lifecycle as jobs
 from studio.jobs.ttapi import engines, switches
 from studio.library import takes
-from studio.library.engine_forms import ModelPicker
+from studio.library.engine_forms import ModelPicker, parse_key
 from studio.library.flow_forms import FLOW_ACTION_FORMS, FlowCreateForm, FlowForm
 from studio.library.forms import SONG_ACTION_FORMS, ApiForm, CreateForm, LyricsForm, submit
 from studio.models import Job, Song, Workspace
@@ -67,11 +67,14 @@ def submit_song_action(form: ApiForm, song: Song, user) -> Job | None:
 
 
 def create_forms(
-    data, workspace: Workspace, initial: dict | None = None
+    data, workspace: Workspace, initial: dict | None = None, model_key: str = ""
 ) -> tuple[ModelPicker, dict[Engine, ApiForm], takes.TakesForm]:
-    """The create page's forms: the model picker, each engine's fields, the takes. Only the
-    chosen engine's form is bound: the other one's fields are not sent."""
+    """The create page's forms: the model picker (starting at `model_key`, a song's engine
+    and model, when given), each engine's fields, the takes. Only the chosen engine's form
+    is bound: the other one's fields are not sent."""
     picker = ModelPicker(data, workspace=workspace)
+    if data is None and model_key and parse_key(model_key) is not None:
+        picker.fields["model"].initial = model_key
     engine = picker.engine()
     forms = {
         e: cls(data if e is engine else None, initial=initial or {})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studio.library.views import create, library, media, songs, takes, trash, upload
+from studio.library.views import bulk, create, library, media, songs, takes, trash, upload
 
 app_name = "library"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("songs/<uuid:song_id>/delete/", songs.song_delete, name="song_delete"),
     path("songs/<uuid:song_id>/restore/", trash.song_restore, name="song_restore"),
     path("trash/", trash.trash_page, name="trash"),
+    path("songs/bulk/trash/", bulk.bulk_trash, name="bulk_trash"),
+    path("songs/bulk/restore/", bulk.bulk_restore, name="bulk_restore"),
+    path("songs/bulk/review-status/", bulk.bulk_review_status, name="bulk_review_status"),
+    path("songs/bulk/add-to-project/", bulk.bulk_add_to_project, name="bulk_add_to_project"),
+    path("songs/bulk/download/", bulk.bulk_download, name="bulk_download"),
     path("takes/<uuid:batch>/", takes.takes_page, name="takes"),
     path("takes/<uuid:batch>/keep/<uuid:song_id>/", takes.keep_take, name="keep_take"),
     path("songs/<uuid:song_id>/media/<str:kind>/", media.song_media, name="song_media"),

@@ -60,7 +60,8 @@ def build_zip(project_id: str, song_ids: list[str], name: str) -> str:
     by_id = {str(s.pk): s for s in Song.objects.filter(pk__in=song_ids)}
     songs = [by_id[i] for i in song_ids if i in by_id]
     with tempfile.TemporaryFile() as spool:
-        for chunk in stream_zip(projects.zip_entries(project, songs)):
+        withdrawn = projects.withdrawn_count(project)
+        for chunk in stream_zip(projects.zip_entries(project, songs, withdrawn)):
             spool.write(chunk)
         spool.seek(0)
         if default_storage.exists(name):

@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import ngettext
 
 from studio.lib import filenames
 from studio.models import Song, SongQuerySet
@@ -28,6 +29,26 @@ def ordered_songs(project: Project) -> list[Song]:
         .order_by("position", "added_at")
     )
     return [entry.song for entry in entries]
+
+
+def trashed_songs(project: Project) -> list[Song]:
+    """The project's songs that are in the trash: the team sees them as removed (they come
+    back in place when restored)."""
+    entries = (
+        ProjectSong.objects.filter(project=project)
+        .exclude(SongQuerySet.live_via("song"))
+        .select_related("song")
+        .order_by("position", "added_at")
+    )
+    return [entry.song for entry in entries]
+
+
+def withdrawn_count(project: Project) -> int:
+    """How many of the project's songs are in the trash: a guest is told some were
+    withdrawn, and nothing more about them."""
+    return (
+        ProjectSong.objects.filter(project=project).exclude(SongQuerySet.live_via("song")).count()
+    )
 
 
 def add_song(project: Project, song: Song) -> bool:
@@ -121,9 +142,11 @@ def _file_name(number: int, song: Song, stored_name: str) -> str:
     return f"{number:02d} {filenames.file_name(song.title, ext)}"
 
 
-def zip_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, BinaryIO | bytes]]:
+def zip_entries(
+    project: Project, songs: list[Song], withdrawn: int = 0
+) -> Iterator[tuple[str, BinaryIO | bytes]]:
     """The archived audio of each song, numbered in play order, and a note naming the songs
-    whose files are not in the studio's storage (yet)."""
+    whose files are not in the studio's storage (yet) and saying how many were withdrawn."""
     missing, names = [], filenames.UniqueNames()
     for number, song in enumerate(songs, start=1):
         if not song.audio_file:
@@ -135,6 +158,15 @@ def zip_entries(project: Project, songs: list[Song]) -> Iterator[tuple[str, Bina
             missing.append(f"{number:02d} {song.title or 'Untitled'}: the archived file is missing")
             continue
         yield names.add(_file_name(number, song, song.audio_file.name)), handle
+    if withdrawn:
+        missing.append(
+            ngettext(
+                "%(n)d song was withdrawn from the project (moved to the trash).",
+                "%(n)d songs were withdrawn from the project (moved to the trash).",
+                withdrawn,
+            )
+            % {"n": withdrawn}
+        )
     if missing:
         note = "These songs of the project are not in this download:\n" + "\n".join(missing)
         yield names.add("MISSING.txt"), (note + "\n").encode()

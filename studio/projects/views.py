@@ -26,6 +26,7 @@ from studio.models.workspaces import touch
 from studio.projects import contents as projects
 from studio.projects import normalise, release
 from studio.projects.forms import ProjectForm, song_ids
+from studio.shares import links as share_links
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
 
 
@@ -91,8 +92,10 @@ def project_page(request: HttpRequest, project_id) -> HttpResponse:
         "project": project,
         "songs": songs,
         "normalised": normalise.state(songs),
+        "trashed": projects.trashed_songs(project),
         "role": role,
         "rename_form": ProjectForm(initial={"name": project.name}),
+        "new_share": share_links.take_new_link(request.session, project.id),
         "nav": "projects",
     }
     return render(request, "projects/project.html", context)

@@ -2,8 +2,6 @@
 the review status; and the list of the caller's @mentions. Every member may comment;
 editors set the status and resolve any thread, others resolve their own."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,61 +10,37 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from studio.models import Comment, Mention, ReviewStatus, Role, Song, SongQuerySet
+from studio.models import Comment, Membership, Mention, ReviewStatus, Role, Song, SongQuerySet
 from studio.reviews import comments as reviews
 from studio.reviews.forms import CommentForm, StatusForm
 from studio.workspaces.access import require_editor, song_for
 
 
-def review_context(request: HttpRequest, song: Song, role: Role) -> dict:
+def review_context(
+    request: HttpRequest,
+    song: Song,
+    role: Role,
+    comment_form: CommentForm | None = None,
+    comment_parent: Comment | None = None,
+) -> dict:
     """What the song page's review panel and waveform markers need; opening the page
-    reads the caller's mentions on it."""
+    reads the caller's mentions on it. A comment that was refused comes back in
+    `comment_form` (with `comment_parent` when it was a reply), its errors shown."""
     reviews.mark_read(request.user, song)
     heads = reviews.threads(song)
     return {
         "threads": heads,
         "timed_comments": [c for c in heads if c.is_timed and not c.resolved_at],
-        "comment_form": CommentForm(duration=song.duration),
+        "comment_form": comment_form or CommentForm(duration=song.duration),
+        "comment_parent": comment_parent,
+        # Who an @mention can name: the workspace's members, offered as one types.
+        "mentionable": list(
+            Membership.objects.filter(workspace_id=song.workspace_id)
+            .order_by("user__username")
+            .values_list("user__username", flat=True)
+        ),
         "review_statuses": ReviewStatus.choices,
     }
-
-
-def _song_url(request: HttpRequest, song: Song) -> str:
-    return request.build_absolute_uri(reverse("library:song", args=[song.id]))
-
-
-def _parent(song: Song, value: str) -> Comment | None:
-    if not value:
-        return None
-    try:
-        parent = Comment.objects.filter(pk=uuid.UUID(value), song=song).first()
-    except ValueError:
-        parent = None
-    if parent is None:
-        raise Http404("No such comment on this song.")
-    return parent
-
-
-@require_POST
-@login_required
-def comment_post(request: HttpRequest, song_id) -> HttpResponse:
-    song, role = song_for(request, song_id)
-    parent = _parent(song, request.POST.get("parent", ""))
-    form = CommentForm(request.POST, duration=song.duration)
-    if not form.is_valid():
-        context = {"song": song, "form": form, "parent": parent, "role": role, "nav": "library"}
-        return render(request, "reviews/comment_error.html", context, status=400)
-    data = form.cleaned_data
-    comment = reviews.post_comment(
-        song,
-        data["body"],
-        author=request.user,
-        at=data["at"],
-        end=data["end"],
-        parent=parent,
-        song_url=_song_url(request, song),
-    )
-    return redirect(reverse("library:song", args=[song.id]) + f"#comment-{comment.id}")
 
 
 def _comment_for(request: HttpRequest, comment_id) -> tuple[Comment, Song, Role]:

@@ -1,20 +1,27 @@
 """The form that makes a share link: until when, and whether guests may download or
 comment."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+LONGEST_DAYS = 366  # a link works for at most about a year; it can be extended later
 
-def latest_day(today: date) -> date:
-    """The last day a link made today may work: the same day next year (28 February for
-    a link made on the 29th)."""
-    try:
-        return today.replace(year=today.year + 1)
-    except ValueError:
-        return today.replace(year=today.year + 1, day=28)
+
+def check_expiry(day: date) -> date:
+    """Today at the earliest, a year from today at the latest."""
+    today = timezone.localdate()
+    if day < today:
+        raise forms.ValidationError(_("That day is over; choose today or later."))
+    last = today + timedelta(days=LONGEST_DAYS)
+    if day > last:
+        raise forms.ValidationError(
+            _("A link works for at most a year: choose %(day)s or earlier.")
+            % {"day": last.isoformat()}
+        )
+    return day
 
 
 class ShareForm(forms.Form):
@@ -30,14 +37,13 @@ class ShareForm(forms.Form):
     allow_comments = forms.BooleanField(label="Guests may comment", required=False)
 
     def clean_expires_on(self) -> date:
-        day = self.cleaned_data["expires_on"]
-        today = timezone.localdate()
-        if day < today:
-            raise forms.ValidationError("That day is over; choose today or later.")
-        # A link is a key in a stranger's hands: it must run out within a foreseeable time.
-        if day > latest_day(today):
-            raise forms.ValidationError(
-                _("A link works for at most a year: choose %(day)s or earlier.")
-                % {"day": latest_day(today).isoformat()}
-            )
-        return day
+        return check_expiry(self.cleaned_data["expires_on"])
+
+
+class ExpiryForm(forms.Form):
+    """A new last day for a link that exists."""
+
+    expires_on = ShareForm.base_fields["expires_on"]
+
+    def clean_expires_on(self) -> date:
+        return check_expiry(self.cleaned_data["expires_on"])

@@ -11,6 +11,22 @@ from studio.models.shares import ShareLink, token_digest
 from studio.projects import contents as projects
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+NEW_LINK_SESSION_KEY = "new-share-link"
+
+
+def keep_new_link(session, url: str, link: ShareLink, target_id) -> None:
+    """The link just made, for the page it was made on to show this once: only the
+    token's digest is stored."""
+    session[NEW_LINK_SESSION_KEY] = {"url": url, "link": str(link.id), "target": str(target_id)}
+
+
+def take_new_link(session, target_id) -> dict | None:
+    """The link just made for this song or project (then forgotten), else None."""
+    fresh = session.get(NEW_LINK_SESSION_KEY)
+    if not fresh or fresh.get("target") != str(target_id):
+        return None
+    del session[NEW_LINK_SESSION_KEY]
+    return fresh
 
 
 def find(token: str, now: datetime) -> ShareLink | None:

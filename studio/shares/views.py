@@ -11,20 +11,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from studio.accounts import ratelimit
 from studio.library.views.media import _download_name, not_archived, serve_file, tagged_download
 from studio.models import Role, Workspace
 from studio.models.shares import ShareLink
+from studio.projects import contents as projects
 from studio.projects.views import zip_response
 from studio.reviews import comments as reviews
 from studio.reviews.forms import GuestCommentForm
 from studio.shares import links as shares
-from studio.shares.forms import ShareForm
+from studio.shares.forms import ExpiryForm, ShareForm
 from studio.workspaces.access import project_for, require_editor, song_for, workspace_for
 
-SHARE_SESSION_KEY = "new-share-link"
 GUEST_COMMENTS_PER_HOUR = 30  # per link: enough for a client's review, not for a flood
 
 
@@ -37,7 +39,9 @@ def workspace_links(workspace: Workspace) -> list[ShareLink]:
     )
 
 
-def _create(request: HttpRequest, workspace: Workspace, back: str, **target) -> HttpResponse:
+def _create(
+    request: HttpRequest, workspace: Workspace, back: str, target_id, **target
+) -> HttpResponse:
     form = ShareForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(e for field in form.errors.values() for e in field)
@@ -46,14 +50,10 @@ def _create(request: HttpRequest, workspace: Workspace, back: str, **target) -> 
     link, token = ShareLink.issue(
         workspace=workspace, created_by=request.user, **target, **form.cleaned_data
     )
-    # Shown once, on the next page: only the token's digest is kept.
-    request.session[SHARE_SESSION_KEY] = {
-        "url": request.build_absolute_uri(reverse("shares:share_page", args=[token])),
-        "link": str(link.id),
-    }
-    return redirect(
-        reverse("workspaces:workspace_settings_for", args=[workspace.id]) + "#share-links"
-    )
+    # Shown once, where it was made (next to Share): only the token's digest is kept.
+    url = request.build_absolute_uri(reverse("shares:share_page", args=[token]))
+    shares.keep_new_link(request.session, url, link, target_id)
+    return redirect(back + "#new-share")
 
 
 @require_POST
@@ -61,7 +61,8 @@ def _create(request: HttpRequest, workspace: Workspace, back: str, **target) -> 
 def share_song(request: HttpRequest, song_id) -> HttpResponse:
     song, role = song_for(request, song_id)
     require_editor(role)
-    return _create(request, song.workspace, reverse("library:song", args=[song.id]), song=song)
+    back = reverse("library:song", args=[song.id])
+    return _create(request, song.workspace, back, song.id, song=song)
 
 
 @require_POST
@@ -70,7 +71,7 @@ def share_project(request: HttpRequest, project_id) -> HttpResponse:
     project, role = project_for(request, project_id)
     require_editor(role)
     back = reverse("projects:project", args=[project.id])
-    return _create(request, project.workspace, back, project=project)
+    return _create(request, project.workspace, back, project.id, project=project)
 
 
 @require_POST
@@ -88,14 +89,42 @@ def share_revoke(request: HttpRequest, link_id) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def share_expiry(request: HttpRequest, link_id) -> HttpResponse:
+    """A new last day for a link (within a year); a revoked link stays revoked."""
+    link = ShareLink.objects.filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    workspace, role = workspace_for(request, link.workspace_id)
+    require_editor(role)
+    form = ExpiryForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    if link.revoked_at is not None:
+        return HttpResponse(
+            _("This link was revoked: make a new one instead."),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    day = form.cleaned_data["expires_on"]
+    ShareLink.objects.filter(pk=link.pk).update(expires_on=day)
+    messages.success(
+        request, _("The link now works until %(day)s.") % {"day": date_format(day, "j M Y")}
+    )
+    return redirect(
+        reverse("workspaces:workspace_settings_for", args=[workspace.id]) + "#share-links"
+    )
+
+
 def settings_context(request: HttpRequest, workspace: Workspace, role: Role) -> dict:
-    """The settings page's list of links, and the link just made (shown this once)."""
-    fresh = request.session.pop(SHARE_SESSION_KEY, None) if role.can_edit else None
+    """The settings page's list of links."""
     now = timezone.now()
     links = workspace_links(workspace)
     for link in links:
         link.state = "revoked" if link.revoked_at else "expired" if link.is_expired(now) else "live"
-    return {"share_links": links, "new_share": fresh}
+    return {"share_links": links}
 
 
 # --- What a guest sees -------------------------------------------------------------------
@@ -126,6 +155,7 @@ def _page(request: HttpRequest, token: str, link: ShareLink, form=None, status=2
         "token": token,
         "songs": songs,
         "title": link.song.title if link.song_id else link.project.name,
+        "withdrawn": projects.withdrawn_count(link.project) if link.project_id else 0,
         "form": form or GuestCommentForm(),
     }
     return _private(render(request, "shares/page.html", context, status=status))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from studio.db.dialect import bucket_of, custom_plans
@@ -67,7 +67,8 @@ def workspace_usage(workspace, now: datetime | None = None, top: int = 10) -> Us
     charged = Job.objects.filter(workspace=workspace, created_at__gte=since, quota__isnull=False)
     rows = (
         charged.values("user_id", "user__username", "action")
-        .annotate(spent=Sum("quota"), n=Count("pk"))
+        # A job the provider charged nothing for (a free action, a failure) is not a charged job.
+        .annotate(spent=Sum("quota"), n=Count("pk", filter=Q(quota__gt=0)))
         .order_by()
     )
     members: dict[int | None, MemberUsage] = {

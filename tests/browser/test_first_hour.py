@@ -221,9 +221,9 @@ def test_family_tree_is_drawn_as_a_tree(studio, login, page, shot, owner):
         node = nodes.nth(n)
         expect(node.locator(".tree-play")).to_have_count(1)
         expect(node.locator(".badge")).to_have_count(1)
-        # Title, badge and duration stay on one line: nothing wraps under the title.
-        box = node.bounding_box()
-        assert box["height"] < 48, box
+        # The whole title shows (it may wrap, with the badge and duration below it).
+        title = node.locator(".node-title > *").first
+        assert title.evaluate("n => n.scrollWidth <= n.clientWidth + 1")
     # Connectors line up: the child's elbow sits one column right of its parent's.
     elbow = page.locator("#family li.node").nth(2).locator(".g-elbow").bounding_box()
     tee = page.locator("#family li.node").nth(1).locator(".g-tee").bounding_box()

@@ -21,15 +21,26 @@ def test_a_share_link_plays_for_a_guest_without_login(studio, login, browser, sh
     workspace = Workspace.objects.get(memberships__user=owner)
     song = archived_song(workspace, owner, "For the client", seconds=6.0)
 
-    # The owner makes the link on the song page and copies it from the settings page.
+    # The owner makes the link on the song page and copies it right there.
     page = login(owner, f"/songs/{song.id}/")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=studio.url)
     page.click("details.share-new summary")
-    page.fill("input[name=expires_on]", (timezone.localdate() + timedelta(days=60)).isoformat())
+    later = timezone.localdate() + timedelta(days=30)
+    page.fill("input[name=expires_on]", later.isoformat())
     page.check("input[name=allow_comments]")
     page.click("details.share-new button[type=submit]")
+    expect(page.locator("#new-share-url")).to_be_visible()
     url = page.input_value("#new-share-url")
     assert re.fullmatch(re.escape(studio.url) + r"/s/[A-Za-z0-9_-]{43}/", url)
-    shot(page, "share-settings")
+    page.click("[data-copy=new-share-url]")
+    expect(page.locator("[data-copy=new-share-url]")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.locator("#new-share").scroll_into_view_if_needed()
+    shot(page, "share-new-link-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#new-share").scroll_into_view_if_needed()
+    shot(page, "share-new-link-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert ShareLink.objects.get().allow_comments
 
     guest = browser.new_context()

@@ -45,6 +45,10 @@ def test_two_takes_land_side_by_side(studio, login, shot, page):
         " return !a.paused && a.currentTime > 0.1; }"
     )
     takes.nth(1).locator("text=Keep this one").click()
+    # It says first what happens to the other take, and waits for the answer.
+    confirm = takes.nth(1).locator("details.confirm[open]")
+    expect(confirm).to_contain_text("the other take goes to the trash")
+    confirm.locator("button[type=submit]").click()
     expect(page.locator("h1#song-title")).to_have_text("Mirror Ball", timeout=WAIT)
     assert Song.objects.filter(deleted_at__isnull=False).count() == 1
     assert Song.objects.filter(favourite=True).count() == 1

@@ -451,7 +451,7 @@ def test_a_remix_under_its_parents_title_is_told_apart(team):
         },
     }
     apply_result(job, body)
-    assert job.songs.get().title == "Aurora (variation)"
+    assert job.songs.get().title == "Aurora · variation"
 
 
 def test_song_page_follows_its_file_being_copied_in(team, owner_client):

@@ -183,3 +183,45 @@ def test_use_these_settings_roles_and_bad_input(
     assert outsider_client.get(CREATE, {"from": str(song.id)}).status_code == 404
     assert viewer_client.get(CREATE, {"from": str(song.id)}).status_code == 403
     assert editor_client.get(CREATE, {"from": "not-a-uuid"}).status_code == 404
+
+
+def test_the_poll_goes_on_until_the_takes_are_archived(team, viewer_client):
+    """Finished takes whose files are still being copied in show a placeholder cover (no
+    broken image) and the page keeps polling until the cover and waveform are ours."""
+    import uuid
+
+    batch_id = uuid.uuid4()
+    job = make_job(team.workspace, team.owner, status=JobStatus.SUCCESS, take_batch=batch_id)
+    song = make_song(
+        team.workspace,
+        team.owner,
+        job=job,
+        image_url="https://provider.example/cover.jpg",
+        peaks=[],
+        archive_status="pending",
+    )
+    url = reverse("library:takes", args=[batch_id])
+    cover = reverse("library:song_media", args=[song.id, "image"])
+    poll = viewer_client.get(url, headers={"HX-Request": "true"})
+    assert poll.status_code == 200  # not 286: the page polls on
+    html = poll.content.decode()
+    assert cover not in html
+    assert "wave-empty" in html
+    Song.objects.filter(pk=song.pk).update(
+        archive_status="done", image_file=f"ws/{team.workspace.pk}/x/cover.jpg", peaks=[0.5] * 40
+    )
+    poll = viewer_client.get(url, headers={"HX-Request": "true"})
+    assert poll.status_code == 286
+    html = poll.content.decode()
+    assert f'<img src="{cover}"' in html
+    assert "wave-empty" not in html
+
+
+def test_keep_this_one_asks_first_and_says_what_happens(team, editor_client, batch):
+    batch_id, (best, other) = batch
+    html = editor_client.get(reverse("library:takes", args=[batch_id])).content.decode()
+    assert '<details class="confirm">' in html
+    assert "the other take goes to the trash, where it can be restored" in html
+    best.refresh_from_db()
+    other.refresh_from_db()
+    assert other.deleted_at is None

@@ -220,3 +220,20 @@ def test_comment_text_is_escaped(team, song, owner_client):
     html = owner_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_invalid_comment_time_stays_on_the_song_page(team, song, editor_client):
+    """The song page itself comes back, the words kept and the reason next to the time."""
+    response = post(editor_client, song, body="Lovely bridge", at="soon")
+    assert response.status_code == 400
+    assert response.templates[0].name == "library/song.html"
+    html = response.content.decode()
+    assert 'id="waveform"' in html
+    assert "Lovely bridge</textarea>" in html
+    assert 'name="at" id="id_at" value="soon"' in html
+    assert 'aria-invalid="true"' in html
+    first = Comment.objects.create(song=song, author=team.owner, body="Intro too long")
+    reply = post(editor_client, song, body="Agreed", at="later", parent=str(first.id))
+    assert reply.status_code == 400
+    assert f'name="parent" value="{first.id}"' in reply.content.decode()
+    assert Comment.objects.count() == 1

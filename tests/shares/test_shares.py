@@ -18,8 +18,8 @@ from studio.shares import links as shares
 from tests.conftest import make_user
 from tests.factories import make_song
 
-# A day well inside the year ahead a link may last, whatever today is.
-LATER = (timezone.localdate() + timedelta(days=60)).isoformat()
+# A month from today: a link works for at most a year.
+LATER = (timezone.localdate() + timedelta(days=30)).isoformat()
 PAST = date(2000, 1, 1)
 
 
@@ -286,3 +286,57 @@ def test_the_owner_is_told_that_guests_without_downloads_can_still_record(
     html = editor_client.get(reverse("library:song", args=[song.id])).content.decode()
     assert "Without downloads, guests still hear the full song in full quality" in html
     assert "can also record it" in html
+
+
+def test_the_new_link_is_shown_where_it_was_made_with_a_copy_button(team, song, owner_client):
+    response = owner_client.post(
+        reverse("shares:share_song", args=[song.id]), {"expires_on": LATER}
+    )
+    assert response["Location"] == reverse("library:song", args=[song.id]) + "#new-share"
+    page = owner_client.get(reverse("library:song", args=[song.id])).content.decode()
+    assert 'id="new-share-url"' in page
+    assert 'data-copy="new-share-url"' in page
+    # Shown once, and not on the settings page.
+    assert (
+        'id="new-share-url"'
+        not in owner_client.get(reverse("library:song", args=[song.id])).content.decode()
+    )
+    project = Project.objects.create(workspace=team.workspace, name="EP")
+    owner_client.post(reverse("shares:share_project", args=[project.id]), {"expires_on": LATER})
+    other = make_song(team.workspace, team.owner)
+    # Another page does not take it: the project's page does.
+    assert (
+        'id="new-share-url"'
+        not in owner_client.get(reverse("library:song", args=[other.id])).content.decode()
+    )
+    page = owner_client.get(reverse("projects:project", args=[project.id])).content.decode()
+    assert 'id="new-share-url"' in page
+
+
+def test_the_owner_changes_the_last_day_within_a_year(team, song, owner_client, viewer_client):
+    link, _token = issue(song, created_by=team.owner)
+    url = reverse("shares:share_expiry", args=[link.id])
+    day = timezone.localdate() + timedelta(days=200)
+    response = owner_client.post(url, {"expires_on": day.isoformat()})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.expires_on == day
+    too_late = timezone.localdate() + timedelta(days=400)
+    response = owner_client.post(url, {"expires_on": too_late.isoformat()})
+    assert response.status_code == 400
+    assert "at most a year" in response.content.decode()
+    assert owner_client.post(url, {"expires_on": "2000-01-01"}).status_code == 400
+    assert viewer_client.post(url, {"expires_on": day.isoformat()}).status_code == 403
+    # A link is made for at most a year too.
+    made = owner_client.post(
+        reverse("shares:share_song", args=[song.id]), {"expires_on": too_late.isoformat()}
+    )
+    assert made.status_code == 302
+    assert ShareLink.objects.count() == 1
+
+
+def test_revoking_asks_first(team, song, owner_client):
+    issue(song, created_by=team.owner)
+    html = owner_client.get(reverse("workspaces:workspace_settings")).content.decode()
+    assert '<details class="confirm revoke">' in html
+    assert "Whoever has this link can no longer open it." in html

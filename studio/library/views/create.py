@@ -13,7 +13,9 @@ from contract.producer import Action
 from studio.jobs import ledger
 from studio.jobs.ttapi import engines, switches
 from studio.library import submissions, takes
-from studio.library.forms import CreateForm, LyricsForm
+from studio.library.engine_forms import key_of
+from studio.library.forms import LyricsForm
+from studio.library.submissions import CREATE_FORMS
 from studio.models import JobStatus, LyricsDraft
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
 
@@ -25,8 +27,8 @@ def create(request: HttpRequest) -> HttpResponse:
     require_editor(role)
     bound = request.POST if request.method == "POST" else None
     # The chosen engine's form takes the post; the other one's fields are not sent.
-    initial = {} if bound is not None else _settings_of(request)
-    picker, forms, takes_form = submissions.create_forms(bound, workspace, initial)
+    source_key, initial = ("", {}) if bound is not None else _settings_of(request)
+    picker, forms, takes_form = submissions.create_forms(bound, workspace, initial, source_key)
     engine = picker.engine()
     form = forms[engine]
     status = 200
@@ -80,30 +82,42 @@ def _started(request: HttpRequest, started: takes.Started, count: int) -> HttpRe
     return redirect("library:library")
 
 
-def _settings_of(request: HttpRequest) -> dict:
-    """ "Use these settings": the form filled in from a song (?from=<song id>), from what its
-    job sent when it was made here by Create, else from the song itself."""
+def _settings_of(request: HttpRequest) -> tuple[str, dict]:
+    """ "Use these settings": the model picker's key (`<engine>:<model>`) and the initial
+    values of that engine's form, from a song (?from=<song id>): from what its job sent
+    when it was made here by Create, else from the song itself."""
     source = request.GET.get("from", "")
     if not source:
-        return {}
+        return "", {}
     try:
         song, _ = song_for(request, uuid.UUID(source))
     except ValueError:
         raise Http404 from None
-    names = set(CreateForm.base_fields)
+    engine = engines.engine_of(song.engine)
+    form_class = CREATE_FORMS[engine]
+    names = set(form_class.base_fields)
+    model_field = engines.api(engine).model_field
+    # The form's names for the API's fields (Flow Music sends the lyrics box as `lyrics`).
+    field_of = {wire: name for name, wire in getattr(form_class, "wire_names", {}).items()}
     job = song.job
+    model = song.model
     if job is not None and job.action == Action.MUSIC:
-        initial = {k: v for k, v in job.params.items() if k in names}
+        params = job.params or {}
+        initial = {field_of.get(k, k): v for k, v in params.items()}
+        initial = {k: v for k, v in initial.items() if k in names}
+        model = str(params.get(model_field) or model)
     else:
         initial = {
             "sound_prompt": song.prompt,
             "lyrics_text": song.lyrics,
             "instrumental": song.instrumental,
-            "mv": song.model,
             "seed": song.seed,
         }
+        initial = {k: v for k, v in initial.items() if k in names}
+    initial.pop("mv", None)  # the picker carries the model
     initial["title"] = song.title
-    return {k: v for k, v in initial.items() if v not in (None, "")}
+    key = key_of(engine, model) if model else ""
+    return key, {k: v for k, v in initial.items() if v not in (None, "")}
 
 
 @require_POST

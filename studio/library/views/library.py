@@ -25,7 +25,7 @@ from studio.db.dialect import custom_plans
 from studio.jobs.ttapi import engines
 from studio.lib.keyset import AFTER, BEFORE, BadCursor, CursorPage, Order, paginate
 from studio.lib.numbers import strict_int
-from studio.library import figures
+from studio.library import bulk, figures
 from studio.models import (
     ArchiveStatus,
     Job,
@@ -38,6 +38,7 @@ from studio.models import (
     Workspace,
 )
 from studio.models.music import RUNNING_STATUSES, LengthKey, LoudnessKey, TempoKey
+from studio.models.projects import Project
 from studio.reviews import comments as reviews
 from studio.workspaces import live
 from studio.workspaces.access import current_workspace
@@ -314,6 +315,11 @@ def library(request: HttpRequest) -> HttpResponse:
         review_statuses=ReviewStatus.choices,
         keys=[(key, figures.key_name(key)) for key in figures.KEYS],
         loudness_bands=[(value, label) for value, label, _, _ in figures.LOUDNESS_BANDS],
+        # The selection bar: projects to add to, and the Undo of the last bulk trash.
+        projects=Project.objects.filter(workspace=workspace).order_by("name").only("id", "name")
+        if role.can_edit
+        else [],
+        undo=request.session.pop(bulk.UNDO_SESSION_KEY, None) if role.can_edit else None,
     )
     return render(request, "library/library.html", context)
 

@@ -25,11 +25,23 @@ from studio.library import lineage, submissions, trash
 from studio.library.forms import ApiForm, RenameForm
 from studio.library.submissions import action_forms, held_format, song_form
 from studio.library.views.library import card_state, known_states, poll_answer
-from studio.models import ArchiveStatus, Asset, AssetKind, Job, JobStatus, Membership, Role, Song
+from studio.models import (
+    ArchiveStatus,
+    Asset,
+    AssetKind,
+    Comment,
+    Job,
+    JobStatus,
+    Membership,
+    Role,
+    Song,
+)
 from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.models.workspaces import touch
+from studio.reviews.forms import CommentForm
 from studio.reviews.views import review_context
+from studio.shares import links as share_links
 from studio.workspaces import live
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for
 
@@ -178,7 +190,27 @@ def _live(song: Song, role: Role, bound: ApiForm | None = None) -> dict:
     }
 
 
-def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = None, status=200):
+def render_song_page(
+    request: HttpRequest,
+    song: Song,
+    role: Role,
+    *,
+    comment_form: CommentForm | None = None,
+    comment_parent: Comment | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The song page with a refused comment in its review panel (errors shown)."""
+    return _page(request, song, role, status=status, review=(comment_form, comment_parent))
+
+
+def _page(
+    request: HttpRequest,
+    song: Song,
+    role: Role,
+    bound: ApiForm | None = None,
+    status=200,
+    review: tuple = (None, None),
+):
     context = _live(song, role, bound)
     if role.can_edit:
         context["budget"] = ledger.budget_left(song.workspace)
@@ -188,9 +220,10 @@ def _page(request: HttpRequest, song: Song, role: Role, bound: ApiForm | None = 
         ab_songs=(song, parent),
         creator=song.created_by,
         rename_form=RenameForm(initial={"title": song.title}),
+        new_share=share_links.take_new_link(request.session, song.id),
         nav="library",
     )
-    context.update(review_context(request, song, role))
+    context.update(review_context(request, song, role, *review))
     return render(request, "library/song.html", context, status=status)
 
 

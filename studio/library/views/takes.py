@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from studio.library import takes, trash
 from studio.library.views.library import poll_answer
-from studio.models import Job, Role, Song, Workspace
+from studio.models import ArchiveStatus, Job, Role, Song, Workspace
 from studio.models.activity import Verb, record
 from studio.workspaces import live
 from studio.workspaces.access import job_for, require_editor
@@ -35,11 +35,19 @@ def takes_page(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
     if polled and seen is not None and seen == workspace.live_version:
         return live.nothing_new()  # the page's live poll, and nothing changed
     batch_takes = takes.takes_of(workspace, batch)
-    running = any(take.job.is_running for take in batch_takes)
+    # Polled until every take is finished and archived: a cover and waveform are ours only
+    # once the files are copied in.
+    running = any(
+        take.job.is_running
+        or (take.song is not None and take.song.archive_status == ArchiveStatus.PENDING)
+        for take in batch_takes
+    )
     context = {
         "batch": batch,
         "takes": batch_takes,
         "running": running,
+        # What "Keep this one" sends to the trash, said before it does.
+        "others": max(0, sum(1 for take in batch_takes if take.song) - 1),
         "role": role,
         "nav": "create",
         "live_version": workspace.live_version,

@@ -74,9 +74,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and declared > limit + FORM_OVERHEAD:
         size = outbound.size_text(limit)
         context = {"exception": f"The file is over the limit of {size}.", "upload_limit": size}
-        response = render(request, "413.html", context, status=413)
-        response["Connection"] = "close"
-        return response
+        # No `Connection: close`: a hop-by-hop header is the server's to set (the dev
+        # server answers one from the application with a 500; gunicorn drops it).
+        return render(request, "413.html", context, status=413)
     capped = CappedUpload(request, limit)
     request.upload_handlers.insert(0, capped)
     return _upload(request, capped)
@@ -125,6 +125,7 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
         "form": form,
         "off": switches.disabled_reason(Action.UPLOAD),
         "max_size": outbound.size_text(settings.UPLOAD_MAX_BYTES),
+        "max_bytes": settings.UPLOAD_MAX_BYTES,  # the page refuses a bigger file before sending
         "nav": "upload",
     }
     return render(request, "library/upload.html", context, status=status)
