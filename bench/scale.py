@@ -378,7 +378,7 @@ def cursor_at(order_key: str, position: int, workspace, page_size: int) -> tuple
     """The cursor of the row `position` rows into the sort (made with OFFSET, untimed), or
     of the last row a whole page still follows when the workspace is smaller than that."""
     from studio.lib import keyset
-    from studio.library.views.library import SORTS
+    from studio.library.listing import SORTS
     from studio.models import Song
 
     order = SORTS[order_key][0]
@@ -390,7 +390,7 @@ def cursor_at(order_key: str, position: int, workspace, page_size: int) -> tuple
 
 
 def requests(big, members, running) -> dict[str, tuple[str, dict]]:
-    from studio.library.views.library import PAGE_SIZE, SORTS
+    from studio.library.listing import PAGE_SIZE, SORTS
 
     wanted = {"library.first": ("/", {})}
     for sort in [key for key in SORTS if key != "best"]:  # "best" needs a search

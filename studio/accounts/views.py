@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from studio.accounts import policy, ratelimit, verification
 from studio.accounts.forms import SignupForm
+from studio.lib.redirects import is_safe_url, safe_next
 
 
 def client_address(request: HttpRequest) -> str:
@@ -28,19 +29,6 @@ def client_address(request: HttpRequest) -> str:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def is_safe_url(request: HttpRequest, url: str) -> bool:
-    """A path on this site, fit to redirect to. Only paths: redirect() takes a bare word
-    for a view's name."""
-    return url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
-def safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if is_safe_url(request, target) else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def login_name(request: HttpRequest) -> str:

@@ -16,8 +16,8 @@ from studio.api.problems import ApiProblem, Problem
 from studio.api.schemas import Rename, SongDetail, SongFilters, SongPage, SongRef
 from studio.lib.keyset import BadCursor
 from studio.library import trash
-from studio.library.views.library import song_page
-from studio.library.views.media import serve_file
+from studio.library.files import serve_file
+from studio.library.listing import song_page
 from studio.models import ArchiveStatus, Asset, Song
 from studio.models.activity import Verb, record
 

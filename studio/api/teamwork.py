@@ -25,7 +25,7 @@ from studio.api.schemas import (
 from studio.api.songs import live_song
 from studio.lib.filenames import file_name
 from studio.library import zips
-from studio.library.views.media import serve_file
+from studio.library.files import serve_file
 from studio.models import Comment, ReviewStatus
 from studio.models.projects import Project
 from studio.projects import contents as projects

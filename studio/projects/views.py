@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,18 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
 
-from studio.accounts.views import is_safe_url
 from studio.lib.filenames import content_disposition, file_name
+from studio.lib.redirects import is_safe_url
 from studio.lib.zipstream import stream_zip
-from studio.library import zips
-from studio.library.views.media import serve_file
 from studio.models import Song, SongQuerySet, Workspace
 from studio.models.projects import Project, ProjectSong
 from studio.models.workspaces import touch
 from studio.projects import contents as projects
 from studio.projects import normalise, release
+from studio.projects.downloads import zip_response
 from studio.projects.forms import ProjectForm, song_ids
 from studio.shares import links as share_links
 from studio.workspaces.access import current_workspace, project_for, require_editor, song_for
@@ -226,33 +223,6 @@ def project_release(request: HttpRequest, project_id) -> HttpResponse:
     )
     name = file_name(f"{project.name} release", ".zip", fallback="release")
     response["Content-Disposition"] = content_disposition(name, "release")
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def zip_response(request: HttpRequest, project: Project, songs: list[Song]) -> HttpResponse:
-    """The project's zip once the worker has built it, served like any stored file; until
-    then a page that polls (htmx) and starts the download when it is ready."""
-    name = zips.zip_name(project, songs)
-    if zips.ready(name):
-        if request.htmx:  # the waiting page's poll: now download it
-            return HttpResponseClientRedirect(request.get_full_path())
-        handle = default_storage.open(name, "rb")
-        download = file_name(project.name, ".zip", fallback="project")
-        return serve_file(
-            request,
-            None,
-            download,
-            handle=handle,
-            stored_name=name,
-            own_type="application/zip",
-            ascii_fallback="project",
-        )
-    zips.request_build(project, songs, name)
-    context = {"project": project, "songs": len(songs), "url": request.get_full_path()}
-    template = "projects/zip_preparing.html"
-    response = render(request, template + "#preparing" if request.htmx else template, context)
-    response.status_code = 202
     response["Cache-Control"] = "private, no-store"
     return response
 

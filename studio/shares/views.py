@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from studio.accounts import ratelimit
-from studio.library.views.media import _download_name, not_archived, serve_file, tagged_download
-from studio.models import Role, Workspace
+from studio.library.files import download_name_of, not_archived, serve_file, tagged_download
+from studio.models import Workspace
 from studio.models.shares import ShareLink
 from studio.projects import contents as projects
-from studio.projects.views import zip_response
+from studio.projects.downloads import zip_response
 from studio.reviews import comments as reviews
 from studio.reviews.forms import GuestCommentForm
 from studio.shares import links as shares
@@ -28,15 +28,6 @@ from studio.shares.forms import ExpiryForm, ShareForm
 from studio.workspaces.access import project_for, require_editor, song_for, workspace_for
 
 GUEST_COMMENTS_PER_HOUR = 30  # per link: enough for a client's review, not for a flood
-
-
-def workspace_links(workspace: Workspace) -> list[ShareLink]:
-    """Every link of the workspace, newest first, for its settings page."""
-    return list(
-        ShareLink.objects.filter(workspace=workspace)
-        .select_related("song", "project", "created_by")
-        .order_by("-created_at")[:200]
-    )
 
 
 def _create(
@@ -118,15 +109,6 @@ def share_expiry(request: HttpRequest, link_id) -> HttpResponse:
     )
 
 
-def settings_context(request: HttpRequest, workspace: Workspace, role: Role) -> dict:
-    """The settings page's list of links."""
-    now = timezone.now()
-    links = workspace_links(workspace)
-    for link in links:
-        link.state = "revoked" if link.revoked_at else "expired" if link.is_expired(now) else "live"
-    return {"share_links": links}
-
-
 # --- What a guest sees -------------------------------------------------------------------
 
 
@@ -176,7 +158,7 @@ def share_media(request: HttpRequest, token: str, song_id: uuid.UUID, kind: str)
         raise PermissionDenied("This link plays the music; downloads are not part of it.")
     file = getattr(song, f"{kind}_file")
     if file:
-        name = _download_name(request, song.title, file.name)
+        name = download_name_of(request, song.title, file.name)
         if name is not None and kind == "audio":
             album: tuple[str, int | None, int | None] = ("", None, None)
             if link.project_id:

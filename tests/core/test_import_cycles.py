@@ -128,3 +128,45 @@ def test_shared_packages_and_the_emulator_never_import_the_studio():
     }
     assert {"emulator.views", "emulator.testing", "contract.producer"} <= reaching.keys()
     assert {name: found for name, found in reaching.items() if found} == {}
+
+
+# A concern folder's pages (views, urls, template tags) are its own; another concern reaches
+# it only through the rest (its services and forms). Models, the SQL package and lib/ are
+# shared by all.
+PAGES = ("views", "urls", "templatetags")
+
+
+# The concern folders: those with pages of their own.
+CONCERNS = {path.parent.name for path in (ROOT / "studio").glob("*/urls.py")}
+
+
+def concern_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "studio" and parts[1] in CONCERNS else None
+
+
+def reaches_into_pages(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for name, targets in graph.items():
+        mine = concern_of(name)
+        if mine is None:
+            continue
+        for target in targets:
+            theirs = concern_of(target)
+            if theirs and theirs != mine and target.split(".")[2] in PAGES:
+                found.append(f"{name} -> {target}")
+    return sorted(found)
+
+
+def test_concerns_reach_each_other_only_through_what_they_expose():
+    assert {"library", "reviews", "shares", "projects", "workspaces", "staff"} <= CONCERNS
+    assert reaches_into_pages({"studio.shares.views": {"studio.projects.views"}}) == [
+        "studio.shares.views -> studio.projects.views"
+    ]
+    assert reaches_into_pages({"studio.shares.views": {"studio.projects.contents"}}) == []
+    assert reaches_into_pages(import_graph()) == SONG_PAGE_HOSTS
+
+
+# The comment form lives on the song page: a refused comment is shown on that page itself,
+# drawn by the page's own view.
+SONG_PAGE_HOSTS = ["studio.reviews.posting -> studio.library.views.songs"]

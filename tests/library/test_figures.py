@@ -92,7 +92,7 @@ def test_sorts_by_tempo_and_loudness_put_unmeasured_songs_last(team, owner_clien
 
 
 def test_sorted_by_tempo_pages_by_cursor(team, owner_client, settings, monkeypatch):
-    from studio.library.views import library
+    from studio.library import listing as library
 
     monkeypatch.setattr(library, "PAGE_SIZE", 2)
     for i in range(5):

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from studio.library.views.library import PAGE_SIZE, SORTS
+from studio.library.listing import PAGE_SIZE, SORTS
 from studio.models import Song
 from tests.factories import make_song
 

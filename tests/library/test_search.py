@@ -170,7 +170,7 @@ def test_postgresql_search_words_are_written_into_the_statement():
 @pytest.mark.django_db(transaction=True)  # each request its own transaction, as in production
 def test_a_search_is_planned_for_its_words(team, owner_client, monkeypatch):
     from studio.lib import keyset
-    from studio.library.views import library
+    from studio.library import listing as library
 
     make_song(team.workspace, team.owner, title="Neon Nights")
     seen = []

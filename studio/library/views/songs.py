@@ -40,7 +40,7 @@ from studio.models.activity import Verb, record
 from studio.models.music import RUNNING_STATUSES
 from studio.models.workspaces import touch
 from studio.reviews.forms import CommentForm
-from studio.reviews.views import review_context
+from studio.reviews.panel import review_context
 from studio.shares import links as share_links
 from studio.workspaces import live
 from studio.workspaces.access import current_workspace, job_for, require_editor, song_for

@@ -20,8 +20,8 @@ from contract.producer import Action
 from studio.jobs.ttapi import switches
 from studio.lib.numbers import strict_int
 from studio.library import uploads
+from studio.library.files import serve_file
 from studio.library.forms import UploadForm, submit
-from studio.library.views.media import serve_file
 from studio.workspaces.access import current_workspace, require_editor
 
 LINK_SALT = "studio.upload-link"

@@ -23,9 +23,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from studio.accounts import policy, verification
-from studio.accounts.views import is_safe_url
 from studio.api import tokens
 from studio.api.forms import ApiTokenForm, token_of_workspace, token_settings
+from studio.lib.redirects import is_safe_url
 from studio.library.engine_forms import (
     DefaultModelForm,
     default_key,
@@ -34,7 +34,7 @@ from studio.library.engine_forms import (
 )
 from studio.models import Invitation, Membership, Role, Verb, Workspace
 from studio.models.activity import record
-from studio.shares.views import settings_context as share_settings
+from studio.shares.listing import settings_context as share_settings
 from studio.workspaces.access import (
     current_workspace,
     require_owner,
