@@ -180,7 +180,7 @@ def test_usage_page(studio, login, page, shot, people):
     expect(page.locator("h1")).to_have_text("Usage")
     expect(page.locator(".alert-warn")).to_contain_text("85 % of the monthly budget is spent")
     expect(page.locator("svg.chart")).to_have_count(1)
-    expect(page.locator("progress.budget")).to_be_visible()
+    expect(page.locator("progress.budget[aria-label='Budget used']")).to_be_visible()
     shot(page, "workspace-usage")
     page.click("nav.period-picker >> text=Activity")
     expect(page.locator(".timeline li")).to_have_count(4)

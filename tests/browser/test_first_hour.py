@@ -261,7 +261,9 @@ def test_on_its_way_message_goes_when_the_song_is_done(studio, login, page, owne
     # Gone once nothing is running or being copied any more, without a reload.
     page.evaluate("window.__sameDocument = true")
     expect(page.locator("input[name=j]")).to_have_count(0, timeout=3 * WAIT)
-    expect(page.locator(".messages")).to_have_count(0)
+    expect(page.locator(".message.until-done")).to_have_count(0)
+    # In its place, the notice that the song can be played.
+    expect(page.locator(".messages")).to_contain_text("ready to play")
     assert page.evaluate("window.__sameDocument") is True
 
 
