@@ -115,10 +115,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests use a file too: a browser test's live server answers requests on several threads
-    # at once (pages, polls, media), and an in-memory database would be one connection
-    # shared by all of them.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # Values travel apart from the SQL and a query run a few times on a connection is
