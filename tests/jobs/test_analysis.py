@@ -124,11 +124,13 @@ def test_undecodable_audio_is_logged_not_raised(team, media, caplog):
 
 def test_the_command_is_resumable(team, media):
     songs = [archived(team, f"t{i}.wav", tone_wav()) for i in range(3)]
-    broken = archived(team, "bad.mp3", b"not audio")
     out = StringIO()
     call_command("analyse_songs", "--limit", "1", stdout=out)
     assert Song.objects.filter(analysed_at__isnull=False).count() == 1
     assert "[1/1]" in out.getvalue()
+    # Songs are taken in key order: the broken one joins after the first run, so which song
+    # that run measures never depends on the keys drawn.
+    broken = archived(team, "bad.mp3", b"not audio")
 
     out = StringIO()
     call_command("analyse_songs", stdout=out)
